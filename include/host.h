@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <sys/types.h>
+
+#include "pci-addr.h"
+#include "sysroot.h"
+
+/*
+ * The host as the planner sees it, read once, through the injectable roots. Nothing here
+ * changes the host.
+ */
+
+#define PCI_CLASS_DISPLAY 0x03
+#define PCI_CLASS_BRIDGE 0x06
+#define PCI_CLASS_MULTIMEDIA 0x04
+
+struct dev_node {
+	char *devname;   /* relative to /dev: "dri/card0", "snd/controlC0" */
+	unsigned major, minor;
+};
+
+struct drm_connector {
+	char *name;      /* "card0-Virtual-1" */
+	char *status;    /* connected, disconnected, unknown */
+};
+
+struct pci_function {
+	struct pci_addr addr;
+	char name[PCI_ADDR_STR_MAX];
+	unsigned vendor, device, class_code; /* class_code: 24 bits, 0x030000 */
+	char *driver;          /* bound driver, NULL if none */
+	char *module;          /* the driver's module, NULL if built in or no driver */
+	char *driver_override; /* NULL if empty */
+	int iommu_group;       /* -1: none */
+	int boot_vga;          /* -1: attribute absent */
+	char *reset_method;    /* NULL: absent or empty (no reset) */
+	char *vendor_name, *device_name, *class_name; /* libpci's ID database */
+	struct dev_node *nodes;
+	size_t n_nodes;
+	struct drm_connector *connectors;
+	size_t n_connectors;
+	char **sound_cards;    /* "card0" */
+	char **consumers;      /* device-link consumers, by PCI name */
+};
+
+struct vtcon {
+	char *name;  /* vtcon1 */
+	char *desc;  /* "(M) frame buffer device" */
+	int bind;
+	bool is_framebuffer;
+};
+
+struct platform_fb {
+	char *name;    /* efi-framebuffer.0 */
+	char *driver;  /* bound driver, NULL if none */
+	char *parent;  /* PCI name of the GPU it scans out of, if sysfs says */
+};
+
+struct module_info {
+	char *name;
+	int refcnt;          /* -1: unknown (built in) */
+	bool builtin;
+	char **holders;      /* modules that use it */
+};
+
+enum vfio_availability {
+	VFIO_PCI_MISSING,
+	VFIO_PCI_LOADED,   /* the driver is registered */
+	VFIO_PCI_MODULE,   /* a module that can be loaded */
+};
+
+struct host {
+	struct sysroot *root;
+	struct pci_function *pci;
+	size_t n_pci;
+	size_t n_iommu_groups;
+	struct vtcon *vtcons;
+	size_t n_vtcons;
+	struct platform_fb *fbs;
+	size_t n_fbs;
+	enum vfio_availability vfio_pci;
+	char *kernel_release;
+	char *boot_id;
+};
+
+_must_check_ int host_load(struct sysroot *root, struct host **ret);
+struct host *host_free(struct host *h);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct host *, host_free);
+
+struct pci_function *host_find_pci(const struct host *h, const struct pci_addr *a);
+struct pci_function *host_find_pci_name(const struct host *h, const char *name);
+/* Members of an IOMMU group, sorted by address. */
+_must_check_ int host_iommu_group_members(const struct host *h, int group, char ***ret);
+bool pci_function_is_bridge(const struct pci_function *d);
+bool pci_function_is_display(const struct pci_function *d);
+/* A GPU that drives (or can drive) a display the host uses: connectors, or the boot VGA. */
+bool pci_function_drives_display(const struct pci_function *d);
+const char *pci_function_label(const struct pci_function *d); /* device name or class name */
+
+/* Live module state from /sys/module (refcount, holders, built in). */
+_must_check_ int host_module_info(const struct host *h, const char *name, struct module_info *ret);
+void module_info_done(struct module_info *m);
+/* PCI devices bound to any driver of the module. */
+_must_check_ int host_module_devices(const struct host *h, const char *module, char ***ret);
+
+/* Who has device nodes open: found by device number across all of /proc. */
+struct node_holder {
+	pid_t pid;
+	uid_t uid;
+	unsigned long long starttime; /* from /proc/PID/stat: identifies the process, not the pid */
+	char *comm;
+	char *cgroup;   /* unified hierarchy path */
+	char *devname;  /* what it holds, relative to /dev */
+};
+_must_check_ int host_find_holders(const struct host *h, const struct dev_node *nodes,
+				   size_t n_nodes, struct node_holder **ret, size_t *ret_n);
+void node_holders_free(struct node_holder *list, size_t n);
+
+/* Services with processes in the user's systemd instance (user@UID.service), from /proc. */
+_must_check_ int host_user_services(const struct host *h, uid_t uid, char ***ret);
+
+/* systemd: a unit's real name and state (display-manager.service → nodm.service, active). */
+struct unit_state {
+	char *id;
+	char *active_state;
+};
+_must_check_ int host_unit_state(const struct host *h, const char *name, struct unit_state *ret);
+void unit_state_done(struct unit_state *u);

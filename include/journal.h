@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "plan.h"
+#include "sysroot.h"
+
+/*
+ * The journal: one file per prepared VM, /run/vfio-hook/<uuid>.journal, root-only, replaced
+ * atomically whenever an action changes state. It is what release undoes, what another VM's
+ * prepare checks for device ownership, and what survives a SIGKILLed hook. Text, one record a
+ * line, values percent-encoded, parsed as strictly as the domain XML.
+ */
+#define JOURNAL_DIR "vfio-hook"
+#define JOURNAL_VERSION 1
+#define JOURNAL_MAX_SIZE (256u * 1024)
+#define JOURNAL_MAX_ACTIONS 4096
+
+enum journal_state {
+	JOURNAL_PREPARING,  /* prepare is running, or died while running */
+	JOURNAL_PREPARED,   /* prepare finished: the VM holds the devices */
+	JOURNAL_RELEASING,  /* undo is running, or died while running */
+	_JOURNAL_STATE_MAX,
+	_JOURNAL_STATE_INVALID = -EINVAL,
+};
+
+struct journal {
+	enum journal_state state;
+	char *boot_id;
+	pid_t pid;
+	struct plan *plan; /* vm name, uuid, devices and actions with their states */
+};
+
+struct journal *journal_free(struct journal *j);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct journal *, journal_free);
+const char *journal_state_to_string(enum journal_state s);
+
+_must_check_ int journal_format(const struct journal *j, char **ret);
+_must_check_ int journal_parse(const char *text, size_t size, struct journal **ret);
+
+/* /run/vfio-hook: created 0700 if asked, refused unless owned by root with mode 0700 (live). */
+_must_check_ int journal_dir_open(const struct sysroot *root, bool create, int *ret_fd);
+_must_check_ int journal_save(int dir_fd, const struct journal *j);
+/* -ENOENT when the VM has no journal. */
+_must_check_ int journal_load(int dir_fd, const char *uuid, struct journal **ret);
+_must_check_ int journal_remove(int dir_fd, const char *uuid);
+/* UUIDs of every journal present. */
+_must_check_ int journal_list(int dir_fd, char ***ret);

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "config.h"
+#include "domain.h"
+#include "host.h"
+#include "plan.h"
+
+/*
+ * The handoff is a table of stages, run in order on prepare and undone in reverse on release.
+ * Each stage lives in src/stage-<name>.c and turns what the planner found into actions.
+ */
+
+struct plan_ctx {
+	const struct domain *dom;
+	const struct host *host;
+	const struct config *cfg;
+	struct plan *plan;
+	struct pci_function **passed;     /* every function handed over */
+	size_t n_passed;
+	struct node_holder *holders; /* processes holding the passed devices' nodes */
+	size_t n_holders;
+	char *dm_unit;               /* the display manager being stopped, if any */
+	char **sessions;             /* logind sessions being ended */
+	char **user_units;           /* "UID/unit" being stopped */
+	int journal_dir_fd;          /* other VMs' journals, -1 if none */
+};
+
+struct stage {
+	enum stage_id id;
+	const char *summary;
+	int (*plan)(struct plan_ctx *ctx);
+};
+
+extern const struct stage stage_table[_STAGE_MAX];
+
+int stage_display_manager_plan(struct plan_ctx *ctx);
+int stage_sessions_plan(struct plan_ctx *ctx);
+int stage_audio_plan(struct plan_ctx *ctx);
+int stage_holders_plan(struct plan_ctx *ctx);
+int stage_vtconsole_plan(struct plan_ctx *ctx);
+int stage_framebuffer_plan(struct plan_ctx *ctx);
+int stage_drivers_plan(struct plan_ctx *ctx);
+int stage_vfio_plan(struct plan_ctx *ctx);
+
+bool plan_ctx_is_passed(const struct plan_ctx *ctx, const char *pci_name);
+/* A holder whose process goes away with something already planned (its unit, its session). */
+bool plan_ctx_holder_covered(const struct plan_ctx *ctx, const struct node_holder *h);
+/* "session-3.scope" in a cgroup path → "3"; NULL if none. */
+char *cgroup_session_id(const char *cgroup);
+/* ".../user@1000.service/.../pipewire.service" → "pipewire.service"; NULL if none. */
+char *cgroup_user_unit(const char *cgroup, uid_t uid);
+
+/* (domain, host, config, other VMs' journals) → prepare plan; refusals live in the plan. */
+_must_check_ int planner_prepare(const struct domain *dom, const struct host *host,
+				 const struct config *cfg, int journal_dir_fd, struct plan **ret);

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "macro.h"
+
+/* NULL-terminated string vectors. */
+typedef char **strv_t;
+void strv_free(char **l);
+DEFINE_TRIVIAL_CLEANUP_FUNC(char **, strv_free);
+#define _cleanup_strv_free_ _cleanup_(strv_freep)
+size_t strv_length(char *const *l);
+bool strv_contains(char *const *l, const char *s);
+_must_check_ int strv_push(char ***l, char *value);   /* takes value, even on failure */
+_must_check_ int strv_extend(char ***l, const char *value);
+_must_check_ int strv_extend_unique(char ***l, const char *value);
+void strv_sort(char **l);
+
+char *strdup_printf(const char *fmt, ...) _printf_(1, 2);
+bool startswith(const char *s, const char *prefix);
+bool endswith(const char *s, const char *suffix);
+char *strstrip(char *s);
+char *truncate_nl(char *s);
+/* Copy s with control characters, backslash and non-ASCII escaped as \xNN: safe for logs and
+ * terminals whatever a VM description or name contains. */
+char *str_escape(const char *s, size_t max);
+bool str_is_printable_ascii(const char *s);
+_must_check_ int safe_atou(const char *s, int base, unsigned *ret);

@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Domain XML (libvirt's live definition on stdin) → struct domain, refusing anything hostile. */
+#include <ctype.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include "domain.h"
+#include "strutil.h"
+
+#define DESCRIPTION_MAX (64u * 1024)
+#define TEXT_MAX 4096u
+
+static inline void xml_free_doc(xmlDocPtr d)
+{
+	xmlFreeDoc(d);
+}
+static inline void xml_free_ctxt(xmlParserCtxtPtr c)
+{
+	xmlFreeParserCtxt(c);
+}
+static inline void xml_free_str(xmlChar *s)
+{
+	xmlFree(s);
+}
+DEFINE_TRIVIAL_CLEANUP_FUNC(xmlDocPtr, xml_free_doc);
+DEFINE_TRIVIAL_CLEANUP_FUNC(xmlParserCtxtPtr, xml_free_ctxt);
+DEFINE_TRIVIAL_CLEANUP_FUNC(xmlChar *, xml_free_str);
+
+struct domain *domain_free(struct domain *d)
+{
+	if (!d)
+		return NULL;
+	free(d->name);
+	free(d->uuid);
+	free(d->description);
+	free(d->pci);
+	strv_free(d->usb);
+	strv_free(d->scsi);
+	strv_free(d->scsi_host);
+	strv_free(d->mdev);
+	strv_free(d->block_disks);
+	for (size_t i = 0; i < d->n_ifaces; i++) {
+		free(d->ifaces[i].type);
+		free(d->ifaces[i].source);
+		free(d->ifaces[i].mac);
+	}
+	free(d->ifaces);
+	vm_flags_done(&d->flags);
+	free(d);
+	return NULL;
+}
+
+bool domain_name_is_safe(const char *name)
+{
+	/* ^[A-Za-z0-9_][A-Za-z0-9._+-]{0,63}$ and never "." or "..": a file name, nothing more. */
+	size_t n = strlen(name);
+	if (n == 0 || n > 64 || !(isalnum((unsigned char)name[0]) || name[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!(isalnum((unsigned char)name[i]) || strchr("._+-", name[i])))
+			return false;
+	return true;
+}
+
+bool uuid_is_valid(const char *s)
+{
+	/* 8-4-4-4-12 hex, as libvirt prints it. */
+	if (strlen(s) != 36)
+		return false;
+	for (size_t i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (!isxdigit((unsigned char)s[i]))
+			return false;
+	}
+	return true;
+}
+
+static bool node_is(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST name);
+}
+
+static xmlNode *child(const xmlNode *parent, const char *name)
+{
+	for (xmlNode *c = parent ? parent->children : NULL; c; c = c->next)
+		if (node_is(c, name))
+			return c;
+	return NULL;
+}
+
+/* Attribute value, or NULL; never expands entities (there are none: we refused DTDs). */
+static char *attr(const xmlNode *n, const char *name)
+{
+	if (!n)
+		return NULL;
+	_cleanup_(xml_free_strp) xmlChar *v = xmlGetNoNsProp((xmlNodePtr)n, BAD_CAST name);
+	return v ? strdup((const char *)v) : NULL;
+}
+
+/* Concatenated text and CDATA children, capped: never xmlNodeGetContent on untrusted input. */
+static int text_of(const xmlNode *n, size_t max, char **ret)
+{
+	size_t len = 0;
+	_cleanup_free_ char *out = calloc(1, 1);
+	if (!out)
+		return -ENOMEM;
+	for (xmlNode *c = n ? n->children : NULL; c; c = c->next) {
+		if (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE)
+			continue;
+		size_t add = c->content ? strlen((const char *)c->content) : 0;
+		if (len + add > max)
+			return -E2BIG;
+		char *o = realloc(out, len + add + 1);
+		if (!o)
+			return -ENOMEM;
+		out = o;
+		memcpy(out + len, c->content, add);
+		len += add;
+		out[len] = 0;
+	}
+	*ret = TAKE_PTR(out);
+	return 0;
+}
+
+struct parse_state {
+	struct domain *d;
+	char error[256];
+};
+
+_printf_(2, 3) static int fail(struct parse_state *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->error, sizeof s->error, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int parse_pci_hostdev(struct parse_state *s, const xmlNode *hd)
+{
+	xmlNode *addr = child(child(hd, "source"), "address");
+	if (!addr)
+		return fail(s, "PCI <hostdev> without <source><address>");
+	_cleanup_free_ char *dom = attr(addr, "domain"), *bus = attr(addr, "bus"),
+			    *slot = attr(addr, "slot"), *fn = attr(addr, "function"),
+			    *managed = attr(hd, "managed");
+	struct pci_addr a;
+	if (pci_addr_from_parts(dom, bus, slot, fn, &a) < 0) {
+		_cleanup_free_ char *e1 = str_escape(strna(dom), 32), *e2 = str_escape(strna(bus), 32),
+				    *e3 = str_escape(strna(slot), 32), *e4 = str_escape(strna(fn), 32);
+		return fail(s, "invalid PCI address in <hostdev>: domain=%s bus=%s slot=%s function=%s",
+			    strna(e1), strna(e2), strna(e3), strna(e4));
+	}
+	struct domain *d = s->d;
+	for (size_t i = 0; i < d->n_pci; i++)
+		if (pci_addr_equal(&d->pci[i].addr, &a))
+			return 0; /* libvirt refuses duplicates anyway */
+	struct pci_hostdev *p = realloc(d->pci, sizeof *p * (d->n_pci + 1));
+	if (!p)
+		return -ENOMEM;
+	d->pci = p;
+	d->pci[d->n_pci++] = (struct pci_hostdev){
+		.addr = a,
+		.managed = managed && streq(managed, "yes"),
+	};
+	return 0;
+}
+
+static int push_printf(char ***l, const char *fmt, ...) _printf_(2, 3);
+static int push_printf(char ***l, const char *fmt, ...)
+{
+	va_list ap;
+	char *v;
+	va_start(ap, fmt);
+	int r = vasprintf(&v, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	return strv_push(l, v);
+}
+
+static int parse_hostdev(struct parse_state *s, const xmlNode *hd)
+{
+	_cleanup_free_ char *mode = attr(hd, "mode"), *type = attr(hd, "type");
+	struct domain *d = s->d;
+	xmlNode *src = child(hd, "source");
+
+	if (mode && !streq(mode, "subsystem"))
+		return 0; /* capabilities mode: storage/misc/net, nothing of ours */
+	if (!type)
+		return fail(s, "<hostdev> without type");
+	if (streq(type, "pci"))
+		return parse_pci_hostdev(s, hd);
+	if (streq(type, "usb")) {
+		_cleanup_free_ char *v = attr(child(src, "vendor"), "id"),
+				    *p = attr(child(src, "product"), "id"),
+				    *bus = attr(child(src, "address"), "bus"),
+				    *dev = attr(child(src, "address"), "device");
+		if (v && p)
+			return push_printf(&d->usb, "%s:%s", v, p);
+		if (bus && dev)
+			return push_printf(&d->usb, "%s.%s", bus, dev);
+		return 0;
+	}
+	if (streq(type, "scsi")) {
+		_cleanup_free_ char *proto = attr(src, "protocol"), *name = attr(src, "name");
+		if (proto)
+			return push_printf(&d->scsi, "%s://%s", proto, strna(name));
+		xmlNode *a = child(src, "address");
+		_cleanup_free_ char *ad = attr(child(src, "adapter"), "name"), *b = attr(a, "bus"),
+				    *t = attr(a, "target"), *u = attr(a, "unit");
+		return push_printf(&d->scsi, "%s:%s:%s:%s", strna(ad), strna(b), strna(t), strna(u));
+	}
+	if (streq(type, "scsi_host")) {
+		_cleanup_free_ char *proto = attr(src, "protocol"), *wwpn = attr(src, "wwpn");
+		return push_printf(&d->scsi_host, "%s://%s", strna(proto), strna(wwpn));
+	}
+	if (streq(type, "mdev")) {
+		_cleanup_free_ char *uuid = attr(child(src, "address"), "uuid");
+		return uuid ? strv_extend(&d->mdev, uuid) : 0;
+	}
+	return 0;
+}
+
+static int parse_disk(struct parse_state *s, const xmlNode *disk)
+{
+	_cleanup_free_ char *type = attr(disk, "type");
+	if (!type || !streq(type, "block"))
+		return 0;
+	_cleanup_free_ char *dev = attr(child(disk, "source"), "dev");
+	return dev ? strv_extend(&s->d->block_disks, dev) : 0;
+}
+
+static int parse_interface(struct parse_state *s, const xmlNode *iface)
+{
+	struct domain *d = s->d;
+	xmlNode *src = child(iface, "source");
+	_cleanup_free_ char *type = attr(iface, "type");
+	if (!type)
+		return 0;
+	const char *key = streq(type, "network") ? "network" :
+			  streq(type, "bridge")	 ? "bridge" :
+			  streq(type, "direct")	 ? "dev" :
+						   NULL;
+	struct interface *n = realloc(d->ifaces, sizeof *n * (d->n_ifaces + 1));
+	if (!n)
+		return -ENOMEM;
+	d->ifaces = n;
+	d->ifaces[d->n_ifaces++] = (struct interface){
+		.type = TAKE_PTR(type),
+		.source = key ? attr(src, key) : NULL,
+		.mac = attr(child(iface, "mac"), "address"),
+	};
+	return 0;
+}
+
+static int parse_pin(struct parse_state *s, const xmlNode *pin, struct cpuset *into)
+{
+	_cleanup_free_ char *cpus = attr(pin, "cpuset");
+	struct cpuset set;
+	if (!cpus)
+		return 0;
+	if (cpuset_parse(cpus, &set) < 0) {
+		_cleanup_free_ char *e = str_escape(cpus, 64);
+		return fail(s, "invalid cpuset '%s' in <%s>", strna(e), (const char *)pin->name);
+	}
+	cpuset_union(into, &set);
+	return 0;
+}
+
+static unsigned long long scale_to_kib(unsigned long long v, const char *unit)
+{
+	if (!unit || streq(unit, "KiB") || streq(unit, "k") || streq(unit, "K"))
+		return v;
+	if (streq(unit, "b") || streq(unit, "bytes"))
+		return v / 1024;
+	if (streq(unit, "M") || streq(unit, "MiB"))
+		return v * 1024;
+	if (streq(unit, "G") || streq(unit, "GiB"))
+		return v * 1024 * 1024;
+	if (streq(unit, "T") || streq(unit, "TiB"))
+		return v * 1024 * 1024 * 1024;
+	return v;
+}
+
+static int parse_memory(struct parse_state *s, const xmlNode *root)
+{
+	struct domain *d = s->d;
+	xmlNode *mem = child(root, "memory");
+	if (mem) {
+		_cleanup_free_ char *t = NULL, *unit = attr(mem, "unit");
+		if (text_of(mem, 64, &t) == 0) {
+			char *end;
+			unsigned long long v = strtoull(strstrip(t), &end, 10);
+			if (*end == 0)
+				d->memory_kib = scale_to_kib(v, unit);
+		}
+	}
+	xmlNode *hp = child(child(root, "memoryBacking"), "hugepages");
+	if (hp) {
+		d->hugepages = true;
+		xmlNode *page = child(hp, "page");
+		_cleanup_free_ char *size = attr(page, "size"), *unit = attr(page, "unit");
+		if (size)
+			d->hugepage_kib = scale_to_kib(strtoull(size, NULL, 10), unit);
+	}
+	return 0;
+}
+
+static int parse_metadata(struct parse_state *s, const xmlNode *root)
+{
+	struct vm_flags *f = &s->d->flags;
+	xmlNode *meta = child(root, "metadata");
+	for (xmlNode *m = meta ? meta->children : NULL; m; m = m->next) {
+		if (m->type != XML_ELEMENT_NODE || !m->ns ||
+		    !xmlStrEqual(m->ns->href, BAD_CAST VM_METADATA_NS))
+			continue;
+		for (xmlNode *e = m->children; e; e = e->next) {
+			if (e->type != XML_ELEMENT_NODE)
+				continue;
+			_cleanup_free_ char *body = NULL;
+			int r = text_of(e, TEXT_MAX, &body);
+			if (r < 0)
+				return r == -E2BIG ? fail(s, "vfio-hook metadata element too long") : r;
+			if (node_is(e, "args"))
+				r = vm_flags_add_args(f, body);
+			else if (node_is(e, "host-services"))
+				r = vm_flags_add_host_services(f, body);
+			else if (node_is(e, "internal-services"))
+				r = vm_flags_add_internal_services(f, body);
+			else
+				continue;
+			if (r == -EINVAL) {
+				_cleanup_free_ char *e1 = str_escape(body, 80);
+				return fail(s, "malformed vfio-hook metadata <%s>: '%s'",
+					    (const char *)e->name, strna(e1));
+			}
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int check_no_entities(struct parse_state *s, const xmlNode *n, unsigned depth)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_ENTITY_REF_NODE || n->type == XML_ENTITY_NODE ||
+		    n->type == XML_ENTITY_DECL || n->type == XML_DTD_NODE)
+			return fail(s, "domain XML uses entities, refused");
+		if (n->children && depth < 512) {
+			int r = check_no_entities(s, n->children, depth + 1);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int parse_tree(struct parse_state *s, const xmlNode *root)
+{
+	struct domain *d = s->d;
+	int r;
+
+	if (!node_is(root, "domain"))
+		return fail(s, "domain XML root element is <%s>, expected <domain>",
+			    (const char *)root->name);
+	if ((r = check_no_entities(s, root, 0)) < 0)
+		return r;
+
+	if ((r = text_of(child(root, "name"), TEXT_MAX, &d->name)) < 0)
+		return r == -E2BIG ? fail(s, "domain <name> too long") : r;
+	if (isempty(d->name))
+		return fail(s, "domain XML has no <name>");
+	if ((r = text_of(child(root, "uuid"), TEXT_MAX, &d->uuid)) < 0)
+		return r == -E2BIG ? fail(s, "domain <uuid> too long") : r;
+	strstrip(d->uuid);
+	if (!uuid_is_valid(d->uuid))
+		return fail(s, "domain XML has no valid <uuid>");
+	for (char *c = d->uuid; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+
+	if ((r = text_of(child(root, "description"), DESCRIPTION_MAX, &d->description)) < 0)
+		return r == -E2BIG ? fail(s, "domain <description> longer than %u bytes",
+					  DESCRIPTION_MAX) : r;
+	if (memchr(d->description, 0, strlen(d->description)))
+		return fail(s, "domain <description> contains NUL");
+	if ((r = vm_flags_parse_description(&d->flags, d->description)) < 0)
+		return r;
+	if ((r = parse_metadata(s, root)) < 0)
+		return r;
+
+	xmlNode *devices = child(root, "devices");
+	for (xmlNode *c = devices ? devices->children : NULL; c; c = c->next) {
+		if (node_is(c, "hostdev"))
+			r = parse_hostdev(s, c);
+		else if (node_is(c, "disk"))
+			r = parse_disk(s, c);
+		else if (node_is(c, "interface"))
+			r = parse_interface(s, c);
+		else
+			continue;
+		if (r < 0)
+			return r;
+	}
+
+	xmlNode *tune = child(root, "cputune");
+	for (xmlNode *c = tune ? tune->children : NULL; c; c = c->next) {
+		if (node_is(c, "vcpupin"))
+			r = parse_pin(s, c, &d->vcpupin);
+		else if (node_is(c, "emulatorpin"))
+			r = parse_pin(s, c, &d->emulatorpin);
+		else if (node_is(c, "iothreadpin"))
+			r = parse_pin(s, c, &d->iothreadpin);
+		else
+			continue;
+		if (r < 0)
+			return r;
+	}
+	return parse_memory(s, root);
+}
+
+static void silent_structured_error(void *ctx, xmlErrorPtr e)
+{
+	/* libxml2 would print the offending line: keep it quiet, domain_parse() reports. */
+}
+
+static const char *find_doctype(const char *xml, size_t size)
+{
+	return memmem(xml, size, "<!DOCTYPE", strlen("<!DOCTYPE"));
+}
+
+static int parse_document(struct parse_state *s, const char *xml, size_t size)
+{
+	if (size == 0)
+		return fail(s, "domain XML on stdin is empty");
+	if (size > DOMAIN_XML_MAX)
+		return fail(s, "domain XML larger than %u bytes", DOMAIN_XML_MAX);
+	if (memchr(xml, 0, size))
+		return fail(s, "domain XML contains a NUL byte");
+	if (find_doctype(xml, size))
+		/* libvirt never sends a DTD; refusing it rules out entity expansion entirely. */
+		return fail(s, "domain XML has a DTD (<!DOCTYPE>), refused");
+
+	xmlSetStructuredErrorFunc(NULL, silent_structured_error);
+	_cleanup_(xml_free_ctxtp) xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	if (!ctxt)
+		return -ENOMEM;
+	int opts = XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR;
+#if LIBXML_VERSION >= 21300
+	opts |= XML_PARSE_NO_XXE;
+#endif
+	_cleanup_(xml_free_docp) xmlDocPtr doc =
+		xmlCtxtReadMemory(ctxt, xml, (int)size, "domain.xml", "UTF-8", opts);
+	if (!doc) {
+		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		if (!e || !e->message)
+			return fail(s, "malformed domain XML");
+		_cleanup_free_ char *m = str_escape(e->message, 120);
+		if (!m)
+			return -ENOMEM;
+		/* libxml2 ends its messages with "\n", escaped above as \x0a. */
+		char *nl = strstr(m, "\\x0a");
+		if (nl)
+			*nl = 0;
+		return fail(s, "malformed domain XML (line %d): %s", e->line, strstrip(m));
+	}
+	if (doc->intSubset || doc->extSubset)
+		return fail(s, "domain XML has a DTD, refused");
+	xmlNode *root = xmlDocGetRootElement(doc);
+	if (!root)
+		return fail(s, "domain XML has no root element");
+	return parse_tree(s, root);
+}
+
+int domain_parse(const char *xml, size_t size, struct domain **ret, char **ret_error)
+{
+	_cleanup_(domain_freep) struct domain *d = calloc(1, sizeof *d);
+	if (!d)
+		return -ENOMEM;
+	struct parse_state s = { .d = d };
+	int r = parse_document(&s, xml, size);
+	if (r < 0) {
+		if (ret_error)
+			*ret_error = strdup(s.error[0] ? s.error : "out of memory");
+		return r;
+	}
+	*ret = TAKE_PTR(d);
+	return 0;
+}

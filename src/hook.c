@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * One libvirt hook call, from argv and stdin to an exit status, with libvirt's semantics:
+ * prepare may veto a start; release, stopped, reconnect and the rest never fail the daemon;
+ * migrate and restore keep stdout empty (it would replace the XML).
+ */
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "domain.h"
+#include "fileio.h"
+#include "hook.h"
+#include "host.h"
+#include "journal.h"
+#include "log.h"
+#include "stages.h"
+#include "strutil.h"
+#include "sysroot.h"
+
+#define LOG_DIR "/var/log/libvirt/hooks/qemu"
+
+static const char *const op_names[_HOOK_OP_MAX] = {
+	[HOOK_OP_PREPARE] = "prepare",	   [HOOK_OP_START] = "start",
+	[HOOK_OP_STARTED] = "started",	   [HOOK_OP_STOPPED] = "stopped",
+	[HOOK_OP_RELEASE] = "release",	   [HOOK_OP_MIGRATE] = "migrate",
+	[HOOK_OP_RESTORE] = "restore",	   [HOOK_OP_RECONNECT] = "reconnect",
+	[HOOK_OP_ATTACH] = "attach",
+};
+
+const char *hook_op_to_string(enum hook_op op)
+{
+	return op >= 0 && op < _HOOK_OP_MAX ? op_names[op] : NULL;
+}
+
+enum hook_op hook_op_from_string(const char *s)
+{
+	for (int i = 0; i < _HOOK_OP_MAX; i++)
+		if (streq(op_names[i], s))
+			return (enum hook_op)i;
+	return _HOOK_OP_INVALID;
+}
+
+bool hook_op_may_fail(enum hook_op op)
+{
+	return op == HOOK_OP_PREPARE || op == HOOK_OP_START || op == HOOK_OP_STARTED;
+}
+
+struct hook_call {
+	const struct hook_args *args;
+	enum hook_op op;
+	bool dry_run;
+	struct sysroot *root;
+	struct domain *dom;
+	char *xml;
+	size_t xml_size;
+};
+
+static int read_input(struct hook_call *c)
+{
+	_cleanup_close_ int fd = -1;
+	int in = STDIN_FILENO;
+	if (c->args->xml_path && !streq(c->args->xml_path, "-")) {
+		fd = open(c->args->xml_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return log_error_errno(-errno, "Cannot open %s: %m", c->args->xml_path);
+		in = fd;
+	} else if (isatty(STDIN_FILENO))
+		return log_error_errno(-ENOTTY, "The domain XML is read from stdin, not a terminal");
+	int r = read_stream_capped(in, DOMAIN_XML_MAX, &c->xml, &c->xml_size);
+	if (r == -EFBIG)
+		return log_error_errno(r, "domain XML larger than %u bytes", DOMAIN_XML_MAX);
+	if (r < 0)
+		return log_error_errno(r, "Cannot read the domain XML: %m");
+	return 0;
+}
+
+static int parse_domain(struct hook_call *c)
+{
+	_cleanup_free_ char *err = NULL;
+	int r = domain_parse(c->xml, c->xml_size, &c->dom, &err);
+	if (r < 0)
+		return log_error_errno(r, "%s", err ?: "cannot parse the domain XML");
+	if (!streq(c->dom->name, c->args->vm)) {
+		_cleanup_free_ char *a = str_escape(c->args->vm, 128), *b = str_escape(c->dom->name, 128);
+		log_warning("VM name '%s' in argv differs from <name>%s</name>, using the XML's", strna(a),
+			    strna(b));
+	}
+	return 0;
+}
+
+/* /var/log/libvirt/hooks/qemu/<vm>.log, only for names that are plain file names. */
+static void open_log_file(struct hook_call *c)
+{
+	const char *name = c->args->vm;
+	if (c->dry_run || !domain_name_is_safe(name))
+		name = c->dom ? c->dom->uuid : NULL;
+	if (c->dry_run || !name)
+		return;
+	_cleanup_free_ char *dir = sysroot_path(c->root, LOG_DIR), *file = NULL;
+	if (!dir)
+		return;
+	/* mkdir -p, owner-only at the leaf. */
+	for (char *s = strchr(dir + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = 0;
+		(void)mkdir(dir, 0755);
+		*s = '/';
+	}
+	(void)mkdir(dir, 0700);
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	file = strdup_printf("%s.log", name);
+	if (dfd < 0 || !file)
+		return;
+	int r = log_open_file(dfd, file);
+	if (r < 0)
+		log_debug_errno(r, "Cannot open %s/%s, logging to stderr and the journal only: %m",
+				dir, file);
+}
+
+static int load_everything(struct hook_call *c, struct config *cfg, struct host **host)
+{
+	_cleanup_free_ char *err = NULL;
+	int r = config_load(c->root, cfg, &err);
+	if (r < 0)
+		return log_error_errno(r, "%s", err ?: "cannot load the configuration");
+	if (cfg->debug || vm_flags_has(&c->dom->flags, VM_FLAG_DEBUG))
+		log_set_max_priority(LOG_DEBUG);
+	r = host_load(c->root, host);
+	if (r < 0)
+		return log_error_errno(r, "Cannot read the host's devices: %m");
+	return 0;
+}
+
+static int refusal_line(const struct plan *p)
+{
+	/* One line on stderr: libvirt pastes it into `virsh start`; the log has them all. */
+	for (char **r = p->refusals; r && *r; r++)
+		log_full(LOG_INFO, "refused: %s", *r);
+	size_t n = strv_length(p->refusals);
+	_cleanup_free_ char *name = str_escape(p->vm_name, 128);
+	log_error("cannot hand the devices to '%s': %s%s", strna(name), p->refusals[0],
+		  n > 1 ? " (and more: see the log)" : "");
+	return -EPERM;
+}
+
+static void log_plan(const struct plan *p)
+{
+	for (char **n = p->notes; n && *n; n++)
+		log_info("%s", *n);
+	for (size_t i = 0; i < p->n_actions; i++) {
+		const struct action *a = &p->actions[i];
+		log_info("plan %zu/%zu %s: %s %s (expects %s)", i + 1, p->n_actions,
+			 stage_to_string(a->stage), action_kind_verb(a->kind), a->target,
+			 strna(a->prior));
+	}
+}
+
+static int do_prepare(struct hook_call *c)
+{
+	struct config cfg;
+	_cleanup_(host_freep) struct host *host = NULL;
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	_cleanup_close_ int jfd = -1;
+	int r;
+
+	config_init(&cfg);
+	if ((r = parse_domain(c)) < 0)
+		return r;
+	open_log_file(c);
+	if ((r = load_everything(c, &cfg, &host)) < 0) {
+		config_done(&cfg);
+		return r;
+	}
+	if (journal_dir_open(c->root, false, &jfd) < 0)
+		jfd = -1;
+	r = planner_prepare(c->dom, host, &cfg, jfd, &plan);
+	config_done(&cfg);
+	if (r < 0)
+		return log_error_errno(r, "Cannot plan the handoff: %m");
+
+	if (c->args->dry_run) {
+		r = plan_print(plan, stdout, false);
+		if (r < 0)
+			return log_error_errno(r, "Cannot print the plan: %m");
+		return plan_refused(plan) ? -EPERM : 0;
+	}
+	if (plan_refused(plan))
+		return refusal_line(plan);
+	log_plan(plan);
+	if (vm_flags_has(&c->dom->flags, VM_FLAG_DRY_RUN)) {
+		log_notice("--dry-run in the VM description: the host is left as it is");
+		return 0;
+	}
+	return 0;
+}
+
+static int do_release(struct hook_call *c)
+{
+	_cleanup_close_ int jfd = -1;
+	_cleanup_(journal_freep) struct journal *j = NULL;
+
+	/* Release trusts what prepare recorded, never the description it receives now. */
+	if (parse_domain(c) < 0)
+		return 0;
+	open_log_file(c);
+	int r = journal_dir_open(c->root, false, &jfd);
+	if (r >= 0)
+		r = journal_load(jfd, c->dom->uuid, &j);
+	if (r == -ENOENT) {
+		if (c->args->dry_run)
+			printf("Plan for VM '%s' (release/end): nothing recorded, nothing to do\n",
+			       c->dom->name);
+		log_debug("No journal for %s: nothing to give back", c->dom->uuid);
+		return 0;
+	}
+	if (r < 0)
+		return log_warning_errno(r, "Cannot read the journal of %s: %m", c->dom->uuid);
+	j->plan->op = PLAN_RELEASE;
+	if (c->args->dry_run)
+		return plan_print(j->plan, stdout, false);
+	log_plan(j->plan);
+	return 0;
+}
+
+int hook_run(const struct hook_args *args)
+{
+	struct hook_call c = { .args = args, .dry_run = args->dry_run };
+	int r;
+
+	log_set_context(args->vm, args->op);
+	c.op = hook_op_from_string(args->op);
+	/* libvirt writes the XML into a pipe: always drain it, whatever we do next. */
+	r = read_input(&c);
+	if (c.op < 0) {
+		log_notice("Ignoring unknown operation '%s %s'", args->op, args->subop);
+		free(c.xml);
+		return EXIT_SUCCESS;
+	}
+	if (r < 0 && c.op != HOOK_OP_PREPARE) {
+		free(c.xml);
+		return EXIT_SUCCESS;
+	}
+
+	if (!args->dry_run && geteuid() != 0 && !args->sysroot) {
+		/* A qemu:///session daemon runs the same hook: nothing of ours to do there. */
+		free(c.xml);
+		return EXIT_SUCCESS;
+	}
+	if (r >= 0) {
+		r = sysroot_open(args->sysroot, &c.root);
+		if (r < 0)
+			log_error_errno(r, "Cannot open the host root %s: %m",
+					isempty(args->sysroot) ? "/" : args->sysroot);
+	}
+	if (r >= 0) {
+		if (!args->dry_run && c.root->live)
+			log_enable_journal(true);
+		if (c.op == HOOK_OP_PREPARE && streq(args->subop, "begin"))
+			r = do_prepare(&c);
+		else if (c.op == HOOK_OP_RELEASE && streq(args->subop, "end"))
+			r = do_release(&c);
+		else
+			r = 0; /* start, started, stopped, reconnect, migrate, restore: nothing to do */
+	}
+
+	domain_free(c.dom);
+	sysroot_free(c.root);
+	free(c.xml);
+	log_close();
+	if (r < 0 && (hook_op_may_fail(c.op) || args->dry_run))
+		return EXIT_FAILURE;
+	return EXIT_SUCCESS;
+}

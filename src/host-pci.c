@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* PCI devices from sysfs: ids, driver, IOMMU group, DRM/sound/fb nodes, device links. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pci/pci.h>
+
+#include "fileio.h"
+#include "host.h"
+#include "log.h"
+#include "strutil.h"
+
+static void pci_function_done(struct pci_function *d)
+{
+	free(d->driver);
+	free(d->module);
+	free(d->driver_override);
+	free(d->reset_method);
+	free(d->vendor_name);
+	free(d->device_name);
+	free(d->class_name);
+	for (size_t i = 0; i < d->n_nodes; i++)
+		free(d->nodes[i].devname);
+	free(d->nodes);
+	for (size_t i = 0; i < d->n_connectors; i++) {
+		free(d->connectors[i].name);
+		free(d->connectors[i].status);
+	}
+	free(d->connectors);
+	strv_free(d->sound_cards);
+	strv_free(d->consumers);
+}
+
+void host_pci_free(struct host *h);
+void host_pci_free(struct host *h)
+{
+	for (size_t i = 0; i < h->n_pci; i++)
+		pci_function_done(&h->pci[i]);
+	free(h->pci);
+	h->pci = NULL;
+	h->n_pci = 0;
+}
+
+bool pci_function_is_bridge(const struct pci_function *d)
+{
+	return d->class_code >> 16 == PCI_CLASS_BRIDGE;
+}
+
+bool pci_function_is_display(const struct pci_function *d)
+{
+	return d->class_code >> 16 == PCI_CLASS_DISPLAY;
+}
+
+bool pci_function_drives_display(const struct pci_function *d)
+{
+	return pci_function_is_display(d) && (d->n_connectors > 0 || d->boot_vga == 1);
+}
+
+const char *pci_function_label(const struct pci_function *d)
+{
+	return d->device_name ?: d->class_name ?: "PCI device";
+}
+
+/* "MAJ:MIN" from a sysfs dev attribute, and DEVNAME from uevent. */
+static int read_node(int dir_fd, const char *sub, struct dev_node *ret)
+{
+	char buf[512], path[PATH_MAX];
+	unsigned maj, min;
+
+	snprintf(path, sizeof path, "%s/dev", sub);
+	if (read_attr_at(dir_fd, path, buf, sizeof buf) < 0 || sscanf(buf, "%u:%u", &maj, &min) != 2)
+		return -ENOENT;
+	snprintf(path, sizeof path, "%s/uevent", sub);
+	if (read_attr_at(dir_fd, path, buf, sizeof buf) < 0)
+		return -ENOENT;
+	for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n"))
+		if (startswith(l, "DEVNAME=")) {
+			const char *n = l + strlen("DEVNAME=");
+			/* Never let a sysfs value climb out of /dev. */
+			if (isempty(n) || n[0] == '/' || strstr(n, ".."))
+				return -EINVAL;
+			*ret = (struct dev_node){ .devname = strdup(n), .major = maj, .minor = min };
+			return ret->devname ? 0 : -ENOMEM;
+		}
+	return -ENOENT;
+}
+
+static int push_node(struct pci_function *d, struct dev_node n)
+{
+	struct dev_node *l = n.devname ? realloc(d->nodes, sizeof *l * (d->n_nodes + 1)) : NULL;
+	if (!l) {
+		free(n.devname);
+		return -ENOMEM;
+	}
+	d->nodes = l;
+	d->nodes[d->n_nodes++] = n;
+	return 0;
+}
+
+static int add_node(struct pci_function *d, int dir_fd, const char *sub)
+{
+	struct dev_node n;
+	if (read_node(dir_fd, sub, &n) < 0)
+		return 0; /* not a device node: nothing to hold */
+	return push_node(d, n);
+}
+
+static int scan_sorted(int dir_fd, const char *path, char ***ret)
+{
+	int fd = openat(dir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	_cleanup_closedir_ DIR *dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -errno;
+	}
+	_cleanup_strv_free_ char **names = NULL;
+	struct dirent *de;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		int r = strv_extend(&names, de->d_name);
+		if (r < 0)
+			return r;
+	}
+	strv_sort(names);
+	*ret = TAKE_PTR(names);
+	return 0;
+}
+
+static int load_drm(struct pci_function *d, int dev_fd)
+{
+	_cleanup_strv_free_ char **minors = NULL;
+	if (scan_sorted(dev_fd, "drm", &minors) < 0)
+		return 0;
+	for (char **m = minors; m && *m; m++) {
+		char sub[PATH_MAX];
+		snprintf(sub, sizeof sub, "drm/%s", *m);
+		int r = add_node(d, dev_fd, sub);
+		if (r < 0)
+			return r;
+		if (!startswith(*m, "card"))
+			continue;
+		_cleanup_strv_free_ char **conns = NULL;
+		if (scan_sorted(dev_fd, sub, &conns) < 0)
+			continue;
+		for (char **c = conns; c && *c; c++) {
+			char path[PATH_MAX], status[64];
+			/* Connectors are "card0-HDMI-A-1" directories holding a status file. */
+			if (!startswith(*c, *m) || (*c)[strlen(*m)] != '-')
+				continue;
+			if (snprintf(path, sizeof path, "%s/%s/status", sub, *c) >= (int)sizeof path ||
+			    read_attr_at(dev_fd, path, status, sizeof status) < 0)
+				continue;
+			struct drm_connector *l =
+				realloc(d->connectors, sizeof *l * (d->n_connectors + 1));
+			if (!l)
+				return -ENOMEM;
+			d->connectors = l;
+			d->connectors[d->n_connectors++] = (struct drm_connector){
+				.name = strdup(*c),
+				.status = strdup(status),
+			};
+		}
+	}
+	return 0;
+}
+
+static int load_sound(struct pci_function *d, int dev_fd)
+{
+	_cleanup_strv_free_ char **cards = NULL;
+	if (scan_sorted(dev_fd, "sound", &cards) < 0)
+		return 0;
+	for (char **c = cards; c && *c; c++) {
+		if (!startswith(*c, "card"))
+			continue;
+		int r = strv_extend(&d->sound_cards, *c);
+		if (r < 0)
+			return r;
+		char sub[PATH_MAX];
+		snprintf(sub, sizeof sub, "sound/%s", *c);
+		_cleanup_strv_free_ char **ents = NULL;
+		if (scan_sorted(dev_fd, sub, &ents) < 0)
+			continue;
+		for (char **e = ents; e && *e; e++) {
+			char p[PATH_MAX];
+			if (snprintf(p, sizeof p, "%s/%s", sub, *e) >= (int)sizeof p)
+				continue;
+			if ((r = add_node(d, dev_fd, p)) < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int load_fbdev(struct pci_function *d, int dev_fd)
+{
+	_cleanup_strv_free_ char **fbs = NULL;
+	if (scan_sorted(dev_fd, "graphics", &fbs) < 0)
+		return 0;
+	for (char **f = fbs; f && *f; f++) {
+		char sub[PATH_MAX];
+		snprintf(sub, sizeof sub, "graphics/%s", *f);
+		int r = add_node(d, dev_fd, sub);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The proprietary NVIDIA driver's nodes are not in sysfs; /proc/driver/nvidia names the minor. */
+static int load_nvidia_nodes(struct pci_function *d, int proc_fd)
+{
+	static const char *const shared[] = { "nvidiactl", "nvidia-modeset", "nvidia-uvm",
+					      "nvidia-uvm-tools" };
+	char path[PATH_MAX], buf[4096];
+	snprintf(path, sizeof path, "driver/nvidia/gpus/%s/information", d->name);
+	if (read_attr_at(proc_fd, path, buf, sizeof buf) >= 0) {
+		const char *m = strstr(buf, "Device Minor:");
+		unsigned minor;
+		if (m && sscanf(m, "Device Minor: %u", &minor) == 1) {
+			int r = push_node(d, (struct dev_node){ .devname = strdup_printf("nvidia%u", minor),
+								.major = 195,
+								.minor = minor });
+			if (r < 0)
+				return r;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(shared); i++) {
+		/* Matched by path only: major 0 never equals a real node's. */
+		int r = push_node(d, (struct dev_node){ .devname = strdup(shared[i]) });
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int load_consumers(struct pci_function *d, int dev_fd)
+{
+	_cleanup_strv_free_ char **ents = NULL;
+	if (scan_sorted(dev_fd, ".", &ents) < 0)
+		return 0;
+	for (char **e = ents; e && *e; e++) {
+		struct pci_addr a;
+		if (!startswith(*e, "consumer:pci:") ||
+		    pci_addr_parse(*e + strlen("consumer:pci:"), &a) < 0)
+			continue;
+		int r = strv_extend(&d->consumers, *e + strlen("consumer:pci:"));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static char *read_optional(int dir_fd, const char *attr_name)
+{
+	char buf[256];
+	if (read_attr_at(dir_fd, attr_name, buf, sizeof buf) <= 0)
+		return NULL;
+	/* Old kernels print "(null)" for an empty driver_override. */
+	if (streq(strstrip(buf), "(null)") || isempty(strstrip(buf)))
+		return NULL;
+	return strdup(strstrip(buf));
+}
+
+static int load_one(struct host *h, const char *name, struct pci_access *pacc, struct pci_function *d)
+{
+	char path[PATH_MAX], buf[256];
+	unsigned v;
+	int r;
+
+	if (pci_addr_parse(name, &d->addr) < 0)
+		return -EINVAL;
+	pci_addr_format(&d->addr, d->name);
+	d->iommu_group = -1;
+	d->boot_vga = -1;
+
+	snprintf(path, sizeof path, "bus/pci/devices/%s", name);
+	_cleanup_close_ int dev_fd = openat(h->root->sys_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dev_fd < 0)
+		return -errno;
+
+	if ((r = read_attr_uint_at(dev_fd, "vendor", 16, &d->vendor)) < 0 ||
+	    (r = read_attr_uint_at(dev_fd, "device", 16, &d->device)) < 0 ||
+	    (r = read_attr_uint_at(dev_fd, "class", 16, &d->class_code)) < 0)
+		return r;
+	if (read_link_basename_at(dev_fd, "driver", buf, sizeof buf) >= 0) {
+		d->driver = strdup(buf);
+		if (read_link_basename_at(dev_fd, "driver/module", buf, sizeof buf) >= 0)
+			d->module = strdup(buf);
+	}
+	d->driver_override = read_optional(dev_fd, "driver_override");
+	d->reset_method = read_optional(dev_fd, "reset_method");
+	if (read_link_basename_at(dev_fd, "iommu_group", buf, sizeof buf) >= 0 &&
+	    safe_atou(buf, 10, &v) >= 0 && v <= INT_MAX)
+		d->iommu_group = (int)v;
+	if (read_attr_uint_at(dev_fd, "boot_vga", 10, &v) >= 0)
+		d->boot_vga = (int)v;
+
+	if ((r = load_drm(d, dev_fd)) < 0 || (r = load_sound(d, dev_fd)) < 0 ||
+	    (r = load_fbdev(d, dev_fd)) < 0 || (r = load_consumers(d, dev_fd)) < 0)
+		return r;
+	if (d->driver && streq(d->driver, "nvidia") && (r = load_nvidia_nodes(d, h->root->proc_fd)) < 0)
+		return r;
+
+	if (pacc) {
+		char nb[256];
+		if (pci_lookup_name(pacc, nb, sizeof nb, PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
+				    d->vendor, d->device))
+			d->device_name = strdup(nb);
+		if (pci_lookup_name(pacc, nb, sizeof nb, PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS,
+				    d->vendor))
+			d->vendor_name = strdup(nb);
+		if (pci_lookup_name(pacc, nb, sizeof nb, PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS,
+				    d->class_code >> 8))
+			d->class_name = strdup(nb);
+	}
+	return 0;
+}
+
+_noreturn_ _printf_(1, 2) static void pci_fatal(char *msg, ...)
+{
+	/* libpci's error callback must not return; it only runs while we read, never mid-change. */
+	char buf[512];
+	va_list ap;
+	va_start(ap, msg);
+	vsnprintf(buf, sizeof buf, msg, ap);
+	va_end(ap);
+	log_error("libpci: %s", buf);
+	_exit(EXIT_FAILURE);
+}
+
+_printf_(1, 2) static void pci_quiet(char *msg, ...)
+{
+}
+
+static int cmp_pci(const void *a, const void *b)
+{
+	return pci_addr_compare(&((const struct pci_function *)a)->addr,
+				&((const struct pci_function *)b)->addr);
+}
+
+int host_pci_load(struct host *h);
+int host_pci_load(struct host *h)
+{
+	_cleanup_strv_free_ char **names = NULL;
+	int r = scan_sorted(h->root->sys_fd, "bus/pci/devices", &names);
+	if (r < 0)
+		return log_error_errno(r, "Cannot read %s/sys/bus/pci/devices: %m", h->root->prefix);
+
+	/* libpci only for its ID database: names, never device access. */
+	struct pci_access *pacc = pci_alloc();
+	if (pacc) {
+		pacc->error = pci_fatal;
+		pacc->warning = pci_quiet;
+		pacc->debug = pci_quiet;
+		pci_set_param(pacc, (char *)"hwdb.disable", (char *)"1");
+	}
+
+	size_t n = strv_length(names);
+	h->pci = calloc(n ?: 1, sizeof *h->pci);
+	if (!h->pci) {
+		if (pacc)
+			pci_cleanup(pacc);
+		return -ENOMEM;
+	}
+	for (char **name = names; name && *name; name++) {
+		struct pci_function *d = &h->pci[h->n_pci];
+		r = load_one(h, *name, pacc, d);
+		if (r == -ENOMEM) {
+			pci_function_done(d);
+			break;
+		}
+		if (r < 0) {
+			/* A device that vanished or is unreadable is simply not there. */
+			log_debug_errno(r, "Skipping PCI device %s: %m", *name);
+			pci_function_done(d);
+			memset(d, 0, sizeof *d);
+			continue;
+		}
+		h->n_pci++;
+	}
+	if (pacc)
+		pci_cleanup(pacc);
+	if (r == -ENOMEM)
+		return r;
+	qsort(h->pci, h->n_pci, sizeof *h->pci, cmp_pci);
+
+	_cleanup_strv_free_ char **groups = NULL;
+	if (scan_sorted(h->root->sys_fd, "kernel/iommu_groups", &groups) >= 0)
+		h->n_iommu_groups = strv_length(groups);
+	return 0;
+}
+
+struct pci_function *host_find_pci(const struct host *h, const struct pci_addr *a)
+{
+	for (size_t i = 0; i < h->n_pci; i++)
+		if (pci_addr_equal(&h->pci[i].addr, a))
+			return &h->pci[i];
+	return NULL;
+}
+
+struct pci_function *host_find_pci_name(const struct host *h, const char *name)
+{
+	struct pci_addr a;
+	return pci_addr_parse(name, &a) < 0 ? NULL : host_find_pci(h, &a);
+}
+
+int host_iommu_group_members(const struct host *h, int group, char ***ret)
+{
+	char path[64];
+	_cleanup_strv_free_ char **names = NULL, **valid = NULL;
+	snprintf(path, sizeof path, "kernel/iommu_groups/%d/devices", group);
+	int r = scan_sorted(h->root->sys_fd, path, &names);
+	if (r < 0)
+		return r;
+	for (char **n = names; n && *n; n++) {
+		struct pci_addr a;
+		if (pci_addr_parse(*n, &a) < 0)
+			continue;
+		if ((r = strv_extend(&valid, *n)) < 0)
+			return r;
+	}
+	*ret = TAKE_PTR(valid);
+	return 0;
+}

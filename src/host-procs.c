@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Processes holding device nodes open, found across all of /proc (containers and flatpaks too). */
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "fileio.h"
+#include "host.h"
+#include "strutil.h"
+
+void node_holders_free(struct node_holder *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(list[i].comm);
+		free(list[i].cgroup);
+		free(list[i].devname);
+	}
+	free(list);
+}
+
+static bool is_pid(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/*
+ * Match by device number through the /proc magic link on a live host (the path may be a
+ * container's own /dev), and by the link's path text, which is all a captured fixture has.
+ */
+static const struct dev_node *match_fd(const struct host *h, int fd_dir, const char *fd,
+				       const struct dev_node *nodes, size_t n_nodes)
+{
+	char target[PATH_MAX];
+	if (read_link_at(fd_dir, fd, target, sizeof target) < 0 || !startswith(target, "/dev/"))
+		return NULL;
+	struct stat st;
+	bool have_rdev = h->root->live && fstatat(fd_dir, fd, &st, 0) == 0 && S_ISCHR(st.st_mode);
+	for (size_t i = 0; i < n_nodes; i++) {
+		if (have_rdev && nodes[i].major != 0 && major(st.st_rdev) == nodes[i].major &&
+		    minor(st.st_rdev) == nodes[i].minor)
+			return &nodes[i];
+		if (streq(target + strlen("/dev/"), nodes[i].devname))
+			return &nodes[i];
+	}
+	return NULL;
+}
+
+static void read_identity(int proc_fd, const char *pid, struct node_holder *ret)
+{
+	char path[320], buf[4096];
+
+	snprintf(path, sizeof path, "%s/comm", pid);
+	if (read_attr_at(proc_fd, path, buf, sizeof buf) >= 0)
+		ret->comm = strdup(buf);
+	snprintf(path, sizeof path, "%s/status", pid);
+	if (read_attr_at(proc_fd, path, buf, sizeof buf) >= 0) {
+		const char *u = strstr(buf, "\nUid:");
+		unsigned uid;
+		if (u && sscanf(u, "\nUid: %u", &uid) == 1)
+			ret->uid = uid;
+	}
+	snprintf(path, sizeof path, "%s/cgroup", pid);
+	if (read_attr_at(proc_fd, path, buf, sizeof buf) >= 0) {
+		/* cgroup v2: "0::/system.slice/nodm.service" */
+		const char *c = strstr(buf, "0::");
+		if (c && (c == buf || c[-1] == '\n'))
+			ret->cgroup = strndup(c + 3, strcspn(c + 3, "\n"));
+	}
+	snprintf(path, sizeof path, "%s/stat", pid);
+	if (read_attr_at(proc_fd, path, buf, sizeof buf) >= 0) {
+		/* Field 22 (starttime), counted after the last ')' since comm may hold spaces. */
+		const char *p = strrchr(buf, ')');
+		unsigned long long start;
+		if (p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+					"%*d %*d %*d %*d %llu", &start) == 1)
+			ret->starttime = start;
+	}
+}
+
+int host_find_holders(const struct host *h, const struct dev_node *nodes, size_t n_nodes,
+		      struct node_holder **ret, size_t *ret_n)
+{
+	int proc = openat(h->root->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (proc < 0)
+		return -errno;
+	_cleanup_closedir_ DIR *d = fdopendir(proc);
+	if (!d) {
+		close(proc);
+		return -errno;
+	}
+	struct node_holder *list = NULL;
+	size_t n = 0;
+	pid_t self = getpid();
+	struct dirent *de;
+
+	while (n_nodes > 0 && (de = readdir(d))) {
+		if (!is_pid(de->d_name) || (h->root->live && atoi(de->d_name) == self))
+			continue;
+		char path[320];
+		snprintf(path, sizeof path, "%s/fd", de->d_name);
+		int fd_dir = openat(h->root->proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd_dir < 0)
+			continue; /* gone, or not ours to read: a non-root dry run says so elsewhere */
+		_cleanup_closedir_ DIR *fds = fdopendir(fd_dir);
+		if (!fds) {
+			close(fd_dir);
+			continue;
+		}
+		struct dirent *fe;
+		while ((fe = readdir(fds))) {
+			if (fe->d_name[0] == '.')
+				continue;
+			const struct dev_node *node = match_fd(h, fd_dir, fe->d_name, nodes, n_nodes);
+			if (!node)
+				continue;
+			struct node_holder *l = realloc(list, sizeof *l * (n + 1));
+			if (!l) {
+				node_holders_free(list, n);
+				return -ENOMEM;
+			}
+			list = l;
+			list[n] = (struct node_holder){ .pid = atoi(de->d_name),
+							.devname = strdup(node->devname) };
+			read_identity(h->root->proc_fd, de->d_name, &list[n]);
+			n++;
+			break; /* one entry per process is enough to act on it */
+		}
+	}
+	*ret = list;
+	*ret_n = n;
+	return 0;
+}
+
+int host_user_services(const struct host *h, uid_t uid, char ***ret)
+{
+	int proc = openat(h->root->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (proc < 0)
+		return -errno;
+	_cleanup_closedir_ DIR *d = fdopendir(proc);
+	if (!d) {
+		close(proc);
+		return -errno;
+	}
+	char mgr[64];
+	snprintf(mgr, sizeof mgr, "/user@%u.service/", (unsigned)uid);
+	_cleanup_strv_free_ char **units = NULL;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char path[320], buf[4096];
+		if (!is_pid(de->d_name))
+			continue;
+		snprintf(path, sizeof path, "%s/cgroup", de->d_name);
+		if (read_attr_at(h->root->proc_fd, path, buf, sizeof buf) < 0)
+			continue;
+		const char *c = strstr(buf, "0::");
+		const char *m = c ? strstr(c, mgr) : NULL;
+		if (!m)
+			continue;
+		truncate_nl(buf);
+		const char *last = strrchr(m, '/') + 1;
+		if (!endswith(last, ".service") || !str_is_printable_ascii(last))
+			continue;
+		int r = strv_extend_unique(&units, last);
+		if (r < 0)
+			return r;
+	}
+	strv_sort(units);
+	*ret = TAKE_PTR(units);
+	return 0;
+}

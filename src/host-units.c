@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* systemd unit state: sd-bus on a live host, a captured snapshot for fixtures. */
+#include <fcntl.h>
+#include <systemd/sd-bus.h>
+
+#include "fileio.h"
+#include "host.h"
+#include "log.h"
+#include "strutil.h"
+
+void unit_state_done(struct unit_state *u)
+{
+	free(u->id);
+	free(u->active_state);
+	*u = (struct unit_state){ 0 };
+}
+
+static int unit_state_live(const char *name, struct unit_state *ret)
+{
+	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	const char *object;
+
+	int r = sd_bus_open_system(&bus);
+	if (r < 0)
+		return r;
+	/* GetUnit resolves aliases (display-manager.service) to the loaded unit. */
+	r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+			       "org.freedesktop.systemd1.Manager", "GetUnit", &error, &reply, "s",
+			       name);
+	if (r < 0) {
+		if (sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit"))
+			return -ENOENT;
+		return r;
+	}
+	r = sd_bus_message_read(reply, "o", &object);
+	if (r < 0)
+		return r;
+	struct unit_state u = { 0 };
+	r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", object,
+				       "org.freedesktop.systemd1.Unit", "Id", &error, &u.id);
+	if (r >= 0)
+		r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", object,
+					       "org.freedesktop.systemd1.Unit", "ActiveState",
+					       &error, &u.active_state);
+	if (r < 0) {
+		unit_state_done(&u);
+		return r;
+	}
+	*ret = u;
+	return 0;
+}
+
+/* Fixture format, one unit per line: "NAME ID ACTIVE_STATE". */
+static int unit_state_snapshot(const struct host *h, const char *name, struct unit_state *ret)
+{
+	_cleanup_free_ char *path = sysroot_path(h->root, "/systemd/units"), *text = NULL;
+	if (!path)
+		return -ENOMEM;
+	int r = read_attr_alloc_at(AT_FDCWD, path, 65536, &text);
+	if (r < 0)
+		return r == -ENOENT ? -ENOENT : r;
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char n[256], id[256], state[64];
+		if (sscanf(l, "%255s %255s %63s", n, id, state) != 3 || !streq(n, name))
+			continue;
+		ret->id = strdup(id);
+		ret->active_state = strdup(state);
+		if (!ret->id || !ret->active_state) {
+			unit_state_done(ret);
+			return -ENOMEM;
+		}
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int host_unit_state(const struct host *h, const char *name, struct unit_state *ret)
+{
+	return h->root->live ? unit_state_live(name, ret) : unit_state_snapshot(h, name, ret);
+}

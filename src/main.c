@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Entry point. Installed as /etc/libvirt/hooks/qemu it is libvirt's hook: argv is positional,
+ * never options (a VM may be called "--help"). Called as vfio-hook it takes verbs.
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include "hook.h"
+#include "log.h"
+#include "strutil.h"
+
+static void help_hook(const char *argv0)
+{
+	printf("%s VM OPERATION SUB-OPERATION EXTRA < domain.xml\n"
+	       "%s --dry-run VM OPERATION SUB-OPERATION EXTRA < domain.xml\n\n"
+	       "libvirt's qemu hook from vfio-hook: hands a VM's PCI devices and their whole\n"
+	       "IOMMU groups to vfio-pci on prepare, and gives back exactly what it took on release.\n"
+	       "Arguments are positional, as libvirt passes them. --dry-run prints the plan and\n"
+	       "changes nothing. See vfio-hook --help for the verbs.\n\n"
+	       "  -h --help     Show this help\n"
+	       "     --version  Show the version\n",
+	       argv0, argv0);
+}
+
+static void help_cli(void)
+{
+	printf("vfio-hook [OPTIONS] VERB ...\n\n"
+	       "Hands a GPU and its whole IOMMU group from the host to vfio-pci when a libvirt VM\n"
+	       "starts, and gives back exactly what it took when it stops.\n\n"
+	       "Verbs:\n"
+	       "  plan [--xml FILE] [--release] [--json]\n"
+	       "                         Show what prepare (or release) would do for the domain\n"
+	       "                         XML in FILE or on stdin; changes nothing\n"
+	       "  hook [--dry-run] -- VM OPERATION SUB-OPERATION [EXTRA]\n"
+	       "                         Run the libvirt hook by hand (domain XML on stdin)\n\n"
+	       "Options:\n"
+	       "     --sysroot DIR       Read (and with hook, act on) a host tree under DIR\n"
+	       "     --debug             Log debug detail\n"
+	       "  -h --help              Show this help\n"
+	       "     --version           Show the version\n\n"
+	       "Exit status: 0 success, 1 refused or failed, 2 bad usage or input.\n");
+}
+
+enum {
+	ARG_VERSION = 0x100,
+	ARG_SYSROOT,
+	ARG_DEBUG,
+	ARG_XML,
+	ARG_RELEASE,
+	ARG_JSON,
+	ARG_DRY_RUN,
+};
+
+static int run_cli(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, ARG_VERSION },
+		{ "sysroot", required_argument, NULL, ARG_SYSROOT },
+		{ "debug", no_argument, NULL, ARG_DEBUG },
+		{ "xml", required_argument, NULL, ARG_XML },
+		{ "release", no_argument, NULL, ARG_RELEASE },
+		{ "json", no_argument, NULL, ARG_JSON },
+		{ "dry-run", no_argument, NULL, ARG_DRY_RUN },
+		{}
+	};
+	struct hook_args args = { .extra = "-" };
+	bool release = false, json = false;
+	int c;
+
+	/* "+": stop at the verb's positional arguments; `hook -- VM ...` keeps names literal. */
+	while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0) {
+		switch (c) {
+		case 'h':
+			help_cli();
+			return EXIT_SUCCESS;
+		case ARG_VERSION:
+			printf("vfio-hook %s\n", VERSION);
+			return EXIT_SUCCESS;
+		case ARG_SYSROOT:
+			args.sysroot = optarg;
+			break;
+		case ARG_DEBUG:
+			args.debug = true;
+			break;
+		default:
+			fprintf(stderr, "Try 'vfio-hook --help'.\n");
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		help_cli();
+		return 2;
+	}
+	const char *verb = argv[optind];
+	optind++;
+	while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0) {
+		switch (c) {
+		case 'h':
+			help_cli();
+			return EXIT_SUCCESS;
+		case ARG_SYSROOT:
+			args.sysroot = optarg;
+			break;
+		case ARG_DEBUG:
+			args.debug = true;
+			break;
+		case ARG_XML:
+			args.xml_path = optarg;
+			break;
+		case ARG_RELEASE:
+			release = true;
+			break;
+		case ARG_JSON:
+			json = true;
+			break;
+		case ARG_DRY_RUN:
+			args.dry_run = true;
+			break;
+		default:
+			fprintf(stderr, "Try 'vfio-hook --help'.\n");
+			return 2;
+		}
+	}
+	if (args.debug)
+		log_set_max_priority(LOG_DEBUG);
+
+	if (streq(verb, "plan")) {
+		if (optind != argc) {
+			fprintf(stderr, "vfio-hook plan takes no positional arguments.\n");
+			return 2;
+		}
+		int plan_verb(const struct hook_args *a, bool release, bool json);
+		return plan_verb(&args, release, json);
+	}
+	if (streq(verb, "hook")) {
+		int n = argc - optind;
+		if (n < 3 || n > 4) {
+			fprintf(stderr, "Usage: vfio-hook hook [--dry-run] -- VM OPERATION "
+					"SUB-OPERATION [EXTRA]\n");
+			return 2;
+		}
+		args.vm = argv[optind];
+		args.op = argv[optind + 1];
+		args.subop = argv[optind + 2];
+		args.extra = n == 4 ? argv[optind + 3] : "-";
+		return hook_run(&args);
+	}
+	fprintf(stderr, "Unknown verb '%s'. Try 'vfio-hook --help'.\n", verb);
+	return 2;
+}
+
+static int run_hook(int argc, char **argv)
+{
+	const char *argv0 = argv[0];
+	struct hook_args args = { 0 };
+	int n = argc - 1;
+
+	/* Options only where no libvirt call can have that shape: 1 argument, or 5 with --dry-run. */
+	if (n == 1 && (streq(argv[1], "--help") || streq(argv[1], "-h"))) {
+		help_hook(argv0);
+		return EXIT_SUCCESS;
+	}
+	if (n == 1 && streq(argv[1], "--version")) {
+		printf("vfio-hook %s\n", VERSION);
+		return EXIT_SUCCESS;
+	}
+	if (n == 5 && streq(argv[1], "--dry-run")) {
+		args.dry_run = true;
+		argv++;
+		n--;
+	}
+	if (n != 4) {
+		fprintf(stderr, "Usage: %s [--dry-run] VM OPERATION SUB-OPERATION EXTRA < domain.xml\n",
+			argv0);
+		return 2;
+	}
+	args.vm = argv[1];
+	args.op = argv[2];
+	args.subop = argv[3];
+	args.extra = argv[4];
+	return hook_run(&args);
+}
+
+/* libvirt hands us almost no environment; whatever arrives is not trusted (libkmod runs modprobe.d
+ * install commands through the shell with it). */
+static void sanitize_process(bool hook)
+{
+	const char *keep[] = { "NO_COLOR", "TERM", "COLUMNS" };
+	char *saved[ARRAY_SIZE(keep)] = { 0 };
+	for (size_t i = 0; !hook && i < ARRAY_SIZE(keep); i++) {
+		const char *v = getenv(keep[i]);
+		saved[i] = v ? strdup(v) : NULL;
+	}
+	clearenv();
+	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	setenv("LC_ALL", "C", 1);
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
+		if (saved[i]) {
+			setenv(keep[i], saved[i], 1);
+			free(saved[i]);
+		}
+	umask(077);
+	signal(SIGPIPE, SIG_IGN);
+	/* A closed 0/1/2 would make the next open() land there and a stray printf hit a file. */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0) {
+			int n = open("/dev/null", O_RDWR);
+			if (n >= 0 && n != fd)
+				close(n);
+		}
+}
+
+int main(int argc, char **argv)
+{
+	_cleanup_free_ char *copy = strdup(argv[0] ?: "vfio-hook");
+	const char *name = copy ? basename(copy) : "vfio-hook";
+	bool cli = startswith(name, "vfio-hook");
+
+	sanitize_process(!cli);
+	log_setup(LOG_INFO, cli);
+	return cli ? run_cli(argc, argv) : run_hook(argc, argv);
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Showing a plan: a numbered table for people, or JSON (libsmartcols does both). */
+#include <libsmartcols.h>
+
+#include "plan.h"
+#include "strutil.h"
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct libscols_table *, scols_unref_table);
+
+enum {
+	COL_N,
+	COL_STAGE,
+	COL_ACTION,
+	COL_TARGET,
+	COL_EXPECTS,
+	COL_UNDO,
+	COL_WHY,
+	_COL_MAX,
+};
+
+static const struct {
+	const char *name;
+	double width;
+	int flags;
+} columns[_COL_MAX] = {
+	[COL_N] = { "#", 2, SCOLS_FL_RIGHT },
+	[COL_STAGE] = { "STAGE", 0.1, 0 },
+	[COL_ACTION] = { "ACTION", 0.1, 0 },
+	[COL_TARGET] = { "TARGET", 0.1, 0 },
+	[COL_EXPECTS] = { "EXPECTS", 0.1, 0 },
+	[COL_UNDO] = { "UNDO", 0.1, 0 },
+	[COL_WHY] = { "WHY", 0.3, SCOLS_FL_TRUNC },
+};
+
+static const char *op_name(const struct plan *p)
+{
+	return p->op == PLAN_PREPARE ? "prepare/begin" : "release/end";
+}
+
+/* Strings from the VM owner (names, descriptions) never reach a terminal raw. */
+static int set_data(struct libscols_line *ln, size_t col, const char *s)
+{
+	_cleanup_free_ char *e = str_escape(s ?: "-", 4096);
+	if (!e)
+		return -ENOMEM;
+	return scols_line_set_data(ln, col, e) < 0 ? -ENOMEM : 0;
+}
+
+static int add_row(struct libscols_table *tb, unsigned n, const struct action *a, bool release)
+{
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	if (!ln)
+		return -ENOMEM;
+	char num[32];
+	snprintf(num, sizeof num, "%u", n);
+	_cleanup_free_ char *undo = action_undo_text(a);
+	if (!undo)
+		return -ENOMEM;
+	int r;
+	if ((r = set_data(ln, COL_N, num)) < 0 ||
+	    (r = set_data(ln, COL_STAGE, stage_to_string(a->stage))) < 0 ||
+	    (r = set_data(ln, COL_ACTION, release ? undo : action_kind_verb(a->kind))) < 0 ||
+	    (r = set_data(ln, COL_TARGET, a->target)) < 0 ||
+	    (r = set_data(ln, COL_EXPECTS, release ? action_state_to_string(a->state) : a->prior)) <
+		    0 ||
+	    (r = set_data(ln, COL_UNDO, release ? "-" : undo)) < 0 ||
+	    (r = set_data(ln, COL_WHY, a->reason)) < 0)
+		return r;
+	return 0;
+}
+
+static int print_json(const struct plan *p, FILE *out)
+{
+	/* One object, stable keys: documented in docs/plan.md. */
+	_cleanup_(scols_unref_tablep) struct libscols_table *tb = scols_new_table();
+	if (!tb)
+		return -ENOMEM;
+	scols_table_enable_json(tb, 1);
+	scols_table_set_name(tb, "plan");
+	scols_table_set_stream(tb, out);
+	static const char *const keys[] = { "type", "n", "stage", "action", "target",
+					    "expects", "undo", "text" };
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		struct libscols_column *c = scols_table_new_column(tb, keys[i], 0, 0);
+		if (!c)
+			return -ENOMEM;
+		if (i == 1)
+			scols_column_set_json_type(c, SCOLS_JSON_NUMBER);
+	}
+	struct libscols_line *ln;
+#define ROW(type, text)                                                                            \
+	do {                                                                                       \
+		if (!(ln = scols_table_new_line(tb, NULL)) || set_data(ln, 0, type) < 0 ||         \
+		    set_data(ln, 7, text) < 0)                                                     \
+			return -ENOMEM;                                                            \
+	} while (0)
+	ROW("vm", p->vm_name);
+	ROW("uuid", p->vm_uuid);
+	ROW("op", op_name(p));
+	for (char **d = p->devices; d && *d; d++)
+		ROW("device", *d);
+	for (char **n = p->notes; n && *n; n++)
+		ROW("note", *n);
+	for (char **r = p->refusals; r && *r; r++)
+		ROW("refusal", *r);
+#undef ROW
+	for (size_t i = 0; i < p->n_actions; i++) {
+		size_t k = p->op == PLAN_RELEASE ? p->n_actions - 1 - i : i;
+		const struct action *a = &p->actions[k];
+		char num[32];
+		_cleanup_free_ char *undo = action_undo_text(a);
+		snprintf(num, sizeof num, "%zu", i + 1);
+		if (!undo || !(ln = scols_table_new_line(tb, NULL)) || set_data(ln, 0, "action") < 0 ||
+		    set_data(ln, 1, num) < 0 || set_data(ln, 2, stage_to_string(a->stage)) < 0 ||
+		    set_data(ln, 3, action_kind_to_string(a->kind)) < 0 ||
+		    set_data(ln, 4, a->target) < 0 || set_data(ln, 5, a->prior) < 0 ||
+		    set_data(ln, 6, undo) < 0 || set_data(ln, 7, a->reason) < 0)
+			return -ENOMEM;
+	}
+	return scols_print_table(tb) < 0 ? -EIO : 0;
+}
+
+int plan_print(const struct plan *p, FILE *out, bool json)
+{
+	if (json)
+		return print_json(p, out);
+
+	_cleanup_free_ char *name = str_escape(p->vm_name, 256);
+	if (!name)
+		return -ENOMEM;
+	fprintf(out, "Plan for VM '%s' (%s): ", name, op_name(p));
+	if (plan_refused(p))
+		fprintf(out, "refused\n");
+	else
+		fprintf(out, "%zu action%s\n", p->n_actions, p->n_actions == 1 ? "" : "s");
+	for (char **n = p->notes; n && *n; n++) {
+		_cleanup_free_ char *e = str_escape(*n, 4096);
+		fprintf(out, "  %s\n", strna(e));
+	}
+	for (char **r = p->refusals; r && *r; r++) {
+		_cleanup_free_ char *e = str_escape(*r, 4096);
+		fprintf(out, "  refused: %s\n", strna(e));
+	}
+	if (p->n_actions == 0 || plan_refused(p))
+		return ferror(out) ? -EIO : 0;
+	fputc('\n', out);
+
+	_cleanup_(scols_unref_tablep) struct libscols_table *tb = scols_new_table();
+	if (!tb)
+		return -ENOMEM;
+	scols_table_set_stream(tb, out);
+	scols_table_set_column_separator(tb, "  ");
+	for (size_t i = 0; i < _COL_MAX; i++)
+		if (!scols_table_new_column(tb, columns[i].name, columns[i].width, columns[i].flags))
+			return -ENOMEM;
+	bool release = p->op == PLAN_RELEASE;
+	for (size_t i = 0; i < p->n_actions; i++) {
+		int r = add_row(tb, (unsigned)(i + 1),
+				&p->actions[release ? p->n_actions - 1 - i : i], release);
+		if (r < 0)
+			return r;
+	}
+	return scols_print_table(tb) < 0 ? -EIO : 0;
+}

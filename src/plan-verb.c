@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* `vfio-hook plan`: the dry run of prepare (or release) for a domain XML, from any user. */
+#include <fcntl.h>
+
+#include "config.h"
+#include "domain.h"
+#include "fileio.h"
+#include "hook.h"
+#include "host.h"
+#include "journal.h"
+#include "log.h"
+#include "stages.h"
+#include "strutil.h"
+
+int plan_verb(const struct hook_args *a, bool release, bool json);
+
+static int read_xml(const struct hook_args *a, char **ret, size_t *ret_size)
+{
+	_cleanup_close_ int fd = -1;
+	int in = STDIN_FILENO;
+	if (a->xml_path && !streq(a->xml_path, "-")) {
+		fd = open(a->xml_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return log_error_errno(-errno, "Cannot open %s: %m", a->xml_path);
+		in = fd;
+	} else if (isatty(STDIN_FILENO))
+		return log_error_errno(-ENOTTY, "Give the domain XML with --xml FILE or on stdin "
+						"(virsh dumpxml VM | vfio-hook plan)");
+	int r = read_stream_capped(in, DOMAIN_XML_MAX, ret, ret_size);
+	if (r == -EFBIG)
+		return log_error_errno(r, "domain XML larger than %u bytes", DOMAIN_XML_MAX);
+	if (r < 0)
+		return log_error_errno(r, "Cannot read the domain XML: %m");
+	return 0;
+}
+
+int plan_verb(const struct hook_args *a, bool release, bool json)
+{
+	_cleanup_free_ char *xml = NULL, *err = NULL;
+	_cleanup_(domain_freep) struct domain *dom = NULL;
+	_cleanup_(sysroot_freep) struct sysroot *root = NULL;
+	_cleanup_(host_freep) struct host *host = NULL;
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	_cleanup_(journal_freep) struct journal *j = NULL;
+	_cleanup_close_ int jfd = -1;
+	struct config cfg;
+	size_t size;
+	int r;
+
+	if (read_xml(a, &xml, &size) < 0)
+		return 2;
+	if ((r = domain_parse(xml, size, &dom, &err)) < 0) {
+		log_error("%s", err ?: "cannot parse the domain XML");
+		return 2;
+	}
+	if ((r = sysroot_open(a->sysroot, &root)) < 0) {
+		log_error_errno(r, "Cannot open the host root %s: %m", a->sysroot ?: "/");
+		return 2;
+	}
+	if (journal_dir_open(root, false, &jfd) < 0)
+		jfd = -1;
+
+	if (release) {
+		r = jfd >= 0 ? journal_load(jfd, dom->uuid, &j) : -ENOENT;
+		if (r == -ENOENT) {
+			printf("Plan for VM '%s' (release/end): nothing recorded, nothing to do\n",
+			       dom->name);
+			return 0;
+		}
+		if (r < 0) {
+			log_error_errno(r, "Cannot read the journal of %s: %m", dom->uuid);
+			return 1;
+		}
+		j->plan->op = PLAN_RELEASE;
+		return plan_print(j->plan, stdout, json) < 0 ? 1 : 0;
+	}
+
+	if ((r = config_load(root, &cfg, &err)) < 0) {
+		log_error("%s", err ?: "cannot load the configuration");
+		return 1;
+	}
+	r = host_load(root, &host);
+	if (r >= 0)
+		r = planner_prepare(dom, host, &cfg, jfd, &plan);
+	config_done(&cfg);
+	if (r < 0) {
+		log_error_errno(r, "Cannot plan the handoff: %m");
+		return 1;
+	}
+	if ((r = plan_print(plan, stdout, json)) < 0) {
+		log_error_errno(r, "Cannot print the plan: %m");
+		return 1;
+	}
+	return plan_refused(plan) ? 1 : 0;
+}

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The planner: (domain, host, config, other VMs' journals) → the ordered plan. Read-only. Every
+ * reason the handoff cannot happen is collected, so one dry run tells the whole story.
+ */
+#include "journal.h"
+#include "log.h"
+#include "stages.h"
+#include "strutil.h"
+
+bool plan_ctx_is_passed(const struct plan_ctx *ctx, const char *pci_name)
+{
+	for (size_t i = 0; i < ctx->n_passed; i++)
+		if (streq(ctx->passed[i]->name, pci_name))
+			return true;
+	return false;
+}
+
+char *cgroup_session_id(const char *cgroup)
+{
+	const char *s = cgroup ? strstr(cgroup, "/session-") : NULL;
+	if (!s)
+		return NULL;
+	s += strlen("/session-");
+	size_t n = strcspn(s, "/");
+	if (n <= strlen(".scope") || !strneq(s + n - strlen(".scope"), ".scope", strlen(".scope")))
+		return NULL;
+	char *id = strndup(s, n - strlen(".scope"));
+	if (id && (!*id || !str_is_printable_ascii(id) || strpbrk(id, " %"))) {
+		free(id);
+		return NULL;
+	}
+	return id;
+}
+
+char *cgroup_user_unit(const char *cgroup, uid_t uid)
+{
+	char mgr[64];
+	snprintf(mgr, sizeof mgr, "/user@%u.service/", (unsigned)uid);
+	const char *s = cgroup ? strstr(cgroup, mgr) : NULL;
+	if (!s)
+		return NULL;
+	const char *last = strrchr(s, '/') + 1;
+	if (!endswith(last, ".service"))
+		return NULL;
+	return strdup(last);
+}
+
+bool plan_ctx_holder_covered(const struct plan_ctx *ctx, const struct node_holder *h)
+{
+	if (!h->cgroup)
+		return false;
+	if (ctx->dm_unit) {
+		char unit[512];
+		snprintf(unit, sizeof unit, "/system.slice/%s", ctx->dm_unit);
+		if (streq(h->cgroup, unit) || (startswith(h->cgroup, unit) &&
+					       h->cgroup[strlen(unit)] == '/'))
+			return true;
+	}
+	_cleanup_free_ char *session = cgroup_session_id(h->cgroup);
+	if (session && strv_contains(ctx->sessions, session))
+		return true;
+	_cleanup_free_ char *unit = cgroup_user_unit(h->cgroup, h->uid);
+	if (unit) {
+		char key[512];
+		snprintf(key, sizeof key, "%u/%s", (unsigned)h->uid, unit);
+		if (strv_contains(ctx->user_units, key))
+			return true;
+	}
+	return false;
+}
+
+static void plan_ctx_done(struct plan_ctx *ctx)
+{
+	free(ctx->passed);
+	node_holders_free(ctx->holders, ctx->n_holders);
+	free(ctx->dm_unit);
+	strv_free(ctx->sessions);
+	strv_free(ctx->user_units);
+}
+
+static int add_passed(struct plan_ctx *ctx, struct pci_function *d)
+{
+	if (plan_ctx_is_passed(ctx, d->name))
+		return 0;
+	struct pci_function **l = realloc(ctx->passed, sizeof *l * (ctx->n_passed + 1));
+	if (!l)
+		return -ENOMEM;
+	ctx->passed = l;
+	ctx->passed[ctx->n_passed++] = d;
+	return strv_extend(&ctx->plan->devices, d->name);
+}
+
+static bool in_domain(const struct domain *dom, const struct pci_function *d)
+{
+	for (size_t i = 0; i < dom->n_pci; i++)
+		if (pci_addr_equal(&dom->pci[i].addr, &d->addr))
+			return true;
+	return false;
+}
+
+static int describe_device(const struct pci_function *d, char **ret)
+{
+	*ret = strdup_printf("%s %s [%04x:%04x] (%s)", d->name, pci_function_label(d), d->vendor,
+			     d->device, d->driver ?: "no driver");
+	return *ret ? 0 : -ENOMEM;
+}
+
+/* Whole IOMMU groups go: bridges stay, anything else must be in the XML or allowed. */
+static int expand_groups(struct plan_ctx *ctx)
+{
+	const struct host *h = ctx->host;
+	struct plan *p = ctx->plan;
+	int r;
+
+	if (h->n_iommu_groups == 0)
+		return plan_refuse(p, "the IOMMU is off: %s/sys/kernel/iommu_groups is empty (enable "
+				      "VT-d or AMD-Vi in the firmware, and intel_iommu=on on Intel)",
+				   h->root->prefix);
+	for (size_t i = 0; i < ctx->dom->n_pci; i++) {
+		char name[PCI_ADDR_STR_MAX];
+		pci_addr_format(&ctx->dom->pci[i].addr, name);
+		struct pci_function *d = host_find_pci(h, &ctx->dom->pci[i].addr);
+		if (!d) {
+			if ((r = plan_refuse(p, "%s is in the domain XML but no such PCI device "
+						"exists on this host", name)) < 0)
+				return r;
+			continue;
+		}
+		if (pci_function_is_bridge(d)) {
+			if ((r = plan_refuse(p, "%s is a PCI bridge and cannot be passed through",
+					     name)) < 0)
+				return r;
+			continue;
+		}
+		if (d->iommu_group < 0) {
+			if ((r = plan_refuse(p, "%s has no IOMMU group", name)) < 0)
+				return r;
+			continue;
+		}
+		_cleanup_strv_free_ char **members = NULL;
+		if ((r = host_iommu_group_members(h, d->iommu_group, &members)) < 0)
+			return log_error_errno(r, "Cannot read IOMMU group %d: %m", d->iommu_group);
+		for (char **m = members; m && *m; m++) {
+			struct pci_function *md = host_find_pci_name(h, *m);
+			if (!md || pci_function_is_bridge(md))
+				continue;
+			if (!in_domain(ctx->dom, md) &&
+			    !strv_contains(ctx->cfg->allow_group_members, md->name)) {
+				if (plan_ctx_is_passed(ctx, md->name))
+					continue;
+				_cleanup_free_ char *desc = NULL;
+				if ((r = describe_device(md, &desc)) < 0)
+					return r;
+				/* Report each missing member once, however many listed devices share it. */
+				bool seen = false;
+				for (char **x = p->refusals; x && *x; x++)
+					if (startswith(*x, md->name))
+						seen = true;
+				if (seen)
+					continue;
+				if ((r = plan_refuse(p, "%s is in IOMMU group %d with %s but not in the "
+							"domain XML: add it as a <hostdev>, or list it "
+							"in allow_group_members",
+						     desc, d->iommu_group, d->name)) < 0)
+					return r;
+				continue;
+			}
+			if ((r = add_passed(ctx, md)) < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int check_other_vms(struct plan_ctx *ctx, int journal_dir_fd)
+{
+	_cleanup_strv_free_ char **uuids = NULL;
+	if (journal_dir_fd < 0 || journal_list(journal_dir_fd, &uuids) < 0)
+		return 0;
+	for (char **u = uuids; u && *u; u++) {
+		if (streq(*u, ctx->dom->uuid))
+			continue;
+		_cleanup_(journal_freep) struct journal *j = NULL;
+		int r = journal_load(journal_dir_fd, *u, &j);
+		if (r < 0) {
+			log_warning_errno(r, "Ignoring unreadable journal %s: %m", *u);
+			continue;
+		}
+		/* A record from before the last reboot describes a host that no longer exists. */
+		if (ctx->host->boot_id && j->boot_id && !streq(ctx->host->boot_id, j->boot_id))
+			continue;
+		for (char **d = j->plan->devices; d && *d; d++)
+			if (plan_ctx_is_passed(ctx, *d) &&
+			    (r = plan_refuse(ctx->plan, "%s is in use by VM '%s' (%s)", *d,
+					     j->plan->vm_name, *u)) < 0)
+				return r;
+	}
+	return 0;
+}
+
+static int check_flags(struct plan_ctx *ctx)
+{
+	const struct vm_flags *f = &ctx->dom->flags;
+	static const enum vm_flag later[] = {
+		VM_FLAG_ENABLE_INTERNAL_SERVICES, VM_FLAG_ENABLE_EXTERNAL_SERVICES,
+		VM_FLAG_ENABLE_NFS, VM_FLAG_ENABLE_SMB, VM_FLAG_PIN_CPU_CORES,
+	};
+	int r;
+	for (char **u = f->unknown; u && *u; u++) {
+		_cleanup_free_ char *e = str_escape(*u, 64);
+		if ((r = plan_refuse(ctx->plan, "unknown flag '%s' in the VM description",
+				     strna(e))) < 0)
+			return r;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(later); i++)
+		if (vm_flags_has(f, later[i]) &&
+		    (r = plan_refuse(ctx->plan, "flag '%s' is not supported by this version",
+				     vm_flag_to_string(later[i]))) < 0)
+			return r;
+	return 0;
+}
+
+static int decide_host_graphics(struct plan_ctx *ctx)
+{
+	const struct host *h = ctx->host;
+	struct plan *p = ctx->plan;
+	size_t displays = 0, passed = 0;
+	const char *kept = NULL;
+
+	for (size_t i = 0; i < h->n_pci; i++) {
+		if (!pci_function_drives_display(&h->pci[i]))
+			continue;
+		displays++;
+		if (plan_ctx_is_passed(ctx, h->pci[i].name))
+			passed++;
+		else if (!kept)
+			kept = h->pci[i].name;
+	}
+	bool forced = vm_flags_has(&ctx->dom->flags, VM_FLAG_NO_HOST_GRAPHICS);
+	p->host_graphics_go = forced || (passed > 0 && passed == displays);
+	if (forced)
+		return plan_note(p, "host graphics: stop (--no-host-graphics)");
+	if (p->host_graphics_go)
+		return plan_note(p, "host graphics: stop (every GPU with a display is passed)");
+	if (kept)
+		return plan_note(p, "host graphics: stay on %s", kept);
+	return plan_note(p, "host graphics: stay (no display GPU is passed)");
+}
+
+static int collect_holders(struct plan_ctx *ctx)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ctx->n_passed; i++)
+		n += ctx->passed[i]->n_nodes;
+	if (n == 0)
+		return 0;
+	_cleanup_free_ struct dev_node *nodes = calloc(n, sizeof *nodes);
+	if (!nodes)
+		return -ENOMEM;
+	n = 0;
+	for (size_t i = 0; i < ctx->n_passed; i++)
+		for (size_t k = 0; k < ctx->passed[i]->n_nodes; k++)
+			nodes[n++] = ctx->passed[i]->nodes[k];
+	int r = host_find_holders(ctx->host, nodes, n, &ctx->holders, &ctx->n_holders);
+	if (r < 0)
+		return log_error_errno(r, "Cannot scan %s/proc: %m", ctx->host->root->prefix);
+	return 0;
+}
+
+static int note_devices(struct plan_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_passed; i++) {
+		_cleanup_free_ char *desc = NULL;
+		int r = describe_device(ctx->passed[i], &desc);
+		if (r < 0 || (r = plan_note(ctx->plan, "pass %s, IOMMU group %d", desc,
+					    ctx->passed[i]->iommu_group)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int plan_all(struct plan_ctx *ctx)
+{
+	const struct host *host = ctx->host;
+	struct plan *p = ctx->plan;
+	int r;
+
+	if ((r = check_flags(ctx)) < 0 || (r = expand_groups(ctx)) < 0)
+		return r;
+	if (ctx->n_passed == 0 && !plan_refused(p) &&
+	    !vm_flags_has(&ctx->dom->flags, VM_FLAG_NO_HOST_GRAPHICS))
+		return plan_note(p, "no PCI host devices: nothing to do");
+	if (ctx->n_passed > 0 && host->vfio_pci == VFIO_PCI_MISSING &&
+	    (r = plan_refuse(p, "vfio-pci is not available: no such driver or module for kernel %s",
+			     strna(host->kernel_release))) < 0)
+		return r;
+	if ((r = check_other_vms(ctx, ctx->journal_dir_fd)) < 0)
+		return r;
+	if (ctx->n_passed == 0 && plan_refused(p))
+		return 0;
+	if ((r = note_devices(ctx)) < 0 || (r = decide_host_graphics(ctx)) < 0 ||
+	    (r = collect_holders(ctx)) < 0)
+		return r;
+	for (size_t i = 0; i < ARRAY_SIZE(stage_table); i++)
+		if ((r = stage_table[i].plan(ctx)) < 0)
+			return r;
+	return 0;
+}
+
+int planner_prepare(const struct domain *dom, const struct host *host, const struct config *cfg,
+		    int journal_dir_fd, struct plan **ret)
+{
+	_cleanup_(plan_freep) struct plan *p = plan_new(PLAN_PREPARE, dom->name, dom->uuid);
+	if (!p)
+		return -ENOMEM;
+	struct plan_ctx ctx = { .dom = dom, .host = host, .cfg = cfg, .plan = p,
+				.journal_dir_fd = journal_dir_fd };
+	int r = plan_all(&ctx);
+	plan_ctx_done(&ctx);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(p);
+	return 0;
+}

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Stage audio: a user's PipeWire or PulseAudio that holds the GPU's HDMI audio (or the GPU). */
+#include "stages.h"
+#include "strutil.h"
+
+/* Stop order: sockets first (no reactivation), then clients before the server. */
+static const struct {
+	const char *service;
+	const char *socket;
+} audio_units[] = {
+	{ "pipewire-pulse.service", "pipewire-pulse.socket" },
+	{ "wireplumber.service", NULL },
+	{ "pipewire-media-session.service", NULL },
+	{ "pipewire.service", "pipewire.socket" },
+	{ "pulseaudio.service", "pulseaudio.socket" },
+};
+
+static bool is_audio_service(const char *unit)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(audio_units); i++)
+		if (streq(audio_units[i].service, unit))
+			return true;
+	return false;
+}
+
+static int plan_user(struct plan_ctx *ctx, uid_t uid, const char *why)
+{
+	_cleanup_strv_free_ char **running = NULL;
+	int r = host_user_services(ctx->host, uid, &running);
+	if (r < 0)
+		return r;
+	for (size_t pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < ARRAY_SIZE(audio_units); i++) {
+			if (!strv_contains(running, audio_units[i].service))
+				continue;
+			const char *unit = pass == 0 ? audio_units[i].socket : audio_units[i].service;
+			if (!unit)
+				continue;
+			_cleanup_free_ char *key = strdup_printf("%u/%s", (unsigned)uid, unit);
+			if (!key || (r = strv_extend(&ctx->user_units, key)) < 0)
+				return -ENOMEM;
+			r = plan_add(ctx->plan, STAGE_AUDIO, ACTION_STOP_USER_UNIT, unit,
+				     pass == 0 ? "listening" : "active", why, uid);
+			if (r < 0)
+				return r;
+		}
+	return 0;
+}
+
+int stage_audio_plan(struct plan_ctx *ctx)
+{
+	_cleanup_free_ uid_t *done = calloc(ctx->n_holders + 1, sizeof *done);
+	size_t n_done = 0;
+	if (!done)
+		return -ENOMEM;
+	for (size_t i = 0; i < ctx->n_holders; i++) {
+		const struct node_holder *h = &ctx->holders[i];
+		_cleanup_free_ char *unit = cgroup_user_unit(h->cgroup, h->uid);
+		if (!unit || !is_audio_service(unit))
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < n_done; k++)
+			seen |= done[k] == h->uid;
+		if (seen)
+			continue;
+		done[n_done++] = h->uid;
+		_cleanup_free_ char *why = strdup_printf("%s[%d] holds /dev/%s", strna(h->comm),
+							 (int)h->pid, h->devname);
+		if (!why)
+			return -ENOMEM;
+		int r = plan_user(ctx, h->uid, why);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Stage drivers: unbind each passed function from its host driver; unload a GPU driver's module
+ * (holders first) only when nothing that stays on the host uses it. Never forced.
+ */
+#include "log.h"
+#include "stages.h"
+#include "strutil.h"
+
+/* Does this device path (from /sys/module/M/drivers) belong to a passed PCI function? */
+static bool path_is_passed(const struct plan_ctx *ctx, const char *path)
+{
+	for (size_t i = 0; i < ctx->n_passed; i++) {
+		const char *name = ctx->passed[i]->name;
+		for (const char *p = strstr(path, name); p; p = strstr(p + 1, name))
+			if (p[-1] == '/' && (p[strlen(name)] == '/' || p[strlen(name)] == 0))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Append module and (first) its holders to *order if all of them can go. Returns 1 if it can,
+ * 0 with *why set if something on the host still needs it.
+ */
+static int collect_unloadable(struct plan_ctx *ctx, const char *module, unsigned depth,
+			      char ***order, char **why)
+{
+	struct module_info m;
+	if (depth > 8)
+		return 0;
+	int r = host_module_info(ctx->host, module, &m);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	int ok = 1;
+	if (m.builtin) {
+		*why = strdup_printf("%s is built into the kernel", module);
+		ok = 0;
+	}
+	_cleanup_strv_free_ char **devices = NULL;
+	if (ok && (r = host_module_devices(ctx->host, module, &devices)) < 0)
+		ok = r;
+	for (char **d = devices; ok > 0 && d && *d; d++)
+		if (!path_is_passed(ctx, *d)) {
+			*why = strdup_printf("%s also drives %s", module, *d);
+			ok = 0;
+		}
+	for (char **h = m.holders; ok > 0 && h && *h; h++)
+		ok = collect_unloadable(ctx, *h, depth + 1, order, why);
+	if (ok > 0 && (r = strv_extend_unique(order, module)) < 0)
+		ok = r;
+	module_info_done(&m);
+	return ok;
+}
+
+static int plan_unbinds(struct plan_ctx *ctx)
+{
+	/* Other functions (HDMI audio, USB) first: they are the GPU's device-link consumers. */
+	for (int display = 0; display < 2; display++)
+		for (size_t i = 0; i < ctx->n_passed; i++) {
+			const struct pci_function *d = ctx->passed[i];
+			if (pci_function_is_display(d) != (display == 1) || !d->driver ||
+			    streq(d->driver, "vfio-pci"))
+				continue;
+			int r = plan_add(ctx->plan, STAGE_DRIVERS, ACTION_UNBIND_PCI, d->name,
+					 d->driver, pci_function_label(d), 0);
+			if (r < 0)
+				return r;
+		}
+	return 0;
+}
+
+int stage_drivers_plan(struct plan_ctx *ctx)
+{
+	int r = plan_unbinds(ctx);
+	if (r < 0)
+		return r;
+
+	_cleanup_strv_free_ char **order = NULL;
+	for (size_t i = 0; i < ctx->n_passed; i++) {
+		const struct pci_function *d = ctx->passed[i];
+		if (!pci_function_is_display(d) || !d->module || streq(d->driver, "vfio-pci") ||
+		    strv_contains(order, d->module))
+			continue;
+		_cleanup_strv_free_ char **mine = NULL;
+		_cleanup_free_ char *why = NULL;
+		r = collect_unloadable(ctx, d->module, 0, &mine, &why);
+		if (r < 0)
+			return r;
+		if (r == 0) {
+			if ((r = plan_note(ctx->plan, "module %s stays loaded: %s", d->module,
+					   strna(why))) < 0)
+				return r;
+			continue;
+		}
+		for (char **m = mine; m && *m; m++)
+			if ((r = strv_extend_unique(&order, *m)) < 0)
+				return r;
+	}
+	for (char **m = order; m && *m; m++)
+		if ((r = plan_add(ctx->plan, STAGE_DRIVERS, ACTION_UNLOAD_MODULE, *m, "loaded",
+				  "GPU driver nothing else on the host uses", 0)) < 0)
+			return r;
+	return 0;
+}

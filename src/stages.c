@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The stage table: what runs, in which order. */
+#include "stages.h"
+
+const struct stage stage_table[_STAGE_MAX] = {
+	{ STAGE_DISPLAY_MANAGER, "stop the display manager that drives the GPU",
+	  stage_display_manager_plan },
+	{ STAGE_SESSIONS, "end graphical sessions that hold the GPU", stage_sessions_plan },
+	{ STAGE_AUDIO, "stop the users' audio servers that hold the devices", stage_audio_plan },
+	{ STAGE_HOLDERS, "make every process let go of the devices' nodes", stage_holders_plan },
+	{ STAGE_VTCONSOLE, "unbind framebuffer consoles", stage_vtconsole_plan },
+	{ STAGE_FRAMEBUFFER, "unbind the firmware's boot framebuffer", stage_framebuffer_plan },
+	{ STAGE_DRIVERS, "unbind host drivers, unload GPU modules nothing else uses",
+	  stage_drivers_plan },
+	{ STAGE_VFIO, "bind every function to vfio-pci", stage_vfio_plan },
+};

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* String and string-vector helpers. */
+#include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
+
+#include "strutil.h"
+
+void strv_free(char **l)
+{
+	if (!l)
+		return;
+	for (char **i = l; *i; i++)
+		free(*i);
+	free(l);
+}
+
+size_t strv_length(char *const *l)
+{
+	size_t n = 0;
+	for (; l && l[n]; n++)
+		;
+	return n;
+}
+
+bool strv_contains(char *const *l, const char *s)
+{
+	for (; l && *l; l++)
+		if (streq(*l, s))
+			return true;
+	return false;
+}
+
+int strv_push(char ***l, char *value)
+{
+	size_t n = strv_length(*l);
+	char **c = realloc(*l, sizeof(char *) * (n + 2));
+	if (!c) {
+		free(value);
+		return -ENOMEM;
+	}
+	c[n] = value;
+	c[n + 1] = NULL;
+	*l = c;
+	return 0;
+}
+
+int strv_extend(char ***l, const char *value)
+{
+	char *v = strdup(value);
+	if (!v)
+		return -ENOMEM;
+	return strv_push(l, v);
+}
+
+int strv_extend_unique(char ***l, const char *value)
+{
+	if (strv_contains(*l, value))
+		return 0;
+	return strv_extend(l, value);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strv_sort(char **l)
+{
+	size_t n = strv_length(l);
+	if (n > 1)
+		qsort(l, n, sizeof(char *), cmp_str);
+}
+
+char *strdup_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, fmt);
+	int r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return r < 0 ? NULL : s;
+}
+
+bool startswith(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool endswith(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+char *strstrip(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = 0;
+	return s;
+}
+
+char *truncate_nl(char *s)
+{
+	s[strcspn(s, "\n")] = 0;
+	return s;
+}
+
+char *str_escape(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	char *out = malloc(n * 4 + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f || c == '\\') {
+			static const char hex[] = "0123456789abcdef";
+			*o++ = '\\';
+			*o++ = 'x';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		} else
+			*o++ = (char)c;
+	}
+	*o = 0;
+	return out;
+}
+
+bool str_is_printable_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return false;
+	return true;
+}
+
+int safe_atou(const char *s, int base, unsigned *ret)
+{
+	char *end;
+	if (isempty(s) || *s == '-' || *s == '+' || isspace((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, base);
+	if (errno > 0)
+		return -errno;
+	if (*end)
+		return -EINVAL;
+	if (v > UINT_MAX)
+		return -ERANGE;
+	*ret = (unsigned)v;
+	return 0;
+}

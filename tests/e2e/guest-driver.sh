@@ -1,0 +1,89 @@
+#!/bin/bash
+# Guest side of run.sh, started by vfio-e2e.service from the payload disk.
+# Installs the hook, waits for the desktop, runs the scenarios (or a capture),
+# and writes everything to the results disk as a tar archive, rewritten after
+# each step so a crash or a host-side kill still leaves what was done so far.
+set -uo pipefail
+
+payload=/run/vfio-e2e/payload
+results=/run/vfio-e2e/results
+resdev=/dev/disk/by-id/virtio-vfio-e2e-results
+# shellcheck source=/dev/null
+. "$payload/e2e.conf"          # SCENARIOS, CAPTURE, SCENARIO_TIMEOUT, DESKTOP_DEADLINE
+
+say() { echo "vfio-e2e: $*"; }   # goes to the serial console (see the unit)
+flush() { tar -C "$results" -cf "$resdev" . && sync; }
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
+mkdir -p "$results"
+[[ -b $resdev ]] || { say "no results disk"; systemctl poweroff; exit 1; }
+echo "started $(uptime_s)" >"$results/times"
+flush
+
+# The hook under test: libvirt's qemu hook and on PATH as vfio-hook.
+install -D -o root -g root -m 0755 "$payload/vfio-hook" /etc/libvirt/hooks/qemu
+install -o root -g root -m 0755 "$payload/vfio-hook" /usr/local/bin/vfio-hook
+# libvirtd looks for hooks when it starts.
+systemctl restart libvirtd.service
+
+# Readiness: conditions with deadlines. A missed one is logged, not fatal:
+# the scenarios then fail on it with a precise message.
+(
+    . "$payload/lib.sh"
+    trap - EXIT
+    uid=$(id -u "$E2E_USER")
+    end=$((SECONDS + DESKTOP_DEADLINE))     # one deadline shared by all conditions
+    check() {   # name, condition
+        local left=$((end - SECONDS)); ((left > 0)) || left=0
+        if wait_for "$2" "$left"; then say "ready: $1 at $(uptime_s) s"
+        else say "NOT READY after ${DESKTOP_DEADLINE}s: $1"; echo "not ready: $1" >>"$results/ready"; fi
+    }
+    check libvirtd "systemctl is-active libvirtd.service"
+    check display-manager "systemctl is-active display-manager.service"
+    check "Xorg holds /dev/dri/card0" "holder_names /dev/dri/card0 | grep -qw Xorg"
+    check "user manager" "test -S /run/user/$uid/systemd/private"
+    for u in pipewire.service wireplumber.service pipewire-pulse.service; do
+        check "$E2E_USER $u" "user_systemctl $E2E_USER is-active $u"
+    done
+)
+echo "ready $(uptime_s)" >>"$results/times"
+systemd-analyze >"$results/systemd-analyze.txt" 2>&1
+flush
+
+if [[ $CAPTURE == 1 ]]; then
+    say "capturing host"
+    if bash "$payload/capture.sh" "$results/capture" >"$results/capture.log" 2>&1; then
+        echo ok >"$results/capture.status"
+    else
+        echo "failed $?" >"$results/capture.status"
+    fi
+    flush
+fi
+
+# Each scenario in its own bash, with a timeout, from a scratch working dir.
+for s in $SCENARIOS; do
+    say "running $s"
+    work=/run/vfio-e2e/work/$s
+    mkdir -p "$work"
+    t0=$(date +%s%N)
+    (cd "$work" && E2E_DIR=$payload E2E_WORK=$work \
+        timeout -k 10 "$SCENARIO_TIMEOUT" bash "$payload/scenarios/$s.sh") \
+        >"$results/$s.log" 2>&1 </dev/null
+    rc=$?
+    secs=$(( ($(date +%s%N) - t0) / 1000000 ))
+    secs=$(printf '%d.%03d' $((secs / 1000)) $((secs % 1000)))
+    ((rc == 124 || rc == 137)) && echo "TIMEOUT after ${SCENARIO_TIMEOUT}s" >>"$results/$s.log"
+    if ((rc == 0)); then r=PASS; else r=FAIL; fi
+    echo "$r $s $secs" >>"$results/results"
+    say "$r $s $secs"
+    flush
+done
+
+# Debug material that does not fit one scenario.
+journalctl -b --no-pager >"$results/journal.txt" 2>&1
+systemctl list-units --failed --plain --no-legend >"$results/failed-units.txt" 2>&1
+echo "done $(uptime_s)" >>"$results/times"
+touch "$results/complete"
+flush
+say "complete, powering off"
+systemctl poweroff

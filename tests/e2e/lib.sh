@@ -1,0 +1,170 @@
+# Helpers for e2e scenarios, sourced inside the guest (bash).
+# Every assert_* prints what it expected and what it saw, then exits the
+# scenario non-zero. Cleanups registered with on_exit run however it ends.
+
+E2E_USER=${E2E_USER:-desk}
+
+fail() { echo "ASSERT FAILED: $*" >&2; exit 1; }
+note() { echo "-- $*"; }
+
+# Cleanups, run in reverse order at exit, even after a failed assertion.
+_e2e_cleanups=()
+on_exit() { _e2e_cleanups+=("$*"); }
+_e2e_run_cleanups() {
+    local rc=$? i
+    for ((i = ${#_e2e_cleanups[@]} - 1; i >= 0; i--)); do eval "${_e2e_cleanups[i]}" || true; done
+    exit "$rc"
+}
+trap _e2e_run_cleanups EXIT
+
+# wait_for 'COND_CMD' DEADLINE_S: poll COND_CMD (eval'd) until it succeeds; 1 on timeout.
+wait_for() {
+    local cond=$1 end=$((SECONDS + $2))
+    until eval "$cond" >/dev/null 2>&1; do
+        ((SECONDS < end)) || return 1
+        sleep 0.2
+    done
+}
+
+# --- PCI devices ------------------------------------------------------------
+
+driver_of() {
+    local link=/sys/bus/pci/devices/$1/driver
+    if [[ -L $link ]]; then basename "$(readlink "$link")"; else echo none; fi
+}
+
+assert_driver() {
+    local got; got=$(driver_of "$1")
+    [[ $got == "$2" ]] || fail "$1 driver is '$got', expected '$2'"
+}
+
+# wait_driver BDF NAME DEADLINE: wait for a driver to (re)bind, then assert it.
+wait_driver() {
+    wait_for "[[ \$(driver_of $1) == '$2' ]]" "$3" || true
+    assert_driver "$1" "$2"
+}
+
+iommu_group_of() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
+
+# --- systemd units ----------------------------------------------------------
+
+assert_unit_active() {
+    local s; s=$(systemctl is-active "$1" 2>/dev/null) || true
+    [[ $s == active ]] || fail "unit $1 is '$s', expected active"
+}
+
+assert_unit_inactive() {
+    local s; s=$(systemctl is-active "$1" 2>/dev/null) || true
+    [[ $s == inactive ]] || fail "unit $1 is '$s', expected inactive"
+}
+
+# user_systemctl USER ARGS...: systemctl --user against USER's running manager.
+user_systemctl() {
+    local user=$1 uid; shift
+    uid=$(id -u "$user")
+    runuser -u "$user" -- env XDG_RUNTIME_DIR="/run/user/$uid" systemctl --user "$@"
+}
+
+assert_user_unit_active() {
+    local s; s=$(user_systemctl "$1" is-active "$2" 2>/dev/null) || true
+    [[ $s == active ]] || fail "user $1's unit $2 is '$s', expected active"
+}
+
+assert_no_failed_units() {
+    local failed; failed=$(systemctl list-units --failed --plain --no-legend | awk '{print $1}')
+    [[ -z $failed ]] || fail "failed units: $(echo $failed)"
+}
+
+# --- who holds what ---------------------------------------------------------
+
+# holders_of NODE...: pids with any of the nodes open (from /proc/*/fd), one a line.
+# One find for all fds: a readlink per fd costs seconds under TCG.
+holders_of() {
+    local n args=()
+    for n in "$@"; do args+=(${args[@]:+-o} -lname "$n"); done
+    # Processes come and go while find runs: ignore its complaints about them.
+    { find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 \( "${args[@]}" \) -printf '%h\n' 2>/dev/null || true; } |
+        cut -d/ -f3 | sort -un
+}
+
+comm_of() { cat "/proc/$1/comm" 2>/dev/null || echo '?'; }
+
+# holder_names NODE...: sorted, de-duplicated command names of the holders.
+holder_names() {
+    local p
+    for p in $(holders_of "$@"); do comm_of "$p"; done | sort -u | xargs
+}
+
+assert_held_by() {
+    local names; names=$(holder_names "$1")
+    [[ " $names " == *" $2 "* ]] || fail "$1 is not held by $2 (holders: '${names:-nobody}')"
+}
+
+# --- consoles ---------------------------------------------------------------
+
+# vtcon_state: "vtconN bind=B name" for each virtual console driver.
+vtcon_state() {
+    local v
+    for v in /sys/class/vtconsole/vtcon*; do
+        echo "$(basename "$v") bind=$(cat "$v/bind") $(cat "$v/name")"
+    done
+}
+
+# --- a normalised host snapshot to compare before/after ---------------------
+
+host_state() {
+    local d f
+    echo "## pci drivers"
+    for d in /sys/bus/pci/devices/*; do
+        echo "$(basename "$d") $(driver_of "$(basename "$d")") override=$(cat "$d/driver_override" 2>/dev/null)"
+    done
+    echo "## modules"
+    cut -d' ' -f1 /proc/modules | sort
+    echo "## vtcon"
+    vtcon_state
+    echo "## platform framebuffers"
+    for d in /sys/bus/platform/devices/*framebuffer* /sys/bus/platform/devices/*display*; do
+        [[ -e $d ]] || continue
+        f=none; [[ -L $d/driver ]] && f=$(basename "$(readlink "$d/driver")")
+        echo "$(basename "$d") $f"
+    done
+    echo "## units"
+    for d in display-manager.service libvirtd.service; do echo "$d $(systemctl is-active "$d")"; done
+    for d in pipewire.service wireplumber.service pipewire-pulse.service; do
+        echo "$E2E_USER/$d $(user_systemctl "$E2E_USER" is-active "$d" 2>/dev/null)"
+    done
+    echo "## holders"
+    for f in /dev/dri/* /dev/snd/*; do
+        [[ -c $f ]] && echo "$f $(holder_names "$f")"
+    done
+    echo "## /dev/vfio"
+    ls /dev/vfio 2>/dev/null
+    echo "## /run/vfio-hook"
+    ls -lAR --time-style=+ /run/vfio-hook 2>/dev/null || echo absent
+}
+
+# --- libvirt domains --------------------------------------------------------
+
+# domain_xml NAME MANAGED(yes|no) DESCRIPTION BDF...: a tiny type='qemu' VM
+# (128 MiB, no disk, no graphics) passing the given PCI functions through.
+# An empty DESCRIPTION leaves <description> out.
+domain_xml() {
+    local name=$1 managed=$2 desc=$3 bdf d b s f; shift 3
+    echo "<domain type='qemu'>"
+    echo "  <name>$name</name>"
+    [[ -n $desc ]] && echo "  <description>$desc</description>"
+    echo "  <memory unit='MiB'>128</memory>"
+    echo "  <vcpu>1</vcpu>"
+    echo "  <os><type arch='x86_64'>hvm</type></os>"
+    echo "  <devices>"
+    echo "    <emulator>/usr/bin/qemu-system-x86_64</emulator>"
+    for bdf in "$@"; do
+        IFS=':.' read -r d b s f <<<"$bdf"
+        echo "    <hostdev mode='subsystem' type='pci' managed='$managed'>"
+        echo "      <source><address domain='0x$d' bus='0x$b' slot='0x$s' function='0x$f'/></source>"
+        echo "    </hostdev>"
+    done
+    echo "    <memballoon model='none'/>"
+    echo "  </devices>"
+    echo "</domain>"
+}

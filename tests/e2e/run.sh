@@ -1,0 +1,168 @@
+#!/bin/bash
+# Run the e2e scenarios against BINARY in a real-kernel QEMU guest: a q35
+# machine with an IOMMU and a GPU-like VGA + HDA pair in one IOMMU group, a
+# desktop holding them, and libvirt calling BINARY as its qemu hook.
+#
+# Usage: run.sh [--capture OUTDIR] [--append KERNEL_ARGS] [--build DIR] BINARY [SCENARIO...]
+#   SCENARIO   a name under scenarios/ without .sh (default: all; none with --capture)
+#   --capture  also capture the guest's sysfs/proc with tests/fixtures/capture.sh into OUTDIR
+#   --append   extra guest kernel arguments (e.g. modprobe.blacklist=bochs)
+# Env: VFIO_HOOK_E2E_DEADLINE (s, whole guest run, default 900),
+#      VFIO_HOOK_E2E_SCENARIO_TIMEOUT (s, default 300),
+#      VFIO_HOOK_E2E_DESKTOP_DEADLINE (s the guest waits for its desktop, default 180),
+#      VFIO_HOOK_E2E_CACHE (image cache, see image.sh).
+# Prints one "PASS|FAIL name seconds" line per scenario, timings, and last
+# "N passed, N failed". Exits non-zero if anything failed or the guest never reported.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=$repo/build/e2e
+capture= append=
+deadline=${VFIO_HOOK_E2E_DEADLINE:-900}
+
+usage() { sed -n '6,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while (($#)); do
+    case $1 in
+        --capture) capture=$2; shift 2 ;;
+        --append) append=$2; shift 2 ;;
+        --build) build=$2; shift 2 ;;
+        -h|--help) usage ;;
+        -*) echo "run.sh: unknown option $1" >&2; usage ;;
+        *) break ;;
+    esac
+done
+(($#)) || usage
+binary=$(realpath "$1"); shift
+[[ -x $binary ]] || { echo "run.sh: $binary is not an executable" >&2; exit 2; }
+
+if (($#)); then
+    scenarios=("$@")
+elif [[ -n $capture ]]; then
+    scenarios=()
+else
+    scenarios=()
+    for f in "$here"/scenarios/*.sh; do scenarios+=("$(basename "$f" .sh)"); done
+fi
+for s in "${scenarios[@]}"; do
+    [[ -f $here/scenarios/$s.sh ]] || { echo "run.sh: no scenario $s" >&2; exit 2; }
+done
+if [[ -n $capture ]]; then
+    capture=$(realpath -m "$capture")
+    # Never clobber: a capture goes into a new or empty directory.
+    [[ ! -e $capture || -z $(ls -A "$capture") ]] || { echo "run.sh: $capture is not empty" >&2; exit 2; }
+fi
+
+t_start=$SECONDS
+bash "$here/deps.sh"
+entry=$(bash "$here/image.sh")
+t_image=$((SECONDS - t_start))
+
+mkdir -p "$build"
+build=$(realpath "$build")
+
+# Payload disk: the binary, the helpers, the chosen scenarios and the guest driver.
+rm -rf "$build/payload" "$build/results" "$build/payload.img" "$build/results.img"
+mkdir -p "$build/payload/scenarios" "$build/results"
+install -m 0755 "$binary" "$build/payload/vfio-hook"
+install -m 0644 "$here/lib.sh" "$build/payload/lib.sh"
+install -m 0755 "$here/guest-driver.sh" "$build/payload/driver.sh"
+install -m 0755 "$repo/tests/fixtures/capture.sh" "$build/payload/capture.sh"
+for s in "${scenarios[@]}"; do install -m 0755 "$here/scenarios/$s.sh" "$build/payload/scenarios/"; done
+cat >"$build/payload/e2e.conf" <<EOF
+SCENARIOS="${scenarios[*]}"
+CAPTURE=$([[ -n $capture ]] && echo 1 || echo 0)
+SCENARIO_TIMEOUT=${VFIO_HOOK_E2E_SCENARIO_TIMEOUT:-300}
+DESKTOP_DEADLINE=${VFIO_HOOK_E2E_DESKTOP_DEADLINE:-180}
+EOF
+payload_mb=$(( $(du -sm "$build/payload" | cut -f1) * 2 + 16 ))
+mke2fs -q -t ext4 -L payload -d "$build/payload" "$build/payload.img" "${payload_mb}M" >&2
+# Results disk: the guest writes a tar archive onto the raw device.
+truncate -s 512M "$build/results.img"
+
+# The cached image is never written: the guest runs on a throwaway overlay.
+rm -f "$build/root.qcow2"
+qemu-img create -q -f qcow2 -F raw -b "$entry/guest.img" "$build/root.qcow2"
+
+# UEFI firmware (so the guest has an efi-framebuffer like a real desktop), with
+# a private copy of the variable store.
+for d in /usr/share/OVMF /usr/share/edk2/ovmf; do
+    for c in OVMF_CODE_4M.fd OVMF_CODE.fd; do
+        [[ -f $d/$c ]] && { ovmf_code=$d/$c; ovmf_vars=$d/${c/CODE/VARS}; break 2; }
+    done
+done
+[[ -n ${ovmf_code:-} ]] || { echo "run.sh: no OVMF firmware found" >&2; exit 1; }
+cp "$ovmf_vars" "$build/ovmf-vars.fd"
+
+krel=$(cat "$entry/kernel-release")
+echo "guest: kernel $krel, image $entry" >&2
+t_qemu=$SECONDS
+rc=0
+# intel-iommu comes before the PCI devices; 03.0 + 03.1 form the "GPU" (one slot,
+# no ACS, so one IOMMU group). Disks get fixed slots so the root is /dev/vda.
+timeout -k 10 "$deadline" qemu-system-x86_64 \
+    -name vfio-e2e -nodefaults -no-reboot -display none -monitor none \
+    -accel tcg -machine q35 -smp 2 -m 2048 \
+    -drive if=pflash,format=raw,readonly=on,file="$ovmf_code" \
+    -drive if=pflash,format=raw,file="$build/ovmf-vars.fd" \
+    -device intel-iommu,caching-mode=on \
+    -device VGA,bus=pcie.0,addr=0x3.0,multifunction=on \
+    -device intel-hda,bus=pcie.0,addr=0x3.1 -device hda-duplex,audiodev=snd0 \
+    -audiodev none,id=snd0 \
+    -drive file="$build/root.qcow2",format=qcow2,if=none,id=root,cache=unsafe \
+    -device virtio-blk-pci,drive=root,bus=pcie.0,addr=0x4 \
+    -drive file="$build/payload.img",format=raw,if=none,id=payload,readonly=on \
+    -device virtio-blk-pci,drive=payload,bus=pcie.0,addr=0x5 \
+    -drive file="$build/results.img",format=raw,if=none,id=results \
+    -device virtio-blk-pci,drive=results,bus=pcie.0,addr=0x6,serial=vfio-e2e-results \
+    -serial file:"$build/serial.log" \
+    -kernel "$entry/vmlinuz" -initrd "$entry/initrd.img" \
+    -append "console=ttyS0 root=/dev/vda rw intel_iommu=on iommu=pt quiet $append" ||
+    rc=$?
+t_qemu=$((SECONDS - t_qemu))
+((rc == 124 || rc == 137)) && echo "run.sh: guest killed at the ${deadline}s deadline" >&2
+((rc == 0 || rc == 124 || rc == 137)) || echo "run.sh: qemu exited with $rc" >&2
+
+# Whatever the guest managed to write, even if it was killed half-way.
+tar -C "$build/results" -xf "$build/results.img" 2>/dev/null ||
+    echo "run.sh: results disk unreadable or empty" >&2
+res=$build/results
+
+passed=0 failed=0
+if [[ -s $res/ready ]]; then sed 's/^/guest: /' "$res/ready" >&2; fi
+if [[ -n $capture ]]; then
+    if [[ $(cat "$res/capture.status" 2>/dev/null) == ok ]]; then
+        mkdir -p "$capture"
+        cp -a "$res/capture/." "$capture/"
+        echo "capture: $(du -sh "$capture" | cut -f1) in $capture"
+    else
+        echo "FAIL capture (status: $(cat "$res/capture.status" 2>/dev/null || echo none); see $res/capture.log)"
+        failed=$((failed + 1))
+    fi
+fi
+for s in "${scenarios[@]}"; do
+    line=$(awk -v s="$s" '$2 == s' "$res/results" 2>/dev/null | tail -n1)
+    if [[ $line == PASS* ]]; then
+        passed=$((passed + 1)); echo "$line"
+    else
+        failed=$((failed + 1))
+        if [[ -n $line ]]; then
+            echo "$line"
+            sed 's/^/    | /' "$res/$s.log" | tail -n 40
+        else
+            echo "FAIL $s - (no result: the guest did not run it)"
+        fi
+    fi
+done
+if [[ ! -e $res/complete ]]; then
+    echo "FAIL guest did not complete; see $build/serial.log"
+    failed=$((failed + 1))
+fi
+
+ready=$(awk '$1 == "ready" {print $2}' "$res/times" 2>/dev/null)
+echo "image: ${t_image}s (includes deps and a build if it was not cached)"
+echo "guest boot: ${ready:-?}s from kernel start to desktop ready"
+echo "guest run: ${t_qemu}s of QEMU wall time; total: $((SECONDS - t_start))s"
+echo "logs: $build/serial.log, $res/"
+echo "$passed passed, $failed failed"
+((failed == 0))
