@@ -1,0 +1,45 @@
+#!/bin/sh
+# Install what building (deps.sh build) or testing (deps.sh test) needs, only what is missing,
+# with apt on Debian/Ubuntu or dnf on Fedora. Run as root, or it says what to install.
+set -eu
+what=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+
+if command -v apt-get >/dev/null 2>&1; then
+	pkgs="gcc make pkg-config libxml2-dev libkmod-dev libpci-dev libudev-dev libsystemd-dev libsmartcols-dev pci.ids"
+	[ "$what" = test ] && pkgs="$pkgs clang"
+	missing=""
+	for p in $pkgs; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		if [ "$(id -u)" -ne 0 ]; then
+			echo "Missing packages:$missing (run: sudo apt-get install$missing)" >&2
+			exit 1
+		fi
+		echo "Installing:$missing"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq || true
+		apt-get install -y -qq -o DPkg::Lock::Timeout=600 $missing >/dev/null
+	fi
+elif command -v dnf >/dev/null 2>&1; then
+	pkgs="gcc make pkgconf-pkg-config libxml2-devel kmod-devel pciutils-devel systemd-devel libsmartcols-devel hwdata"
+	[ "$what" = test ] && pkgs="$pkgs clang"
+	missing=""
+	for p in $pkgs; do rpm -q "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+	if [ -n "$missing" ]; then
+		if [ "$(id -u)" -ne 0 ]; then
+			echo "Missing packages:$missing (run: sudo dnf install$missing)" >&2
+			exit 1
+		fi
+		echo "Installing:$missing"
+		dnf install -y -q $missing
+	fi
+else
+	echo "Neither apt-get nor dnf found: install the build dependencies listed in README.md" >&2
+	exit 1
+fi
+
+# The real-kernel layer needs QEMU, OVMF, debootstrap and a kernel to boot.
+[ "$what" = test ] && bash "$here/e2e/deps.sh"
+exit 0

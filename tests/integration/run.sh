@@ -1,0 +1,127 @@
+#!/bin/sh
+# Integration tests: the built binary against captured host fixtures and hostile inputs.
+# No root needed, nothing outside the build directory is written. Prints "PASS name" or
+# "FAIL name" per test. REGENERATE=1 rewrites the golden plans (review the diff).
+# Usage: tests/integration/run.sh BUILD_DIR
+set -u
+build=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+bin=$(realpath "$build/vfio-hook")
+hosts=$repo/tests/fixtures/hosts
+golden=$here/golden
+scratch=$(realpath "$build")/integration
+rm -rf "$scratch"
+mkdir -p "$scratch/bin"
+# The same binary under the name libvirt runs: positional arguments only.
+ln -sf "$bin" "$scratch/bin/qemu"
+qemu=$scratch/bin/qemu
+
+pass() { echo "PASS integration.$1"; }
+fail() { echo "FAIL integration.$1"; shift; for l in "$@"; do echo "  $l"; done; }
+# check NAME CONDITION-COMMAND... : PASS if the command succeeds.
+check() { n=$1; shift; if "$@"; then pass "$n"; else fail "$n" "failed: $*"; fi; }
+lines() { if [ -s "$1" ]; then wc -l < "$1"; else echo 0; fi; }
+# A stable fingerprint of a tree: paths, link targets, sizes and contents.
+fingerprint() { (cd "$1" && find . -printf '%p %y %l %s %m\n' | LC_ALL=C sort && find . -type f -exec md5sum {} + | LC_ALL=C sort) | md5sum; }
+
+domain_xml=$scratch/vm.xml
+cat > "$domain_xml" <<'XML'
+<domain type='qemu'><name>win10</name><uuid>8f2b0c44-1c7e-4b1a-9d55-2f1b5c6a7e01</uuid>
+<devices><hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x00' slot='0x03' function='0x0'/></source></hostdev></devices></domain>
+XML
+
+# --- argv contract -------------------------------------------------------------------------
+"$bin" --help > "$scratch/out" 2>&1; rc=$?
+check cli-help test $rc -eq 0 -a -s "$scratch/out"
+"$qemu" --help > "$scratch/out" 2>&1; rc=$?
+check hook-help test $rc -eq 0 -a -s "$scratch/out"
+"$qemu" --version > "$scratch/out" 2>&1; rc=$?
+check hook-version grep -q '^vfio-hook [0-9]' "$scratch/out"
+"$bin" frobnicate > "$scratch/out" 2>&1; rc=$?
+check cli-unknown-verb test $rc -eq 2
+"$qemu" one two > "$scratch/out" 2>&1; rc=$?
+check hook-wrong-arg-count test $rc -eq 2
+
+# Operations that have nothing to do exit 0 and print nothing on stdout: migrate and restore
+# would take stdout as a replacement XML, reconnect failing would kill a running VM.
+for op in "start begin" "started begin" "stopped end" "reconnect begin" "migrate begin" \
+	"restore begin" "attach begin" "frobnicate begin" "prepare end"; do
+	set -- $op
+	"$qemu" win10 "$1" "$2" - < "$domain_xml" > "$scratch/out" 2> "$scratch/err"; rc=$?
+	if [ $rc -eq 0 ] && [ ! -s "$scratch/out" ]; then pass "hook-op-$1-$2"
+	else fail "hook-op-$1-$2" "exit $rc" "$(head -3 "$scratch/out")"; fi
+done
+# A broken XML on a non-vetoing operation still never fails the daemon.
+"$qemu" win10 reconnect begin - < "$repo/tests/corpus/truncated.xml" > "$scratch/out" 2>&1; rc=$?
+check hook-reconnect-bad-xml-exit-0 test $rc -eq 0
+
+# A VM called "--dry-run" or "-h" is a name, not an option: with empty stdin, prepare fails on
+# the XML (as root) or does nothing (a session daemon's hook, not root). Never help text.
+for name in --dry-run -h --help ..; do
+	"$qemu" "$name" prepare begin - < /dev/null > "$scratch/out" 2> "$scratch/err"; rc=$?
+	if [ "$(id -u)" -eq 0 ]; then
+		if [ $rc -eq 1 ] && grep -q "domain XML on stdin is empty" "$scratch/err" && [ ! -s "$scratch/out" ]; then
+			pass "hook-vm-named-$name"
+		else fail "hook-vm-named-$name" "exit $rc" "$(cat "$scratch/err")"; fi
+	else
+		if [ $rc -eq 0 ] && [ ! -s "$scratch/out" ]; then pass "hook-vm-named-$name"
+		else fail "hook-vm-named-$name" "exit $rc"; fi
+	fi
+done
+
+# --- hostile input ---------------------------------------------------------------------------
+head -c 5242880 /dev/zero | tr '\0' ' ' > "$scratch/5mib.xml"
+printf '<domain><name>x</name>' | dd of="$scratch/5mib.xml" conv=notrunc status=none
+fixture=$(ls -d "$hosts"/*/ 2>/dev/null | head -1)
+for x in "$repo"/tests/corpus/*.xml "$scratch/5mib.xml"; do
+	n=$(basename "$x" .xml)
+	"$bin" plan --xml "$x" > "$scratch/out" 2> "$scratch/err"; rc=$?
+	if [ $rc -eq 2 ] && [ "$(lines "$scratch/err")" -eq 1 ] && [ ! -s "$scratch/out" ]; then
+		pass "corpus-plan-$n"
+	else fail "corpus-plan-$n" "exit $rc, stderr:" "$(cat "$scratch/err")"; fi
+	if [ -n "$fixture" ]; then
+		rm -rf "$scratch/host" && cp -a "$fixture" "$scratch/host"
+		before=$(fingerprint "$scratch/host")
+		"$bin" hook --sysroot "$scratch/host" -- win10 prepare begin - < "$x" > "$scratch/out" 2> "$scratch/err"; rc=$?
+		after=$(fingerprint "$scratch/host")
+		if [ $rc -eq 1 ] && [ "$(lines "$scratch/err")" -eq 1 ] && [ "$before" = "$after" ]; then
+			pass "corpus-prepare-$n"
+		else fail "corpus-prepare-$n" "exit $rc, host changed: $([ "$before" = "$after" ] && echo no || echo yes)" "$(cat "$scratch/err")"; fi
+		"$bin" hook --sysroot "$scratch/host" -- win10 release end - < "$x" > "$scratch/out" 2>&1; rc=$?
+		check "corpus-release-$n" test $rc -eq 0
+	fi
+done
+
+# --- golden plans on captured hosts ----------------------------------------------------------
+count=0
+for host in "$hosts"/*/; do
+	[ -d "$host/domains" ] || continue
+	h=$(basename "$host")
+	before=$(fingerprint "$host")
+	for x in "$host"/domains/*.xml; do
+		d=$(basename "$x" .xml)
+		expected=$golden/$h/$d.plan
+		actual=$scratch/golden/$h/$d.plan
+		mkdir -p "$(dirname "$actual")"
+		{
+			"$bin" plan --sysroot "$host" --xml "$x" 2>&1; echo "--- exit $?"
+			echo "--- hook --dry-run"
+			"$bin" hook --sysroot "$host" --dry-run -- "$d" prepare begin - < "$x" 2>&1; echo "--- exit $?"
+		} | sed "s|$host|FIXTURE/|g" > "$actual"
+		count=$((count + 1))
+		if [ "${REGENERATE:-}" = 1 ]; then
+			mkdir -p "$(dirname "$expected")"
+			cp "$actual" "$expected"
+			pass "golden-$h-$d"
+		elif [ -f "$expected" ] && cmp -s "$expected" "$actual"; then
+			pass "golden-$h-$d"
+		else
+			fail "golden-$h-$d" "$(diff -u "$expected" "$actual" 2>&1 | head -40)"
+		fi
+	done
+	# Planning and --dry-run read the host and write nothing at all.
+	after=$(fingerprint "$host")
+	check "dry-run-writes-nothing-$h" test "$before" = "$after"
+done
+echo "golden plans: $count"

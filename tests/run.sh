@@ -1,0 +1,53 @@
+#!/bin/sh
+# The one test runner: runs the named layers (unit, integration, e2e), shows every
+# "PASS name" / "FAIL name" line they print, and ends with "N passed, N failed".
+# Usage: tests/run.sh [--build DIR] LAYER...
+set -u
+build=build
+if [ "${1:-}" = "--build" ]; then build=$2; shift 2; fi
+[ $# -gt 0 ] || set -- unit integration
+here=$(cd "$(dirname "$0")" && pwd)
+out="$build/test-results"
+mkdir -p "$out"
+: > "$out/all.log"
+status=0
+
+for layer in "$@"; do
+	case $layer in
+	unit)
+		echo "== unit"
+		for t in "$build"/tests/test-*; do
+			[ -x "$t" ] || continue
+			"$t" > "$out/$(basename "$t").log" 2>&1 || status=1
+			cat "$out/$(basename "$t").log"
+			cat "$out/$(basename "$t").log" >> "$out/all.log"
+		done
+		;;
+	integration)
+		echo "== integration"
+		sh "$here/integration/run.sh" "$build" > "$out/integration.log" 2>&1 || status=1
+		cat "$out/integration.log"
+		cat "$out/integration.log" >> "$out/all.log"
+		;;
+	e2e)
+		echo "== e2e (real kernel in QEMU)"
+		bash "$here/e2e/run.sh" --build "$build/e2e" "$build/vfio-hook" > "$out/e2e.log" 2>&1 || status=1
+		cat "$out/e2e.log"
+		# A guest that never reported leaves no result lines: that is a failure, not silence.
+		grep -q '^\(PASS\|FAIL\) ' "$out/e2e.log" || echo "FAIL e2e.guest-reported" >> "$out/e2e.log"
+		cat "$out/e2e.log" >> "$out/all.log"
+		;;
+	*)
+		echo "unknown test layer '$layer'" >&2
+		exit 2
+		;;
+	esac
+done
+
+passed=$(grep -c '^PASS ' "$out/all.log")
+failed=$(grep -c '^FAIL ' "$out/all.log")
+[ "$failed" -eq 0 ] || { echo; echo "Failed:"; grep '^FAIL ' "$out/all.log"; }
+[ "$passed" -gt 0 ] || status=1
+[ "$failed" -eq 0 ] || status=1
+echo "$passed passed, $failed failed"
+exit $status
