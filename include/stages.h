@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config.h"
+#include "executor.h"
 #include "domain.h"
 #include "host.h"
 #include "plan.h"
@@ -42,6 +43,26 @@ int stage_vtconsole_plan(struct plan_ctx *ctx);
 int stage_framebuffer_plan(struct plan_ctx *ctx);
 int stage_drivers_plan(struct plan_ctx *ctx);
 int stage_vfio_plan(struct plan_ctx *ctx);
+
+/* What each action kind does and how it is undone (0 done, ACTION_NOOP, <0 failed). */
+int unit_stop_run(struct exec_ctx *ctx, const struct action *a);
+int unit_stop_undo(struct exec_ctx *ctx, const struct action *a);
+int session_terminate_run(struct exec_ctx *ctx, const struct action *a);
+int user_unit_stop_run(struct exec_ctx *ctx, const struct action *a);
+int user_unit_stop_undo(struct exec_ctx *ctx, const struct action *a);
+int release_nodes_run(struct exec_ctx *ctx, const struct action *a);
+int vtcon_unbind_run(struct exec_ctx *ctx, const struct action *a);
+int vtcon_unbind_undo(struct exec_ctx *ctx, const struct action *a);
+int platform_unbind_run(struct exec_ctx *ctx, const struct action *a);
+int platform_unbind_undo(struct exec_ctx *ctx, const struct action *a);
+int pci_unbind_run(struct exec_ctx *ctx, const struct action *a);
+int pci_unbind_undo(struct exec_ctx *ctx, const struct action *a);
+int module_unload_run(struct exec_ctx *ctx, const struct action *a);
+int module_unload_undo(struct exec_ctx *ctx, const struct action *a);
+int module_load_run(struct exec_ctx *ctx, const struct action *a);
+int module_load_undo(struct exec_ctx *ctx, const struct action *a);
+int vfio_bind_run(struct exec_ctx *ctx, const struct action *a);
+int vfio_bind_undo(struct exec_ctx *ctx, const struct action *a);
 
 bool plan_ctx_is_passed(const struct plan_ctx *ctx, const char *pci_name);
 /* A holder whose process goes away with something already planned (its unit, its session). */

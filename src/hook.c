@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "domain.h"
+#include "executor.h"
 #include "fileio.h"
 #include "hook.h"
 #include "host.h"
@@ -149,41 +150,59 @@ static void log_plan(const struct plan *p)
 		log_info("%s", *n);
 	for (size_t i = 0; i < p->n_actions; i++) {
 		const struct action *a = &p->actions[i];
-		log_info("plan %zu/%zu %s: %s %s (expects %s)", i + 1, p->n_actions,
-			 stage_to_string(a->stage), action_kind_verb(a->kind), a->target,
-			 strna(a->prior));
+		log_debug("plan %zu/%zu %s: %s %s (expects %s)", i + 1, p->n_actions,
+			  stage_to_string(a->stage), action_kind_verb(a->kind), a->target,
+			  strna(a->prior));
 	}
 }
 
-static int do_prepare(struct hook_call *c)
+/* Under the lock: whatever an earlier, unfinished run of this VM left is given back first. */
+static int converge_leftover(struct exec_ctx *ctx, int jfd, const char *uuid)
 {
-	struct config cfg;
-	_cleanup_(host_freep) struct host *host = NULL;
-	_cleanup_(plan_freep) struct plan *plan = NULL;
-	_cleanup_close_ int jfd = -1;
-	int r;
+	_cleanup_(journal_freep) struct journal *old = NULL;
+	int r = journal_load(jfd, uuid, &old);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return log_error_errno(r, "The journal of %s is unreadable; check /run/%s/%s.journal "
+					  "and run 'vfio-hook recover': %m", uuid, JOURNAL_DIR, uuid);
+	log_notice("Found an earlier record of this VM (%s): giving that back first",
+		   journal_state_to_string(old->state));
+	return executor_release(ctx, jfd, old);
+}
 
-	config_init(&cfg);
-	if ((r = parse_domain(c)) < 0)
-		return r;
-	open_log_file(c);
-	if ((r = load_everything(c, &cfg, &host)) < 0) {
-		config_done(&cfg);
-		return r;
-	}
-	if (journal_dir_open(c->root, false, &jfd) < 0)
-		jfd = -1;
-	r = planner_prepare(c->dom, host, &cfg, jfd, &plan);
-	config_done(&cfg);
+static int plan_for(struct hook_call *c, struct host *host, const struct config *cfg, int jfd,
+		    struct plan **ret)
+{
+	int r = planner_prepare(c->dom, host, cfg, jfd, ret);
 	if (r < 0)
 		return log_error_errno(r, "Cannot plan the handoff: %m");
+	return 0;
+}
 
-	if (c->args->dry_run) {
-		r = plan_print(plan, stdout, false);
-		if (r < 0)
-			return log_error_errno(r, "Cannot print the plan: %m");
-		return plan_refused(plan) ? -EPERM : 0;
-	}
+static int prepare_dry_run(struct hook_call *c, struct host *host, const struct config *cfg)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	_cleanup_close_ int jfd = -1;
+	if (journal_dir_open(c->root, false, &jfd) < 0)
+		jfd = -1;
+	int r = plan_for(c, host, cfg, jfd, &plan);
+	if (r < 0)
+		return r;
+	if ((r = plan_print(plan, stdout, false)) < 0)
+		return log_error_errno(r, "Cannot print the plan: %m");
+	return plan_refused(plan) ? -EPERM : 0;
+}
+
+static int prepare_locked(struct hook_call *c, struct exec_ctx *ctx, int jfd)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	int r = converge_leftover(ctx, jfd, c->dom->uuid);
+	if (r < 0)
+		return r;
+	/* Plan under the lock: other VMs' journals cannot change under us now. */
+	if ((r = plan_for(c, (struct host *)ctx->host, ctx->cfg, jfd, &plan)) < 0)
+		return r;
 	if (plan_refused(plan))
 		return refusal_line(plan);
 	log_plan(plan);
@@ -191,19 +210,63 @@ static int do_prepare(struct hook_call *c)
 		log_notice("--dry-run in the VM description: the host is left as it is");
 		return 0;
 	}
-	return 0;
+	if (plan->n_actions == 0)
+		return 0;
+	r = executor_prepare(ctx, jfd, plan);
+	if (r < 0)
+		log_notice("Prepare failed; the host was given back what was taken");
+	else
+		log_info("Prepared: %zu actions done", plan->n_actions);
+	return r;
+}
+
+static int prepare_for_real(struct hook_call *c, struct host *host, const struct config *cfg)
+{
+	_cleanup_close_ int jfd = -1, lock = -1;
+	int r = journal_dir_open(c->root, true, &jfd);
+	if (r < 0)
+		return log_error_errno(r, "Cannot use %s/run/%s for the journal: %m",
+				       c->root->prefix, JOURNAL_DIR);
+	if ((r = executor_lock(jfd, cfg->lock_timeout_s, &lock)) < 0)
+		return log_error_errno(r, "Another VM's hook held the lock for %u s: %m",
+				       cfg->lock_timeout_s);
+	struct exec_ctx ctx = { .root = c->root, .cfg = cfg, .host = host };
+	r = prepare_locked(c, &ctx, jfd);
+	exec_ctx_done(&ctx);
+	return r;
+}
+
+static int do_prepare(struct hook_call *c)
+{
+	_cleanup_(host_freep) struct host *host = NULL;
+	struct config cfg;
+	int r;
+
+	if ((r = parse_domain(c)) < 0)
+		return r;
+	open_log_file(c);
+	config_init(&cfg);
+	r = load_everything(c, &cfg, &host);
+	if (r >= 0)
+		r = c->args->dry_run ? prepare_dry_run(c, host, &cfg) :
+				       prepare_for_real(c, host, &cfg);
+	config_done(&cfg);
+	return r;
 }
 
 static int do_release(struct hook_call *c)
 {
-	_cleanup_close_ int jfd = -1;
+	_cleanup_close_ int jfd = -1, lock = -1;
 	_cleanup_(journal_freep) struct journal *j = NULL;
+	struct config cfg;
 
 	/* Release trusts what prepare recorded, never the description it receives now. */
 	if (parse_domain(c) < 0)
 		return 0;
 	open_log_file(c);
 	int r = journal_dir_open(c->root, false, &jfd);
+	if (r >= 0 && !c->args->dry_run && executor_lock(jfd, 60, &lock) < 0)
+		log_warning("Another VM's hook holds the lock; releasing anyway");
 	if (r >= 0)
 		r = journal_load(jfd, c->dom->uuid, &j);
 	if (r == -ENOENT) {
@@ -218,8 +281,20 @@ static int do_release(struct hook_call *c)
 	j->plan->op = PLAN_RELEASE;
 	if (c->args->dry_run)
 		return plan_print(j->plan, stdout, false);
-	log_plan(j->plan);
-	return 0;
+
+	_cleanup_free_ char *err = NULL;
+	if (config_load(c->root, &cfg, &err) < 0) {
+		/* The devices still come back, with default deadlines. */
+		log_warning("%s; using defaults", strna(err));
+		config_init(&cfg);
+	}
+	struct exec_ctx ctx = { .root = c->root, .cfg = &cfg };
+	r = executor_release(&ctx, jfd, j);
+	exec_ctx_done(&ctx);
+	config_done(&cfg);
+	if (r >= 0)
+		log_info("Released: the host has back what %s took", c->dom->name);
+	return r;
 }
 
 int hook_run(const struct hook_args *args)

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Stage audio: a user's PipeWire or PulseAudio that holds the GPU's HDMI audio (or the GPU). */
+#include "bus.h"
+#include "log.h"
 #include "stages.h"
 #include "strutil.h"
 
@@ -73,4 +75,38 @@ int stage_audio_plan(struct plan_ctx *ctx)
 			return r;
 	}
 	return 0;
+}
+
+static int user_unit(struct exec_ctx *ctx, const struct action *a, bool start)
+{
+	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	uint64_t usec = 0;
+	int r = bus_open_user_manager(ctx->root->prefix, a->uid, &bus);
+	if (r < 0) {
+		/* No user manager any more (the user logged out): nothing of theirs is running. */
+		if (r == -ENOENT || r == -ECONNREFUSED)
+			return ACTION_NOOP;
+		return log_error_errno(r, "Cannot reach the systemd instance of uid %u: %m",
+				       (unsigned)a->uid);
+	}
+	r = start ? bus_unit_start(bus, a->target, ctx->cfg->unit_timeout_s, &usec) :
+		    bus_unit_stop(bus, a->target, ctx->cfg->unit_timeout_s, &usec);
+	if (r == 1)
+		return ACTION_NOOP;
+	if (r < 0)
+		return log_error_errno(r, "Cannot %s %s of uid %u: %m", start ? "start" : "stop",
+				       a->target, (unsigned)a->uid);
+	log_info("%s %s of uid %u in %.2f s", start ? "Started" : "Stopped", a->target,
+		 (unsigned)a->uid, usec_to_s(usec));
+	return 0;
+}
+
+int user_unit_stop_run(struct exec_ctx *ctx, const struct action *a)
+{
+	return user_unit(ctx, a, false);
+}
+
+int user_unit_stop_undo(struct exec_ctx *ctx, const struct action *a)
+{
+	return user_unit(ctx, a, true);
 }

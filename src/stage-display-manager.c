@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Stage display-manager: stop the unit behind display-manager.service while the VM has the GPU. */
+#include "bus.h"
 #include "log.h"
 #include "stages.h"
 #include "strutil.h"
@@ -32,4 +33,39 @@ int stage_display_manager_plan(struct plan_ctx *ctx)
 			   -ENOMEM;
 	unit_state_done(&u);
 	return r;
+}
+
+int unit_stop_run(struct exec_ctx *ctx, const struct action *a)
+{
+	sd_bus *bus;
+	uint64_t usec = 0;
+	int r = exec_system_bus(ctx, &bus);
+	if (r < 0)
+		return log_error_errno(r, "Cannot connect to systemd: %m");
+	r = bus_unit_stop(bus, a->target, ctx->cfg->unit_timeout_s, &usec);
+	if (r == 1)
+		return ACTION_NOOP;
+	if (r == -ETIMEDOUT)
+		return log_error_errno(r, "%s did not stop within %u s", a->target,
+				       ctx->cfg->unit_timeout_s);
+	if (r < 0)
+		return log_error_errno(r, "Cannot stop %s: %m", a->target);
+	log_info("Stopped %s in %.2f s", a->target, usec_to_s(usec));
+	return 0;
+}
+
+int unit_stop_undo(struct exec_ctx *ctx, const struct action *a)
+{
+	sd_bus *bus;
+	uint64_t usec = 0;
+	int r = exec_system_bus(ctx, &bus);
+	if (r < 0)
+		return log_error_errno(r, "Cannot connect to systemd: %m");
+	r = bus_unit_start(bus, a->target, ctx->cfg->unit_timeout_s, &usec);
+	if (r == 1)
+		return ACTION_NOOP;
+	if (r < 0)
+		return log_error_errno(r, "Cannot start %s: %m", a->target);
+	log_info("Started %s in %.2f s", a->target, usec_to_s(usec));
+	return 0;
 }

@@ -4,8 +4,10 @@
  * (holders first) only when nothing that stays on the host uses it. Never forced.
  */
 #include "log.h"
+#include "modules.h"
 #include "stages.h"
 #include "strutil.h"
+#include "sysfs-bind.h"
 
 /* Does this device path (from /sys/module/M/drivers) belong to a passed PCI function? */
 static bool path_is_passed(const struct plan_ctx *ctx, const char *path)
@@ -103,5 +105,83 @@ int stage_drivers_plan(struct plan_ctx *ctx)
 		if ((r = plan_add(ctx->plan, STAGE_DRIVERS, ACTION_UNLOAD_MODULE, *m, "loaded",
 				  "GPU driver nothing else on the host uses", 0)) < 0)
 			return r;
+	return 0;
+}
+
+int pci_unbind_run(struct exec_ctx *ctx, const struct action *a)
+{
+	char drv[256];
+	int sys = ctx->root->sys_fd;
+	int r = sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv);
+	if (r == -ENOENT)
+		return ACTION_NOOP;
+	if (r == -ENODEV)
+		return log_error_errno(r, "%s has vanished", a->target);
+	if (r < 0)
+		return log_error_errno(r, "Cannot read the driver of %s: %m", a->target);
+	if (streq(drv, "vfio-pci"))
+		return ACTION_NOOP;
+	/* Synchronous: the driver's remove() has run when the write returns. */
+	if ((r = sysfs_unbind(sys, "pci", a->target)) < 0)
+		return log_error_errno(r, "Cannot unbind %s from %s: %m", a->target, drv);
+	if (sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) >= 0)
+		return log_error_errno(-EBUSY, "%s is still bound to %s", a->target, drv);
+	log_info("Unbound %s from %s", a->target, strna(a->prior));
+	return 0;
+}
+
+int pci_unbind_undo(struct exec_ctx *ctx, const struct action *a)
+{
+	char drv[256];
+	int sys = ctx->root->sys_fd;
+	int r = sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv);
+	if (r == -ENODEV) {
+		log_warning("%s has vanished: nothing to rebind", a->target);
+		return ACTION_NOOP;
+	}
+	if (r >= 0 && a->prior && streq(drv, a->prior))
+		return ACTION_NOOP;
+	if (r >= 0)
+		return log_error_errno(-EBUSY, "%s is on %s, not %s", a->target, drv,
+				       strna(a->prior));
+	/* Unbound: let the kernel match it, then insist on the original driver. */
+	(void)!sysfs_pci_probe(sys, a->target);
+	if (sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) < 0 && a->prior &&
+	    (r = sysfs_bind(sys, "pci", a->target, a->prior)) < 0)
+		return log_error_errno(r, "Cannot bind %s to %s: %m", a->target, a->prior);
+	if (sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) < 0)
+		return log_error_errno(-ENXIO, "%s has no driver after reprobing", a->target);
+	log_info("%s is back on %s", a->target, drv);
+	return 0;
+}
+
+int module_unload_run(struct exec_ctx *ctx, const struct action *a)
+{
+	uint64_t usec = 0;
+	if (!module_is_loaded(ctx->root->sys_fd, a->target))
+		return ACTION_NOOP;
+	int r = module_unload(ctx, a->target, ctx->cfg->module_timeout_s, &usec);
+	if (r < 0) {
+		struct module_info m = { 0 };
+		_cleanup_free_ char *holders = NULL;
+		if (ctx->host && host_module_info(ctx->host, a->target, &m) >= 0)
+			holders = m.holders ? strdup_printf(", used by %s", m.holders[0]) : NULL;
+		log_error_errno(r, "Module %s is still in use after %u s (refcount %d%s): %m",
+				a->target, ctx->cfg->module_timeout_s, m.refcnt, holders ?: "");
+		module_info_done(&m);
+		return r;
+	}
+	log_info("Unloaded %s in %.2f s", a->target, usec_to_s(usec));
+	return 0;
+}
+
+int module_unload_undo(struct exec_ctx *ctx, const struct action *a)
+{
+	if (module_is_loaded(ctx->root->sys_fd, a->target))
+		return ACTION_NOOP;
+	int r = module_load(ctx, a->target);
+	if (r < 0)
+		return log_error_errno(r, "Cannot load %s: %m", a->target);
+	log_info("Loaded %s", a->target);
 	return 0;
 }

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Stage holders: whatever still has a passed device's node open gets SIGTERM, then SIGKILL. */
+#include <signal.h>
+
+#include "fileio.h"
+#include "log.h"
 #include "stages.h"
 #include "strutil.h"
+#include "wait.h"
 
 static int describe(struct plan_ctx *ctx, const struct pci_function *d, char **ret)
 {
@@ -59,5 +64,117 @@ int stage_holders_plan(struct plan_ctx *ctx)
 		if (r < 0)
 			return r;
 	}
+	return 0;
+}
+
+/* Re-read a process's start time: a pid reused since the scan is not ours to signal. */
+static bool same_process(const struct exec_ctx *ctx, const struct node_holder *h)
+{
+	char path[64], buf[1024];
+	unsigned long long start;
+	snprintf(path, sizeof path, "%d/stat", (int)h->pid);
+	if (read_attr_at(ctx->root->proc_fd, path, buf, sizeof buf) < 0)
+		return false;
+	const char *p = strrchr(buf, ')');
+	return p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+				  "%*d %*d %*d %llu", &start) == 1 && start == h->starttime;
+}
+
+static int signal_all(struct exec_ctx *ctx, struct node_holder *list, size_t n, int *fds,
+		      int sig)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;
+		int r = pidfd_signal(fds[i], sig);
+		if (r < 0 && r != -ESRCH)
+			return log_error_errno(r, "Cannot signal %s[%d]: %m", strna(list[i].comm),
+					       (int)list[i].pid);
+		log_info("Sent %s to %s[%d] (uid %u), which holds /dev/%s",
+			 sig == SIGKILL ? "SIGKILL" : "SIGTERM", strna(list[i].comm), (int)list[i].pid,
+			 (unsigned)list[i].uid, list[i].devname);
+	}
+	return 0;
+}
+
+/* Wait for every signalled process; returns how many are still alive. */
+static size_t wait_all(int *fds, size_t n, unsigned timeout_ms)
+{
+	uint64_t deadline = now_usec() + (uint64_t)timeout_ms * 1000u;
+	size_t alive = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;
+		uint64_t now = now_usec();
+		unsigned left = now >= deadline ? 0 : (unsigned)((deadline - now) / 1000u);
+		if (wait_pidfd_exit(fds[i], left) < 0)
+			alive++;
+		else {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+	}
+	return alive;
+}
+
+int release_nodes_run(struct exec_ctx *ctx, const struct action *a)
+{
+	const struct pci_function *d = ctx->host ? host_find_pci_name(ctx->host, a->target) : NULL;
+	struct node_holder *list = NULL;
+	size_t n = 0;
+	uint64_t start = now_usec();
+	if (!d || d->n_nodes == 0)
+		return ACTION_NOOP;
+	int r = host_find_holders(ctx->host, d->nodes, d->n_nodes, &list, &n);
+	if (r < 0)
+		return log_error_errno(r, "Cannot scan /proc: %m");
+	if (n == 0) {
+		node_holders_free(list, n);
+		return ACTION_NOOP;
+	}
+	_cleanup_free_ int *fds = calloc(n, sizeof *fds);
+	if (!fds) {
+		node_holders_free(list, n);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		fds[i] = -1;
+		if (list[i].pid <= 1)
+			continue;
+		int fd = pidfd_open_pid(list[i].pid);
+		if (fd >= 0 && !same_process(ctx, &list[i])) {
+			close(fd);
+			fd = -1;
+		}
+		fds[i] = fd;
+	}
+	r = signal_all(ctx, list, n, fds, SIGTERM);
+	if (r >= 0 && wait_all(fds, n, ctx->cfg->process_timeout_s * 1000u) > 0) {
+		r = signal_all(ctx, list, n, fds, SIGKILL);
+		if (r >= 0 && wait_all(fds, n, ctx->cfg->process_timeout_s * 1000u) > 0)
+			r = log_error_errno(-EBUSY, "Processes holding %s's nodes survived SIGKILL",
+					    a->target);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	node_holders_free(list, n);
+	if (r < 0)
+		return r;
+
+	/* The real condition: nothing holds the nodes any more. */
+	list = NULL;
+	n = 0;
+	if ((r = host_find_holders(ctx->host, d->nodes, d->n_nodes, &list, &n)) < 0)
+		return log_error_errno(r, "Cannot scan /proc: %m");
+	if (n > 0) {
+		r = log_error_errno(-EBUSY, "%s[%d] still holds /dev/%s", strna(list[0].comm),
+				    (int)list[0].pid, list[0].devname);
+		node_holders_free(list, n);
+		return r;
+	}
+	node_holders_free(list, n);
+	log_info("Nothing holds the nodes of %s any more (%.2f s)", a->target,
+		 usec_to_s(now_usec() - start));
 	return 0;
 }

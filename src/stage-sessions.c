@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Stage sessions: logind sessions whose processes hold the GPU (a Wayland compositor, say). */
+#include "bus.h"
+#include "log.h"
 #include "stages.h"
 #include "strutil.h"
 
@@ -32,5 +34,21 @@ int stage_sessions_plan(struct plan_ctx *ctx)
 		if (r < 0)
 			return r;
 	}
+	return 0;
+}
+
+int session_terminate_run(struct exec_ctx *ctx, const struct action *a)
+{
+	sd_bus *bus;
+	uint64_t usec = 0;
+	int r = exec_system_bus(ctx, &bus);
+	if (r < 0)
+		return log_error_errno(r, "Cannot connect to logind: %m");
+	r = bus_terminate_session(bus, a->target, ctx->cfg->unit_timeout_s, &usec);
+	if (r == ACTION_GONE)
+		return ACTION_NOOP;
+	if (r < 0)
+		return log_error_errno(r, "Cannot end session %s: %m", a->target);
+	log_info("Ended session %s in %.2f s", a->target, usec_to_s(usec));
 	return 0;
 }

@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Stage vfio: load vfio-pci if needed and bind every passed function to it. */
+#include <dirent.h>
+#include <fcntl.h>
+
+#include "fileio.h"
+#include "log.h"
+#include "modules.h"
 #include "stages.h"
 #include "strutil.h"
+#include "sysfs-bind.h"
 
 int stage_vfio_plan(struct plan_ctx *ctx)
 {
@@ -26,5 +33,101 @@ int stage_vfio_plan(struct plan_ctx *ctx)
 		if (r < 0)
 			return r;
 	}
+	return 0;
+}
+
+int module_load_run(struct exec_ctx *ctx, const struct action *a)
+{
+	if (exists_at(ctx->root->sys_fd, "bus/pci/drivers/vfio-pci"))
+		return ACTION_NOOP;
+	int r = module_load(ctx, a->target);
+	if (r < 0)
+		return log_error_errno(r, "Cannot load %s: %m", a->target);
+	if (!exists_at(ctx->root->sys_fd, "bus/pci/drivers/vfio-pci"))
+		return log_error_errno(-ENOENT, "%s loaded but no vfio-pci driver registered",
+				       a->target);
+	log_info("Loaded %s", a->target);
+	return 0;
+}
+
+static bool vfio_pci_in_use(int sys_fd)
+{
+	_cleanup_close_ int fd =
+		openat(sys_fd, "bus/pci/drivers/vfio-pci", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	DIR *d = fdopendir(fd);
+	if (!d)
+		return true;
+	fd = -1;
+	struct dirent *de;
+	struct pci_addr addr;
+	bool used = false;
+	while ((de = readdir(d)))
+		used |= pci_addr_parse(de->d_name, &addr) == 0;
+	closedir(d);
+	return used;
+}
+
+int module_load_undo(struct exec_ctx *ctx, const struct action *a)
+{
+	/* Only what we loaded, and only when no device (another VM's) is on it. */
+	if (!module_is_loaded(ctx->root->sys_fd, a->target) || vfio_pci_in_use(ctx->root->sys_fd))
+		return ACTION_NOOP;
+	int r = module_unload(ctx, a->target, 1, NULL);
+	if (r < 0)
+		return log_warning_errno(r, "Leaving %s loaded: %m", a->target);
+	log_info("Unloaded %s", a->target);
+	return 0;
+}
+
+int vfio_bind_run(struct exec_ctx *ctx, const struct action *a)
+{
+	char drv[256];
+	int sys = ctx->root->sys_fd;
+	int r = sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv);
+	if (r == -ENODEV)
+		return log_error_errno(r, "%s has vanished", a->target);
+	if (r >= 0 && streq(drv, "vfio-pci"))
+		return ACTION_NOOP;
+	if ((r = sysfs_pci_set_override(sys, a->target, "vfio-pci")) < 0)
+		return log_error_errno(r, "Cannot set driver_override of %s: %m", a->target);
+	if (sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) >= 0 &&
+	    (r = sysfs_unbind(sys, "pci", a->target)) < 0)
+		return log_error_errno(r, "Cannot unbind %s from %s: %m", a->target, drv);
+	if ((r = sysfs_pci_probe(sys, a->target)) < 0)
+		return log_error_errno(r, "Cannot probe %s: %m", a->target);
+	/* drivers_probe succeeds even when nothing binds: the link is the truth. */
+	r = sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv);
+	if (r < 0 || !streq(drv, "vfio-pci"))
+		return log_error_errno(-ENXIO, "%s did not bind to vfio-pci", a->target);
+	log_info("Bound %s to vfio-pci", a->target);
+	return 0;
+}
+
+int vfio_bind_undo(struct exec_ctx *ctx, const struct action *a)
+{
+	char drv[256];
+	int sys = ctx->root->sys_fd;
+	int r = sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv);
+	if (r == -ENODEV) {
+		log_warning("%s has vanished: nothing to give back", a->target);
+		return ACTION_NOOP;
+	}
+	if ((r = sysfs_pci_set_override(sys, a->target, NULL)) < 0)
+		return log_error_errno(r, "Cannot clear driver_override of %s: %m", a->target);
+	/* libvirt's managed reattach may have been first: then it is on its driver already. */
+	if (sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) >= 0) {
+		if (!streq(drv, "vfio-pci"))
+			return ACTION_NOOP;
+		if ((r = sysfs_unbind(sys, "pci", a->target)) < 0)
+			return log_error_errno(r, "Cannot unbind %s from vfio-pci: %m", a->target);
+	}
+	if ((r = sysfs_pci_probe(sys, a->target)) < 0)
+		return log_error_errno(r, "Cannot probe %s: %m", a->target);
+	if (sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) >= 0)
+		log_info("%s left vfio-pci for %s", a->target, drv);
+	else
+		log_info("%s left vfio-pci (its driver comes back with its module)", a->target);
 	return 0;
 }

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdint.h>
+#include <systemd/sd-bus.h>
+
+#include "config.h"
+#include "host.h"
+#include "journal.h"
+#include "plan.h"
+
+/*
+ * The executor runs a plan action by action. Before an action changes anything its state is
+ * journaled as "started"; afterwards it is checked against the real condition and journaled
+ * "done" (or "skipped" when there was nothing to do). A failed prepare undoes, in reverse,
+ * everything started or done; release does the same from the journal.
+ */
+
+struct exec_ctx {
+	struct sysroot *root;
+	const struct config *cfg;
+	const struct host *host;
+	sd_bus *system_bus;      /* opened on first use */
+	struct kmod_ctx *kmod;   /* opened on first use */
+};
+
+/* An action handler: 0 done, ACTION_NOOP nothing needed doing, <0 failed (logged once). */
+#define ACTION_NOOP 1
+typedef int (*action_fn)(struct exec_ctx *ctx, const struct action *a);
+
+struct action_ops {
+	action_fn run;
+	action_fn undo; /* NULL: nothing to give back */
+};
+
+extern const struct action_ops action_ops[_ACTION_KIND_MAX];
+
+void exec_ctx_done(struct exec_ctx *ctx);
+_must_check_ int exec_system_bus(struct exec_ctx *ctx, sd_bus **ret);
+/* Seconds with two decimals, for "took 0.83 s" log lines. */
+static inline double usec_to_s(uint64_t usec)
+{
+	return (double)usec / 1e6;
+}
+
+/* Run a prepare plan under the lock; on failure roll back and return the first error. */
+_must_check_ int executor_prepare(struct exec_ctx *ctx, int journal_dir_fd, struct plan *plan);
+/* Undo what a journal records, best effort, and remove it when everything is given back. */
+_must_check_ int executor_release(struct exec_ctx *ctx, int journal_dir_fd, struct journal *j);
+
+/* The global lock (/run/vfio-hook/lock), with a deadline. */
+_must_check_ int executor_lock(int journal_dir_fd, unsigned timeout_s, int *ret_fd);

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The executor: one journaled loop for prepare, one for undo. Every state change of an action
+ * is written to the journal before the next step, so a SIGKILL at any point leaves a record
+ * that release (or `vfio-hook recover`) can converge from.
+ */
+#include <fcntl.h>
+#include <libkmod.h>
+#include <sys/file.h>
+
+#include "executor.h"
+#include "log.h"
+#include "stages.h"
+#include "strutil.h"
+#include "wait.h"
+
+const struct action_ops action_ops[_ACTION_KIND_MAX] = {
+	[ACTION_STOP_UNIT] = { unit_stop_run, unit_stop_undo },
+	[ACTION_TERMINATE_SESSION] = { session_terminate_run, NULL },
+	[ACTION_STOP_USER_UNIT] = { user_unit_stop_run, user_unit_stop_undo },
+	[ACTION_RELEASE_NODES] = { release_nodes_run, NULL },
+	[ACTION_UNBIND_VTCON] = { vtcon_unbind_run, vtcon_unbind_undo },
+	[ACTION_UNBIND_PLATFORM] = { platform_unbind_run, platform_unbind_undo },
+	[ACTION_UNBIND_PCI] = { pci_unbind_run, pci_unbind_undo },
+	[ACTION_UNLOAD_MODULE] = { module_unload_run, module_unload_undo },
+	[ACTION_LOAD_MODULE] = { module_load_run, module_load_undo },
+	[ACTION_BIND_VFIO] = { vfio_bind_run, vfio_bind_undo },
+};
+
+void exec_ctx_done(struct exec_ctx *ctx)
+{
+	ctx->system_bus = sd_bus_flush_close_unref(ctx->system_bus);
+	if (ctx->kmod)
+		kmod_unref(ctx->kmod);
+	ctx->kmod = NULL;
+}
+
+int exec_system_bus(struct exec_ctx *ctx, sd_bus **ret)
+{
+	if (!ctx->root->live)
+		return -EOPNOTSUPP;
+	if (!ctx->system_bus) {
+		int r = sd_bus_open_system(&ctx->system_bus);
+		if (r < 0)
+			return r;
+	}
+	*ret = ctx->system_bus;
+	return 0;
+}
+
+struct lock_try {
+	int fd;
+};
+
+static int try_lock(void *data)
+{
+	const struct lock_try *t = data;
+	if (flock(t->fd, LOCK_EX | LOCK_NB) == 0)
+		return 1;
+	return errno == EWOULDBLOCK ? 0 : -errno;
+}
+
+int executor_lock(int journal_dir_fd, unsigned timeout_s, int *ret_fd)
+{
+	_cleanup_close_ int fd =
+		openat(journal_dir_fd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	struct lock_try t = { fd };
+	uint64_t usec = 0;
+	int r = wait_for(try_lock, &t, timeout_s * 1000u, &usec);
+	if (r < 0)
+		return r;
+	if (usec > 100000)
+		log_info("Waited %.2f s for another VM's hook", usec_to_s(usec));
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+static int save(int dir_fd, const struct journal *j)
+{
+	int r = journal_save(dir_fd, j);
+	if (r < 0)
+		log_error_errno(r, "Cannot write the journal of %s: %m", j->plan->vm_uuid);
+	return r;
+}
+
+static bool needs_undo(const struct action *a)
+{
+	/* "started" and "failed" may have changed something: their undo checks what is real. */
+	return (a->state == ACTION_DONE || a->state == ACTION_STARTED ||
+		a->state == ACTION_FAILED) &&
+	       action_ops[a->kind].undo;
+}
+
+/* Undo actions [0, upto] in reverse; keeps going after errors and returns the first. */
+static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_t upto)
+{
+	int ret = 0;
+	j->state = JOURNAL_RELEASING;
+	RET_GATHER(ret, save(dir_fd, j));
+	for (size_t k = upto + 1; k-- > 0;) {
+		struct action *a = &j->plan->actions[k];
+		if (!needs_undo(a))
+			continue;
+		int r = action_ops[a->kind].undo(ctx, a);
+		if (r < 0) {
+			RET_GATHER(ret, r);
+			continue; /* the rest still comes back; a later release retries this one */
+		}
+		a->state = ACTION_UNDONE;
+		RET_GATHER(ret, save(dir_fd, j));
+	}
+	if (ret >= 0) {
+		int r = journal_remove(dir_fd, j->plan->vm_uuid);
+		if (r < 0)
+			log_warning_errno(r, "Cannot remove the journal of %s: %m", j->plan->vm_uuid);
+	} else
+		log_error("Not everything came back; the journal keeps what is left for the next "
+			  "release or 'vfio-hook recover'");
+	return ret;
+}
+
+int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
+{
+	struct journal j = {
+		.state = JOURNAL_PREPARING,
+		.boot_id = ctx->host ? ctx->host->boot_id : NULL,
+		.pid = getpid(),
+		.plan = plan,
+	};
+	int r = save(dir_fd, &j);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < plan->n_actions; i++) {
+		struct action *a = &plan->actions[i];
+		a->state = ACTION_STARTED;
+		if ((r = save(dir_fd, &j)) < 0) {
+			a->state = ACTION_PLANNED;
+			return undo_range(ctx, dir_fd, &j, i), r;
+		}
+		log_debug("Action %zu/%zu: %s %s", i + 1, plan->n_actions,
+			  action_kind_verb(a->kind), a->target);
+		r = action_ops[a->kind].run(ctx, a);
+		if (r < 0) {
+			a->state = ACTION_FAILED;
+			(void)save(dir_fd, &j);
+			log_notice("Rolling back %s: undoing %zu action%s", plan->vm_name, i + 1,
+				   i ? "s" : "");
+			(void)undo_range(ctx, dir_fd, &j, i);
+			return r;
+		}
+		a->state = r == ACTION_NOOP ? ACTION_SKIPPED : ACTION_DONE;
+		if ((r = save(dir_fd, &j)) < 0)
+			return undo_range(ctx, dir_fd, &j, i), r;
+	}
+	j.state = JOURNAL_PREPARED;
+	return save(dir_fd, &j);
+}
+
+int executor_release(struct exec_ctx *ctx, int dir_fd, struct journal *j)
+{
+	if (j->plan->n_actions == 0) {
+		(void)!journal_remove(dir_fd, j->plan->vm_uuid);
+		return 0;
+	}
+	return undo_range(ctx, dir_fd, j, j->plan->n_actions - 1);
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Loading and unloading kernel modules with libkmod. */
+#include <libkmod.h>
+#include <limits.h>
+
+#include "fileio.h"
+#include "log.h"
+#include "modules.h"
+#include "strutil.h"
+#include "wait.h"
+
+static inline void kmod_list_unref(struct kmod_list *l)
+{
+	kmod_module_unref_list(l);
+}
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct kmod_module *, kmod_module_unref);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct kmod_list *, kmod_list_unref);
+
+static void normalize(const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", name);
+	for (char *c = buf; *c; c++)
+		if (*c == '-')
+			*c = '_';
+}
+
+bool module_is_loaded(int sys_fd, const char *name)
+{
+	char n[128], path[PATH_MAX];
+	normalize(name, n, sizeof n);
+	snprintf(path, sizeof path, "module/%s/initstate", n);
+	return exists_at(sys_fd, path);
+}
+
+_printf_(6, 0) static void kmod_log(void *data, int priority, const char *file, int line,
+				    const char *fn, const char *format, va_list args)
+{
+	char buf[512];
+	vsnprintf(buf, sizeof buf, format, args);
+	log_debug("libkmod: %s", truncate_nl(buf));
+}
+
+static int kmod_ctx_get(struct exec_ctx *ctx, struct kmod_ctx **ret)
+{
+	if (!ctx->root->live)
+		return -EOPNOTSUPP; /* libkmod acts on the real /sys/module only */
+	if (!ctx->kmod) {
+		ctx->kmod = kmod_new(NULL, NULL);
+		if (!ctx->kmod)
+			return -ENOMEM;
+		kmod_set_log_fn(ctx->kmod, kmod_log, NULL);
+		(void)kmod_load_resources(ctx->kmod);
+	}
+	*ret = ctx->kmod;
+	return 0;
+}
+
+int module_load(struct exec_ctx *ctx, const char *name)
+{
+	struct kmod_ctx *k;
+	_cleanup_(kmod_list_unrefp) struct kmod_list *list = NULL;
+	int r = kmod_ctx_get(ctx, &k);
+	if (r < 0)
+		return r;
+	r = kmod_module_new_from_lookup(k, name, &list);
+	if (r < 0)
+		return r;
+	if (!list)
+		return -ENOENT;
+	struct kmod_list *l;
+	kmod_list_foreach(l, list)
+	{
+		_cleanup_(kmod_module_unrefp) struct kmod_module *m = kmod_module_get_module(l);
+		/* modprobe.d install commands run through the shell, with our clean environment. */
+		r = kmod_module_probe_insert_module(m, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, NULL,
+						    NULL, NULL, NULL);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			return -EPERM; /* blacklisted */
+	}
+	return 0;
+}
+
+struct refcnt_zero {
+	int sys_fd;
+	const char *name;
+};
+
+static int refcnt_is_zero(void *data)
+{
+	const struct refcnt_zero *z = data;
+	char path[PATH_MAX];
+	unsigned v;
+	snprintf(path, sizeof path, "module/%s/refcnt", z->name);
+	int r = read_attr_uint_at(z->sys_fd, path, 10, &v);
+	if (r == -ENOENT)
+		return 1; /* gone already */
+	if (r < 0)
+		return r;
+	return v == 0;
+}
+
+struct try_remove {
+	struct kmod_module *mod;
+	int sys_fd;
+	const char *name;
+	int last;
+};
+
+static int removed(void *data)
+{
+	struct try_remove *t = data;
+	if (!module_is_loaded(t->sys_fd, t->name))
+		return 1;
+	/* flags 0: never KMOD_REMOVE_FORCE; libkmod always adds O_NONBLOCK. */
+	int r = kmod_module_remove_module(t->mod, 0);
+	t->last = r;
+	if (r == 0 || r == -ENOENT)
+		return 1;
+	if (r == -EAGAIN || r == -EBUSY || r == -EWOULDBLOCK)
+		return 0; /* still in use: its users are on their way out */
+	return r;
+}
+
+int module_unload(struct exec_ctx *ctx, const char *name, unsigned timeout_s, uint64_t *ret_usec)
+{
+	struct kmod_ctx *k;
+	char n[128];
+	normalize(name, n, sizeof n);
+	int r = kmod_ctx_get(ctx, &k);
+	if (r < 0)
+		return r;
+	_cleanup_(kmod_module_unrefp) struct kmod_module *mod = NULL;
+	if ((r = kmod_module_new_from_name(k, n, &mod)) < 0)
+		return r;
+	uint64_t start = now_usec();
+	struct refcnt_zero z = { ctx->root->sys_fd, n };
+	r = wait_for(refcnt_is_zero, &z, timeout_s * 1000u, NULL);
+	if (r < 0)
+		return r;
+	struct try_remove t = { mod, ctx->root->sys_fd, n, 0 };
+	uint64_t spent_ms = (now_usec() - start) / 1000u;
+	unsigned left = spent_ms >= timeout_s * 1000u ? 1 : (unsigned)(timeout_s * 1000u - spent_ms);
+	r = wait_for(removed, &t, left, NULL);
+	if (r == -ETIMEDOUT && t.last < 0)
+		r = t.last;
+	if (r < 0)
+		return r;
+	if (ret_usec)
+		*ret_usec = now_usec() - start;
+	return 0;
+}
