@@ -120,12 +120,10 @@ int host_module_devices(const struct host *h, const char *module, char ***ret)
 	return 0;
 }
 
-_printf_(6, 0) static void kmod_log_to_debug(void *data, int priority, const char *file, int line,
-			      const char *fn, const char *format, va_list args)
+_printf_(6, 0) static void kmod_log_quiet(void *data, int priority, const char *file, int line,
+					  const char *fn, const char *format, va_list args)
 {
-	char buf[512];
-	vsnprintf(buf, sizeof buf, format, args);
-	log_debug("libkmod: %s", truncate_nl(buf));
+	/* A failed lookup is an answer here ("not available"), not something to report. */
 }
 
 int host_vfio_probe(struct host *h);
@@ -145,7 +143,7 @@ int host_vfio_probe(struct host *h)
 	_cleanup_(kmod_unrefp) struct kmod_ctx *ctx = kmod_new(dir, NULL);
 	if (!ctx)
 		return 0;
-	kmod_set_log_fn(ctx, kmod_log_to_debug, NULL);
+	kmod_set_log_fn(ctx, kmod_log_quiet, NULL);
 	_cleanup_(kmod_list_unrefp) struct kmod_list *list = NULL;
 	int r = kmod_module_new_from_lookup(ctx, "vfio-pci", &list);
 	if (r < 0 || !list) {

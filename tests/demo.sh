@@ -5,7 +5,8 @@ set -eu
 bin=${1:-build/vfio-hook}
 here=$(cd "$(dirname "$0")" && pwd)
 host=$here/fixtures/hosts/q35-bochs-desktop
-vm=$host/domains/gpu-and-audio.xml
+domains=$here/fixtures/domains/q35-bochs-desktop
+vm=$domains/gpu-and-audio.xml
 
 echo "Example host: $host"
 echo "Example VM:   $vm"
@@ -15,4 +16,4 @@ echo "\$ vfio-hook plan --sysroot <example host> --xml <example VM>"
 echo
 echo "The same VM listing only the HDMI audio function is refused, with the reason:"
 echo "\$ vfio-hook plan --sysroot <example host> --xml <audio-only VM>"
-"$bin" plan --sysroot "$host" --xml "$host/domains/audio-only.xml" || true
+"$bin" plan --sysroot "$host" --xml "$domains/audio-only.xml" || true

@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 bin=$(realpath "$build/vfio-hook")
 hosts=$repo/tests/fixtures/hosts
+domains=$repo/tests/fixtures/domains
 golden=$here/golden
 scratch=$(realpath "$build")/integration
 rm -rf "$scratch"
@@ -96,10 +97,11 @@ done
 # --- golden plans on captured hosts ----------------------------------------------------------
 count=0
 for host in "$hosts"/*/; do
-	[ -d "$host/domains" ] || continue
 	h=$(basename "$host")
+	host=$hosts/$h
+	[ -d "$domains/$h" ] || continue
 	before=$(fingerprint "$host")
-	for x in "$host"/domains/*.xml; do
+	for x in "$domains/$h"/*.xml; do
 		d=$(basename "$x" .xml)
 		expected=$golden/$h/$d.plan
 		actual=$scratch/golden/$h/$d.plan
@@ -108,7 +110,7 @@ for host in "$hosts"/*/; do
 			"$bin" plan --sysroot "$host" --xml "$x" 2>&1; echo "--- exit $?"
 			echo "--- hook --dry-run"
 			"$bin" hook --sysroot "$host" --dry-run -- "$d" prepare begin - < "$x" 2>&1; echo "--- exit $?"
-		} | sed "s|$host|FIXTURE/|g" > "$actual"
+		} | sed "s|$host|FIXTURE|g" > "$actual"
 		count=$((count + 1))
 		if [ "${REGENERATE:-}" = 1 ]; then
 			mkdir -p "$(dirname "$expected")"
