@@ -90,16 +90,21 @@ TEST(hostile_inputs_are_refused)
 {
 	_cleanup_free_ char *e1 = parse_err("", 0);
 	ASSERT_STREQ(e1, "domain XML on stdin is empty");
-	_cleanup_free_ char *e2 = parse_err("<!DOCTYPE d [<!ENTITY a \"x\">]>" HEAD "</domain>", 200);
+	const char *dtd = "<!DOCTYPE d [<!ENTITY a \"x\">]>" HEAD "</domain>";
+	_cleanup_free_ char *e2 = parse_err(dtd, strlen(dtd));
 	_cleanup_free_ char *e3 = parse_err(
 		"<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 "
-		"\"&lol;&lol;&lol;\">]><domain><name>&lol2;</name></domain>", 120);
+		"\"&lol;&lol;&lol;\">]><domain><name>&lol2;</name></domain>", 110);
+	ASSERT_TRUE(startswith(e2, "domain XML has a DTD"));
+	ASSERT_TRUE(startswith(e3, "domain XML has a DTD"));
 	_cleanup_free_ char *e4 = parse_err(HEAD "<devices>", strlen(HEAD "<devices>"));
 	ASSERT_TRUE(startswith(e4, "malformed domain XML"));
 	_cleanup_free_ char *e5 = parse_err("\xff\xfe<domain/>", 11);
+	ASSERT_TRUE(startswith(e5, "malformed domain XML"));
 	_cleanup_free_ char *e6 = parse_err(HEAD "</domain>\0junk", strlen(HEAD "</domain>") + 5);
 	ASSERT_STREQ(e6, "domain XML contains a NUL byte");
 	_cleanup_free_ char *e7 = parse_err("<network/>", 10);
+	ASSERT_STREQ(e7, "domain XML root element is <network>, expected <domain>");
 	const char *bad_uuid = "<domain><name>x</name><uuid>nope</uuid></domain>";
 	_cleanup_free_ char *e8 = parse_err(bad_uuid, strlen(bad_uuid));
 	ASSERT_STREQ(e8, "domain XML has no valid <uuid>");
