@@ -5,7 +5,10 @@
 #include "stages.h"
 #include "strutil.h"
 
-/* Stop order: sockets first (no reactivation), then clients before the server. */
+/*
+ * Stop order: clients before the server, then the sockets, so every running service is
+ * stopped by us (and so restarted on release) rather than taken down with its socket.
+ */
 static const struct {
 	const char *service;
 	const char *socket;
@@ -35,14 +38,14 @@ static int plan_user(struct plan_ctx *ctx, uid_t uid, const char *why)
 		for (size_t i = 0; i < ARRAY_SIZE(audio_units); i++) {
 			if (!strv_contains(running, audio_units[i].service))
 				continue;
-			const char *unit = pass == 0 ? audio_units[i].socket : audio_units[i].service;
+			const char *unit = pass == 0 ? audio_units[i].service : audio_units[i].socket;
 			if (!unit)
 				continue;
 			_cleanup_free_ char *key = strdup_printf("%u/%s", (unsigned)uid, unit);
 			if (!key || (r = strv_extend(&ctx->user_units, key)) < 0)
 				return -ENOMEM;
 			r = plan_add(ctx->plan, STAGE_AUDIO, ACTION_STOP_USER_UNIT, unit,
-				     pass == 0 ? "listening" : "active", why, uid);
+				     pass == 0 ? "active" : "listening", why, uid);
 			if (r < 0)
 				return r;
 		}
