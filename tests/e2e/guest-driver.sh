@@ -47,7 +47,6 @@ systemctl restart libvirtd.service
     done
 )
 echo "ready $(uptime_s)" >>"$results/times"
-systemd-analyze >"$results/systemd-analyze.txt" 2>&1
 flush
 
 if [[ $CAPTURE == 1 ]]; then

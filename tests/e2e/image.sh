@@ -66,9 +66,10 @@ fi
 
 stage=$cache/.stage-$hash
 root=$stage/root
-rm -rf "$stage"
+rm -rf --one-file-system "$stage"
 mkdir -p "$root" "$cache/debs"
-trap 'rm -rf "$stage"' EXIT
+# --one-file-system: never descend into a mount a failed debootstrap left behind.
+trap 'rm -rf --one-file-system "$stage"' EXIT
 t0=$SECONDS
 
 log "debootstrap bookworm (kernel $krel) -> $entry"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for e2e scenarios, sourced inside the guest (bash).
 # Every assert_* prints what it expected and what it saw, then exits the
 # scenario non-zero. Cleanups registered with on_exit run however it ends.
@@ -44,6 +45,12 @@ wait_driver() {
     assert_driver "$1" "$2"
 }
 
+# card_of BDF: /dev/dri/cardN of a PCI device, from sysfs; fails if it has none.
+card_of() {
+    local c=(/sys/bus/pci/devices/"$1"/drm/card[0-9]*)
+    [[ -e ${c[0]} ]] && echo "/dev/dri/$(basename "${c[0]}")"
+}
+
 iommu_group_of() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
 
 # --- systemd units ----------------------------------------------------------
@@ -72,7 +79,7 @@ assert_user_unit_active() {
 
 assert_no_failed_units() {
     local failed; failed=$(systemctl list-units --failed --plain --no-legend | awk '{print $1}')
-    [[ -z $failed ]] || fail "failed units: $(echo $failed)"
+    [[ -z $failed ]] || fail "failed units: ${failed//$'\n'/ }"
 }
 
 # --- who holds what ---------------------------------------------------------
@@ -135,7 +142,7 @@ host_state() {
     done
     echo "## holders"
     for f in /dev/dri/* /dev/snd/*; do
-        [[ -c $f ]] && echo "$f $(holder_names "$f")"
+        if [[ -c $f ]]; then echo "$f $(holder_names "$f")"; fi
     done
     echo "## /dev/vfio"
     ls /dev/vfio 2>/dev/null
@@ -152,7 +159,8 @@ domain_xml() {
     local name=$1 managed=$2 desc=$3 bdf d b s f; shift 3
     echo "<domain type='qemu'>"
     echo "  <name>$name</name>"
-    [[ -n $desc ]] && echo "  <description>$desc</description>"
+    echo "  <uuid>$(cat /proc/sys/kernel/random/uuid)</uuid>"
+    if [[ -n $desc ]]; then echo "  <description>$desc</description>"; fi
     echo "  <memory unit='MiB'>128</memory>"
     echo "  <vcpu>1</vcpu>"
     echo "  <os><type arch='x86_64'>hvm</type></os>"
@@ -167,4 +175,77 @@ domain_xml() {
     echo "    <memballoon model='none'/>"
     echo "  </devices>"
     echo "</domain>"
+}
+
+# --- the handoff ----------------------------------------------------------------
+
+GPU=0000:00:03.0 HDA=0000:00:03.1
+AUDIO_UNITS="pipewire.service wireplumber.service pipewire-pulse.service"
+
+uuid_of() { virsh domuuid "$1" | head -1; }
+
+# host_state without vfio's helper modules (vfio, vfio_pci_core, vfio_iommu_type1,
+# irqbypass): the kernel keeps those once vfio-pci has been loaded.
+steady_state() { host_state | grep -v -e '^vfio' -e '^irqbypass$' -e '^kvm'; }
+
+# What the hook has done while the VM runs.
+assert_handed_over() {
+    assert_driver $GPU vfio-pci
+    assert_driver $HDA vfio-pci
+    [[ -e /dev/vfio/$(iommu_group_of $GPU) ]] || fail "/dev/vfio/$(iommu_group_of $GPU) missing"
+    assert_unit_inactive display-manager.service
+    ! pgrep -x Xorg >/dev/null || fail "Xorg still runs while the VM has the GPU"
+    [[ ! -e /dev/dri/card0 ]] || fail "/dev/dri/card0 still exists (held by: $(holder_names /dev/dri/card0))"
+    vtcon_state | grep -q 'bind=0 (M) frame buffer device' || fail "fbcon still bound: $(vtcon_state)"
+    ! grep -q '^bochs ' /proc/modules || fail "bochs still loaded"
+    ! ls /sys/bus/platform/devices/ | grep -q framebuffer || fail "a boot framebuffer is still registered"
+    local u
+    for u in $AUDIO_UNITS; do
+        [[ $(user_systemctl "$E2E_USER" is-active "$u" 2>/dev/null) != active ]] ||
+            fail "$E2E_USER's $u still active"
+    done
+}
+
+# The desktop as it was: drivers, console, display manager with Xorg on card0, PipeWire,
+# no journal, no override left behind.
+assert_desktop_back() {
+    wait_driver $GPU bochs-drm 30
+    wait_driver $HDA snd_hda_intel 30
+    wait_for "vtcon_state | grep -q 'bind=1 (M) frame buffer device'" 10 || fail "fbcon not back: $(vtcon_state)"
+    wait_for "systemctl is-active display-manager.service" 30 || true
+    assert_unit_active display-manager.service
+    wait_for "holder_names /dev/dri/card0 | grep -qw Xorg" 90 || true
+    assert_held_by /dev/dri/card0 Xorg
+    local u o
+    for u in $AUDIO_UNITS; do
+        wait_for "[[ \$(user_systemctl $E2E_USER is-active $u) == active ]]" 30 || true
+        assert_user_unit_active "$E2E_USER" "$u"
+    done
+    for o in /sys/bus/pci/devices/{$GPU,$HDA}/driver_override; do
+        [[ $(cat "$o") == "(null)" || -z $(cat "$o") ]] || fail "$o is '$(cat "$o")'"
+    done
+    ! ls /run/vfio-hook/*.journal >/dev/null 2>&1 || fail "journal left behind: $(ls /run/vfio-hook)"
+    assert_no_failed_units
+}
+
+# One virsh start/destroy of VM with both functions, asserting both halves.
+handoff_cycle() {
+    local vm=$1
+    virsh -q start "$vm" >"$E2E_WORK/start.out" 2>&1 || fail "virsh start $vm failed: $(cat "$E2E_WORK/start.out")"
+    assert_handed_over
+    virsh -q destroy "$vm" >/dev/null || fail "virsh destroy $vm failed"
+    assert_desktop_back
+}
+
+# define_vm NAME MANAGED [DESCRIPTION]: define a VM passing both functions, undefined at exit.
+define_vm() {
+    local xml=$E2E_WORK/$1.xml
+    domain_xml "$1" "$2" "${3:-}" $GPU $HDA >"$xml"
+    virsh -q define "$xml" >/dev/null
+    on_exit "virsh -q destroy $1 >/dev/null 2>&1; virsh -q undefine $1 >/dev/null 2>&1"
+}
+
+# diff_states A B: fail with the difference if two host_state snapshots differ.
+diff_states() {
+    diff -u "$1" "$2" >"$E2E_WORK/state.diff" || fail "host state differs: $(cat "$E2E_WORK/state.diff")"
 }

@@ -18,7 +18,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 build=$repo/build/e2e
-capture= append=
+capture='' append=''
 deadline=${VFIO_HOOK_E2E_DEADLINE:-900}
 
 usage() { sed -n '6,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -52,6 +52,20 @@ if [[ -n $capture ]]; then
     # Never clobber: a capture goes into a new or empty directory.
     [[ ! -e $capture || -z $(ls -A "$capture") ]] || { echo "run.sh: $capture is not empty" >&2; exit 2; }
 fi
+
+# Whatever stops this script before the guest has reported (deps, image build,
+# payload), the scenarios did not run: say so, and count them as failed.
+reported=0
+not_run() {
+    local rc=$? s
+    ((reported)) && exit "$rc"
+    echo "run.sh: stopped (exit $rc) before the guest could run" >&2
+    for s in "${scenarios[@]}"; do echo "FAIL $s - (not run)"; done
+    echo "FAIL guest did not run"
+    echo "0 passed, $((${#scenarios[@]} + 1)) failed"
+    exit 1
+}
+trap not_run EXIT
 
 t_start=$SECONDS
 bash "$here/deps.sh"
@@ -123,6 +137,7 @@ t_qemu=$((SECONDS - t_qemu))
 ((rc == 124 || rc == 137)) && echo "run.sh: guest killed at the ${deadline}s deadline" >&2
 ((rc == 0 || rc == 124 || rc == 137)) || echo "run.sh: qemu exited with $rc" >&2
 
+reported=1
 # Whatever the guest managed to write, even if it was killed half-way.
 tar -C "$build/results" -xf "$build/results.img" 2>/dev/null ||
     echo "run.sh: results disk unreadable or empty" >&2
@@ -141,7 +156,7 @@ if [[ -n $capture ]]; then
     fi
 fi
 for s in "${scenarios[@]}"; do
-    line=$(awk -v s="$s" '$2 == s' "$res/results" 2>/dev/null | tail -n1)
+    line=$(awk -v s="$s" '$2 == s' "$res/results" 2>/dev/null | tail -n1) || true
     if [[ $line == PASS* ]]; then
         passed=$((passed + 1)); echo "$line"
     else
@@ -159,7 +174,7 @@ if [[ ! -e $res/complete ]]; then
     failed=$((failed + 1))
 fi
 
-ready=$(awk '$1 == "ready" {print $2}' "$res/times" 2>/dev/null)
+ready=$(awk '$1 == "ready" {print $2}' "$res/times" 2>/dev/null) || true
 echo "image: ${t_image}s (includes deps and a build if it was not cached)"
 echo "guest boot: ${ready:-?}s from kernel start to desktop ready"
 echo "guest run: ${t_qemu}s of QEMU wall time; total: $((SECONDS - t_start))s"

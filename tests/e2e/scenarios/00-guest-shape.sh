@@ -9,7 +9,7 @@ set -euo pipefail
 gpu=0000:00:03.0 hda=0000:00:03.1
 
 group=$(iommu_group_of $gpu)
-members=$(ls /sys/kernel/iommu_groups/"$group"/devices | xargs)
+members=$(cd /sys/kernel/iommu_groups/"$group"/devices && echo *)
 note "IOMMU group $group: $members"
 [[ $members == "$gpu $hda" ]] || fail "group $group holds '$members', expected '$gpu $hda'"
 
@@ -37,8 +37,11 @@ for d in /sys/bus/platform/devices/*framebuffer* /sys/bus/platform/devices/*disp
     echo "  $(basename "$d") registered, driver=$drv"; found=1
 done
 ((found)) || echo "  no platform framebuffer/display device registered"
-for f in /sys/class/graphics/fb*; do
-    [[ -e $f ]] && echo "  $(basename "$f"): name=$(cat "$f/name") device=$(basename "$(readlink -f "$f/device" 2>/dev/null)")"
+for f in /sys/class/graphics/fb[0-9]*; do
+    [[ -e $f ]] || continue
+    echo "  $(basename "$f"): name=$(cat "$f/name") device=$(basename "$(readlink -f "$f/device")")"
 done
 note "modules of interest:"; grep -E '^(bochs|snd_hda_intel|vfio[a-z_]*|drm[a-z_]*|efifb) ' /proc/modules | cut -d' ' -f1-4
-note "holders of /dev/snd/*:"; for n in /dev/snd/*; do echo "  $n $(holder_names "$n")"; done
+note "holders of /dev/snd/*:"; for n in /dev/snd/*; do
+    if [[ -c $n ]]; then echo "  $n $(holder_names "$n")"; fi
+done
