@@ -48,5 +48,5 @@ _must_check_ int executor_prepare(struct exec_ctx *ctx, int journal_dir_fd, stru
 /* Undo what a journal records, best effort, and remove it when everything is given back. */
 _must_check_ int executor_release(struct exec_ctx *ctx, int journal_dir_fd, struct journal *j);
 
-/* The global lock (/run/vfio-hook/lock), with a deadline. */
+/* The global lock (flock on /run/vfio-hook itself), with a deadline. */
 _must_check_ int executor_lock(int journal_dir_fd, unsigned timeout_s, int *ret_fd);

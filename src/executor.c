@@ -62,8 +62,8 @@ static int try_lock(void *data)
 
 int executor_lock(int journal_dir_fd, unsigned timeout_s, int *ret_fd)
 {
-	_cleanup_close_ int fd =
-		openat(journal_dir_fd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* The state directory itself is the lock: no lock file to leave behind or race on. */
+	_cleanup_close_ int fd = openat(journal_dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	struct lock_try t = { fd };
