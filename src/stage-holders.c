@@ -24,8 +24,10 @@ static int describe(struct plan_ctx *ctx, const struct pci_function *d, char **r
 		if (!mine)
 			continue;
 		_cleanup_free_ char *comm = str_escape(strna(h->comm), 32);
-		fprintf(f, "%s%s%s[%d]", sep, plan_ctx_holder_covered(ctx, h) ? "" : "kill ",
-			strna(comm), (int)h->pid);
+		if (plan_ctx_holder_covered(ctx, h))
+			fprintf(f, "%s%s[%d] goes with its unit", sep, strna(comm), (int)h->pid);
+		else
+			fprintf(f, "%skill %s[%d]", sep, strna(comm), (int)h->pid);
 		sep = ", ";
 	}
 	if (!*sep)

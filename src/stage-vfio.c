@@ -42,7 +42,8 @@ int module_load_run(struct exec_ctx *ctx, const struct action *a)
 		return ACTION_NOOP;
 	int r = module_load(ctx, a->target);
 	if (r < 0)
-		return log_error_errno(r, "Cannot load %s: %m", a->target);
+		return log_error_errno(r, "Cannot load %s (see its modprobe.d lines and the kernel "
+					  "log): %m", a->target);
 	if (!exists_at(ctx->root->sys_fd, "bus/pci/drivers/vfio-pci"))
 		return log_error_errno(-ENOENT, "%s loaded but no vfio-pci driver registered",
 				       a->target);
