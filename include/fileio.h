@@ -13,6 +13,8 @@ _must_check_ int read_attr_uint_at(int dir_fd, const char *path, int base, unsig
 _must_check_ int read_link_basename_at(int dir_fd, const char *path, char *buf, size_t size);
 _must_check_ int read_link_at(int dir_fd, const char *path, char *buf, size_t size);
 bool exists_at(int dir_fd, const char *path);
+/* Entry names of a directory (no dot-files), sorted; NULL for an empty directory. */
+_must_check_ int dir_list_at(int dir_fd, const char *path, char ***ret);
 bool is_dir_at(int dir_fd, const char *path);
 /* Read a whole stream, refusing more than max bytes (-EFBIG after draining the rest). */
 _must_check_ int read_stream_capped(int fd, size_t max, char **ret, size_t *ret_size);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Reading and writing small files relative to directory fds. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
@@ -172,5 +173,29 @@ int write_file_atomic_at(int dir_fd, const char *name, const char *data, size_t 
 		return r;
 	}
 	(void)fsync(dir_fd);
+	return 0;
+}
+
+int dir_list_at(int dir_fd, const char *path, char ***ret)
+{
+	int fd = openat(dir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	_cleanup_closedir_ DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	_cleanup_strv_free_ char **names = NULL;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		int r = strv_extend(&names, de->d_name);
+		if (r < 0)
+			return r;
+	}
+	strv_sort(names);
+	*ret = TAKE_PTR(names);
 	return 0;
 }

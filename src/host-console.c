@@ -30,33 +30,10 @@ void host_console_free(struct host *h)
 	free(h->fbs);
 }
 
-static int list_dir(int dir_fd, const char *path, char ***ret)
-{
-	int fd = openat(dir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	_cleanup_closedir_ DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	_cleanup_strv_free_ char **l = NULL;
-	struct dirent *de;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.') {
-			int r = strv_extend(&l, de->d_name);
-			if (r < 0)
-				return r;
-		}
-	strv_sort(l);
-	*ret = TAKE_PTR(l);
-	return 0;
-}
-
 static int load_vtcons(struct host *h)
 {
 	_cleanup_strv_free_ char **names = NULL;
-	if (list_dir(h->root->sys_fd, "class/vtconsole", &names) < 0)
+	if (dir_list_at(h->root->sys_fd, "class/vtconsole", &names) < 0)
 		return 0;
 	h->vtcons = calloc(strv_length(names) + 1, sizeof *h->vtcons);
 	if (!h->vtcons)
@@ -113,7 +90,7 @@ static char *parent_pci(int sys_fd, const char *name)
 static int load_fbs(struct host *h)
 {
 	_cleanup_strv_free_ char **names = NULL;
-	if (list_dir(h->root->sys_fd, "bus/platform/devices", &names) < 0)
+	if (dir_list_at(h->root->sys_fd, "bus/platform/devices", &names) < 0)
 		return 0;
 	h->fbs = calloc(strv_length(names) + 1, sizeof *h->fbs);
 	if (!h->fbs)

@@ -35,29 +35,6 @@ void module_info_done(struct module_info *m)
 	*m = (struct module_info){ 0 };
 }
 
-static int list_names(int dir_fd, const char *path, char ***ret)
-{
-	int fd = openat(dir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	_cleanup_closedir_ DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	_cleanup_strv_free_ char **l = NULL;
-	struct dirent *de;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.') {
-			int r = strv_extend(&l, de->d_name);
-			if (r < 0)
-				return r;
-		}
-	strv_sort(l);
-	*ret = TAKE_PTR(l);
-	return 0;
-}
-
 int host_module_info(const struct host *h, const char *name, struct module_info *ret)
 {
 	char path[PATH_MAX];
@@ -80,7 +57,8 @@ int host_module_info(const struct host *h, const char *name, struct module_info 
 		m.builtin = !exists_at(h->root->sys_fd, path);
 	}
 	snprintf(path, sizeof path, "module/%s/holders", name);
-	(void)list_names(h->root->sys_fd, path, &m.holders);
+	if (dir_list_at(h->root->sys_fd, path, &m.holders) < 0)
+		m.holders = NULL; /* no holders directory: nothing holds it */
 	*ret = m;
 	return 0;
 }
@@ -92,7 +70,7 @@ int host_module_devices(const struct host *h, const char *module, char ***ret)
 	if (!module_name_is_valid(module))
 		return -EINVAL;
 	snprintf(path, sizeof path, "module/%s/drivers", module);
-	if (list_names(h->root->sys_fd, path, &drivers) < 0)
+	if (dir_list_at(h->root->sys_fd, path, &drivers) < 0)
 		drivers = NULL;
 	for (char **d = drivers; d && *d; d++) {
 		/* "pci:bochs-drm" → /sys/bus/pci/drivers/bochs-drm */
@@ -102,7 +80,7 @@ int host_module_devices(const struct host *h, const char *module, char ***ret)
 		*colon = 0;
 		snprintf(path, sizeof path, "bus/%s/drivers/%s", *d, colon + 1);
 		_cleanup_strv_free_ char **ents = NULL;
-		if (list_names(h->root->sys_fd, path, &ents) < 0)
+		if (dir_list_at(h->root->sys_fd, path, &ents) < 0)
 			continue;
 		for (char **e = ents; e && *e; e++) {
 			char link[PATH_MAX * 2], target[PATH_MAX];

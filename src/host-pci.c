@@ -105,34 +105,10 @@ static int add_node(struct pci_function *d, int dir_fd, const char *sub)
 	return push_node(d, n);
 }
 
-static int scan_sorted(int dir_fd, const char *path, char ***ret)
-{
-	int fd = openat(dir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	_cleanup_closedir_ DIR *dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return -errno;
-	}
-	_cleanup_strv_free_ char **names = NULL;
-	struct dirent *de;
-	while ((de = readdir(dir))) {
-		if (de->d_name[0] == '.')
-			continue;
-		int r = strv_extend(&names, de->d_name);
-		if (r < 0)
-			return r;
-	}
-	strv_sort(names);
-	*ret = TAKE_PTR(names);
-	return 0;
-}
-
 static int load_drm(struct pci_function *d, int dev_fd)
 {
 	_cleanup_strv_free_ char **minors = NULL;
-	if (scan_sorted(dev_fd, "drm", &minors) < 0)
+	if (dir_list_at(dev_fd, "drm", &minors) < 0)
 		return 0;
 	for (char **m = minors; m && *m; m++) {
 		char sub[PATH_MAX];
@@ -143,7 +119,7 @@ static int load_drm(struct pci_function *d, int dev_fd)
 		if (!startswith(*m, "card"))
 			continue;
 		_cleanup_strv_free_ char **conns = NULL;
-		if (scan_sorted(dev_fd, sub, &conns) < 0)
+		if (dir_list_at(dev_fd, sub, &conns) < 0)
 			continue;
 		for (char **c = conns; c && *c; c++) {
 			char path[PATH_MAX], status[64];
@@ -170,7 +146,7 @@ static int load_drm(struct pci_function *d, int dev_fd)
 static int load_sound(struct pci_function *d, int dev_fd)
 {
 	_cleanup_strv_free_ char **cards = NULL;
-	if (scan_sorted(dev_fd, "sound", &cards) < 0)
+	if (dir_list_at(dev_fd, "sound", &cards) < 0)
 		return 0;
 	for (char **c = cards; c && *c; c++) {
 		if (!startswith(*c, "card"))
@@ -181,7 +157,7 @@ static int load_sound(struct pci_function *d, int dev_fd)
 		char sub[PATH_MAX];
 		snprintf(sub, sizeof sub, "sound/%s", *c);
 		_cleanup_strv_free_ char **ents = NULL;
-		if (scan_sorted(dev_fd, sub, &ents) < 0)
+		if (dir_list_at(dev_fd, sub, &ents) < 0)
 			continue;
 		for (char **e = ents; e && *e; e++) {
 			char p[PATH_MAX];
@@ -197,7 +173,7 @@ static int load_sound(struct pci_function *d, int dev_fd)
 static int load_fbdev(struct pci_function *d, int dev_fd)
 {
 	_cleanup_strv_free_ char **fbs = NULL;
-	if (scan_sorted(dev_fd, "graphics", &fbs) < 0)
+	if (dir_list_at(dev_fd, "graphics", &fbs) < 0)
 		return 0;
 	for (char **f = fbs; f && *f; f++) {
 		char sub[PATH_MAX];
@@ -239,7 +215,7 @@ static int load_nvidia_nodes(struct pci_function *d, int proc_fd)
 static int load_consumers(struct pci_function *d, int dev_fd)
 {
 	_cleanup_strv_free_ char **ents = NULL;
-	if (scan_sorted(dev_fd, ".", &ents) < 0)
+	if (dir_list_at(dev_fd, ".", &ents) < 0)
 		return 0;
 	for (char **e = ents; e && *e; e++) {
 		struct pci_addr a;
@@ -345,7 +321,7 @@ int host_pci_load(struct host *h);
 int host_pci_load(struct host *h)
 {
 	_cleanup_strv_free_ char **names = NULL;
-	int r = scan_sorted(h->root->sys_fd, "bus/pci/devices", &names);
+	int r = dir_list_at(h->root->sys_fd, "bus/pci/devices", &names);
 	if (r < 0)
 		return log_error_errno(r, "Cannot read %s/sys/bus/pci/devices: %m", h->root->prefix);
 
@@ -388,7 +364,7 @@ int host_pci_load(struct host *h)
 	qsort(h->pci, h->n_pci, sizeof *h->pci, cmp_pci);
 
 	_cleanup_strv_free_ char **groups = NULL;
-	if (scan_sorted(h->root->sys_fd, "kernel/iommu_groups", &groups) >= 0)
+	if (dir_list_at(h->root->sys_fd, "kernel/iommu_groups", &groups) >= 0)
 		h->n_iommu_groups = strv_length(groups);
 	return 0;
 }
@@ -412,7 +388,7 @@ int host_iommu_group_members(const struct host *h, int group, char ***ret)
 	char path[64];
 	_cleanup_strv_free_ char **names = NULL, **valid = NULL;
 	snprintf(path, sizeof path, "kernel/iommu_groups/%d/devices", group);
-	int r = scan_sorted(h->root->sys_fd, path, &names);
+	int r = dir_list_at(h->root->sys_fd, path, &names);
 	if (r < 0)
 		return r;
 	for (char **n = names; n && *n; n++) {

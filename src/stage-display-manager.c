@@ -35,37 +35,33 @@ int stage_display_manager_plan(struct plan_ctx *ctx)
 	return r;
 }
 
-int unit_stop_run(struct exec_ctx *ctx, const struct action *a)
+static int system_unit(struct exec_ctx *ctx, const struct action *a, bool start)
 {
 	sd_bus *bus;
 	uint64_t usec = 0;
 	int r = exec_system_bus(ctx, &bus);
 	if (r < 0)
 		return log_error_errno(r, "Cannot connect to systemd: %m");
-	r = bus_unit_stop(bus, a->target, ctx->cfg->unit_timeout_s, &usec);
+	unsigned timeout = ctx->cfg->unit_timeout_s;
+	r = start ? bus_unit_start(bus, a->target, timeout, &usec) :
+		    bus_unit_stop(bus, a->target, timeout, &usec);
 	if (r == 1)
 		return ACTION_NOOP;
 	if (r == -ETIMEDOUT)
-		return log_error_errno(r, "%s did not stop within %u s", a->target,
-				       ctx->cfg->unit_timeout_s);
+		return log_error_errno(r, "%s did not %s within %u s", a->target,
+				       start ? "start" : "stop", timeout);
 	if (r < 0)
-		return log_error_errno(r, "Cannot stop %s: %m", a->target);
-	log_info("Stopped %s in %.2f s", a->target, usec_to_s(usec));
+		return log_error_errno(r, "Cannot %s %s: %m", start ? "start" : "stop", a->target);
+	log_info("%s %s in %.2f s", start ? "Started" : "Stopped", a->target, usec_to_s(usec));
 	return 0;
+}
+
+int unit_stop_run(struct exec_ctx *ctx, const struct action *a)
+{
+	return system_unit(ctx, a, false);
 }
 
 int unit_stop_undo(struct exec_ctx *ctx, const struct action *a)
 {
-	sd_bus *bus;
-	uint64_t usec = 0;
-	int r = exec_system_bus(ctx, &bus);
-	if (r < 0)
-		return log_error_errno(r, "Cannot connect to systemd: %m");
-	r = bus_unit_start(bus, a->target, ctx->cfg->unit_timeout_s, &usec);
-	if (r == 1)
-		return ACTION_NOOP;
-	if (r < 0)
-		return log_error_errno(r, "Cannot start %s: %m", a->target);
-	log_info("Started %s in %.2f s", a->target, usec_to_s(usec));
-	return 0;
+	return system_unit(ctx, a, true);
 }
