@@ -22,6 +22,8 @@ struct exec_ctx {
 	const struct host *host;
 	sd_bus *system_bus;      /* opened on first use */
 	struct kmod_ctx *kmod;   /* opened on first use */
+	const char *vm_name;     /* for override executables' environment */
+	const char *vm_uuid;
 };
 
 /* An action handler: 0 done, ACTION_NOOP nothing needed doing, <0 failed (logged once). */

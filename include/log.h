@@ -25,6 +25,8 @@ void log_enable_journal(bool on);
 int log_get_max_priority(void);
 void log_set_max_priority(int prio);
 void log_close(void);
+/* The per-VM log file, for children's output; -1 if none. */
+int log_file_fd(void);
 
 /* Returns r (negative errno) so callers can `return log_error_errno(r, ...)`. %m means strerror(-r). */
 int log_internal(int prio, int r, const char *file, int line, const char *fmt, ...) _printf_(5, 6);

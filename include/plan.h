@@ -35,6 +35,7 @@ enum action_kind {
 	ACTION_UNLOAD_MODULE,      /* target: module */
 	ACTION_LOAD_MODULE,        /* target: module */
 	ACTION_BIND_VFIO,          /* target: PCI device */
+	ACTION_RUN_SCRIPT,         /* target: an override executable, prior: before|after */
 	_ACTION_KIND_MAX,
 	_ACTION_KIND_INVALID = -EINVAL,
 };

@@ -63,6 +63,8 @@ int module_load_run(struct exec_ctx *ctx, const struct action *a);
 int module_load_undo(struct exec_ctx *ctx, const struct action *a);
 int vfio_bind_run(struct exec_ctx *ctx, const struct action *a);
 int vfio_bind_undo(struct exec_ctx *ctx, const struct action *a);
+int script_run(struct exec_ctx *ctx, const struct action *a);
+int script_undo(struct exec_ctx *ctx, const struct action *a);
 
 bool plan_ctx_is_passed(const struct plan_ctx *ctx, const char *pci_name);
 /* A holder whose process goes away with something already planned (its unit, its session). */

@@ -16,12 +16,22 @@ void config_init(struct config *c)
 		.process_timeout_s = 5,
 		.module_timeout_s = 10,
 		.lock_timeout_s = 60,
+		.script_timeout_s = 60,
 	};
 }
 
 void config_done(struct config *c)
 {
 	strv_free(c->allow_group_members);
+	for (size_t i = 0; i < _STAGE_MAX; i++)
+		free(c->disabled_by[i]);
+	strv_free(c->stop_units);
+	strv_free(c->user_units);
+	strv_free(c->flags);
+	for (size_t i = 0; i < c->n_scripts; i++)
+		free(c->scripts[i].path);
+	free(c->scripts);
+	strv_free(c->notes);
 	config_init(c);
 }
 
@@ -64,7 +74,63 @@ static int parse_pci_list(const char *v, char ***ret)
 	return 0;
 }
 
+/* A unit name we are willing to pass to systemd: name.service / name.socket, plain chars. */
+static bool unit_name_is_valid(const char *u)
+{
+	if (strlen(u) > 128 || !(endswith(u, ".service") || endswith(u, ".socket") ||
+				 endswith(u, ".target") || endswith(u, ".scope")))
+		return false;
+	for (const char *p = u; *p; p++)
+		if (!(isalnum((unsigned char)*p) || strchr("-_.@:\\", *p)))
+			return false;
+	return u[0] != '-' && u[0] != '.';
+}
+
+static int parse_words(const char *v, bool (*valid)(const char *), char ***ret)
+{
+	_cleanup_free_ char *copy = strdup(v);
+	if (!copy)
+		return -ENOMEM;
+	char *save = NULL;
+	for (char *t = strtok_r(copy, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+		if (valid && !valid(t))
+			return -EINVAL;
+		int r = strv_extend_unique(ret, t);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static bool flag_is_valid(const char *f)
+{
+	return startswith(f, "--") && strlen(f) < 64 && str_is_printable_ascii(f);
+}
+
+static int parse_disable(struct config *c, const char *v, const char *name)
+{
+	_cleanup_strv_free_ char **stages = NULL;
+	int r = parse_words(v, NULL, &stages);
+	if (r < 0)
+		return r;
+	for (char **s = stages; s && *s; s++) {
+		enum stage_id id = stage_from_string(*s);
+		if (id < 0)
+			return -EINVAL;
+		c->disabled_stages |= 1u << id;
+		free(c->disabled_by[id]);
+		if (!(c->disabled_by[id] = strdup(name)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int config_parse(struct config *c, const char *text, char **ret_error)
+{
+	return config_parse_file(c, text, CONFIG_PATH, ret_error);
+}
+
+int config_parse_file(struct config *c, const char *text, const char *name, char **ret_error)
 {
 	_cleanup_free_ char *copy = strdup(text);
 	if (!copy)
@@ -96,12 +162,22 @@ int config_parse(struct config *c, const char *text, char **ret_error)
 				r = parse_seconds(value, &c->module_timeout_s);
 			else if (streq(key, "lock_timeout"))
 				r = parse_seconds(value, &c->lock_timeout_s);
+			else if (streq(key, "script_timeout"))
+				r = parse_seconds(value, &c->script_timeout_s);
+			else if (streq(key, "disable"))
+				r = parse_disable(c, value, name);
+			else if (streq(key, "stop_units"))
+				r = parse_words(value, unit_name_is_valid, &c->stop_units);
+			else if (streq(key, "user_units"))
+				r = parse_words(value, unit_name_is_valid, &c->user_units);
+			else if (streq(key, "flags"))
+				r = parse_words(value, flag_is_valid, &c->flags);
 		}
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0) {
 			if (ret_error)
-				*ret_error = strdup_printf("%s:%u: invalid setting", CONFIG_PATH, lineno);
+				*ret_error = strdup_printf("%s:%u: invalid setting", name, lineno);
 			return r;
 		}
 	}
@@ -112,34 +188,35 @@ int config_parse(struct config *c, const char *text, char **ret_error)
 int config_load(const struct sysroot *root, struct config *c, char **ret_error)
 {
 	config_init(c);
-	if (root->etc_fd < 0)
+	_cleanup_free_ char *file = sysroot_path(root, CONFIG_PATH), *text = NULL, *problem = NULL;
+	if (!file)
+		return -ENOMEM;
+	if (access(file, F_OK) < 0)
 		return 0;
-	const char *rel = &CONFIG_PATH[strlen("/etc/")];
-	_cleanup_close_ int fd = openat(root->etc_fd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		if (ret_error)
-			*ret_error = strdup_printf("cannot open %s: %s", CONFIG_PATH, strerror(errno));
-		return -errno;
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return -errno;
 	/* What the file says runs as root: only root may be able to change it. */
-	if (root->live && (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))) {
+	int r = path_is_trusted(root, CONFIG_PATH, false, &problem);
+	if (r < 0) {
 		if (ret_error)
-			*ret_error = strdup_printf("%s must be a regular file owned by root and not "
-						   "writable by group or others", CONFIG_PATH);
-		return -EPERM;
+			*ret_error = problem ? strdup_printf("refusing the configuration: %s", problem) :
+					       strdup_printf("cannot check %s: %s", CONFIG_PATH,
+							     strerror(-r));
+		return r;
 	}
-	_cleanup_free_ char *text = NULL;
-	size_t size;
-	int r = read_stream_capped(fd, 65536, &text, &size);
+	r = read_attr_alloc_at(AT_FDCWD, file, 65536, &text);
 	if (r < 0) {
 		if (ret_error)
 			*ret_error = strdup_printf("cannot read %s: %s", CONFIG_PATH, strerror(-r));
 		return r;
 	}
 	return config_parse(c, text, ret_error);
+}
+
+int config_apply_flags(const struct config *c, struct vm_flags *f)
+{
+	for (char **fl = c->flags; fl && *fl; fl++) {
+		int r = vm_flags_add_args(f, *fl);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }

@@ -25,6 +25,7 @@ const struct action_ops action_ops[_ACTION_KIND_MAX] = {
 	[ACTION_UNLOAD_MODULE] = { module_unload_run, module_unload_undo },
 	[ACTION_LOAD_MODULE] = { module_load_run, module_load_undo },
 	[ACTION_BIND_VFIO] = { vfio_bind_run, vfio_bind_undo },
+	[ACTION_RUN_SCRIPT] = { script_run, script_undo },
 };
 
 void exec_ctx_done(struct exec_ctx *ctx)

@@ -121,9 +121,11 @@ static void open_log_file(struct hook_call *c)
 static int load_everything(struct hook_call *c, struct config *cfg, struct host **host)
 {
 	_cleanup_free_ char *err = NULL;
-	int r = config_load(c->root, cfg, &err);
+	int r = config_load_for_vm(c->root, c->dom->name, c->dom->uuid, cfg, &err);
 	if (r < 0)
 		return log_error_errno(r, "%s", err ?: "cannot load the configuration");
+	if ((r = config_apply_flags(cfg, &c->dom->flags)) < 0)
+		return log_error_errno(r, "Cannot apply the configured flags: %m");
 	if (cfg->debug || vm_flags_has(&c->dom->flags, VM_FLAG_DEBUG))
 		log_set_max_priority(LOG_DEBUG);
 	r = host_load(c->root, host);
@@ -230,7 +232,8 @@ static int prepare_for_real(struct hook_call *c, struct host *host, const struct
 	if ((r = executor_lock(jfd, cfg->lock_timeout_s, &lock)) < 0)
 		return log_error_errno(r, "Another VM's hook held the lock for %u s: %m",
 				       cfg->lock_timeout_s);
-	struct exec_ctx ctx = { .root = c->root, .cfg = cfg, .host = host };
+	struct exec_ctx ctx = { .root = c->root, .cfg = cfg, .host = host,
+				.vm_name = c->dom->name, .vm_uuid = c->dom->uuid };
 	r = prepare_locked(c, &ctx, jfd);
 	exec_ctx_done(&ctx);
 	return r;
@@ -283,12 +286,13 @@ static int do_release(struct hook_call *c)
 		return plan_print(j->plan, stdout, false);
 
 	_cleanup_free_ char *err = NULL;
-	if (config_load(c->root, &cfg, &err) < 0) {
+	if (config_load_for_vm(c->root, c->dom->name, c->dom->uuid, &cfg, &err) < 0) {
 		/* The devices still come back, with default deadlines. */
 		log_warning("%s; using defaults", strna(err));
 		config_init(&cfg);
 	}
-	struct exec_ctx ctx = { .root = c->root, .cfg = &cfg };
+	struct exec_ctx ctx = { .root = c->root, .cfg = &cfg, .vm_name = c->dom->name,
+				.vm_uuid = c->dom->uuid };
 	r = executor_release(&ctx, jfd, j);
 	exec_ctx_done(&ctx);
 	config_done(&cfg);

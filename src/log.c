@@ -59,6 +59,11 @@ int log_open_file(int dir_fd, const char *name)
 	return 0;
 }
 
+int log_file_fd(void)
+{
+	return target.file_fd;
+}
+
 void log_close(void)
 {
 	if (target.file_fd >= 0)

@@ -75,8 +75,10 @@ int plan_verb(const struct hook_args *a, bool release, bool json)
 		return plan_print(j->plan, stdout, json) < 0 ? 1 : 0;
 	}
 
-	if ((r = config_load(root, &cfg, &err)) < 0) {
+	if ((r = config_load_for_vm(root, dom->name, dom->uuid, &cfg, &err)) < 0 ||
+	    (r = config_apply_flags(&cfg, &dom->flags)) < 0) {
 		log_error("%s", err ?: "cannot load the configuration");
+		config_done(&cfg);
 		return 1;
 	}
 	r = host_load(root, &host);

@@ -30,6 +30,7 @@ static const struct {
 	[ACTION_UNLOAD_MODULE] = { "unload-module", "unload module" },
 	[ACTION_LOAD_MODULE] = { "load-module", "load module" },
 	[ACTION_BIND_VFIO] = { "bind-vfio", "bind vfio-pci" },
+	[ACTION_RUN_SCRIPT] = { "run-script", "run override" },
 };
 
 static const char *const state_names[_ACTION_STATE_MAX] = {
@@ -98,6 +99,8 @@ char *action_undo_text(const struct action *a)
 		return strdup_printf("unload %s if unused", a->target);
 	case ACTION_BIND_VFIO:
 		return strdup("clear override, reprobe");
+	case ACTION_RUN_SCRIPT:
+		return strdup("run it for release");
 	case ACTION_TERMINATE_SESSION:
 	case ACTION_RELEASE_NODES:
 	case _ACTION_KIND_MAX:

@@ -280,6 +280,21 @@ static int note_devices(struct plan_ctx *ctx)
 	return 0;
 }
 
+/* The admin's executables for one side of one stage, in the order they were found. */
+static int plan_scripts(struct plan_ctx *ctx, enum stage_id stage, bool after)
+{
+	for (size_t i = 0; i < ctx->cfg->n_scripts; i++) {
+		const struct override_script *s = &ctx->cfg->scripts[i];
+		if (s->stage != stage || s->after != after)
+			continue;
+		int r = plan_add(ctx->plan, stage, ACTION_RUN_SCRIPT, s->path,
+				 after ? "after" : "before", "override", 0);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int plan_all(struct plan_ctx *ctx)
 {
 	const struct host *host = ctx->host;
@@ -302,9 +317,18 @@ static int plan_all(struct plan_ctx *ctx)
 	if ((r = note_devices(ctx)) < 0 || (r = decide_host_graphics(ctx)) < 0 ||
 	    (r = collect_holders(ctx)) < 0)
 		return r;
-	for (size_t i = 0; i < ARRAY_SIZE(stage_table); i++)
-		if ((r = stage_table[i].plan(ctx)) < 0)
+	for (char **n = ctx->cfg->notes; n && *n; n++)
+		if ((r = plan_note(p, "%s", *n)) < 0)
 			return r;
+	for (size_t i = 0; i < ARRAY_SIZE(stage_table); i++) {
+		enum stage_id id = stage_table[i].id;
+		if ((r = plan_scripts(ctx, id, false)) < 0)
+			return r;
+		if (!config_stage_disabled(ctx->cfg, id) && (r = stage_table[i].plan(ctx)) < 0)
+			return r;
+		if ((r = plan_scripts(ctx, id, true)) < 0)
+			return r;
+	}
 	return 0;
 }
 

@@ -49,6 +49,14 @@ static int plan_user(struct plan_ctx *ctx, uid_t uid, const char *why)
 			if (r < 0)
 				return r;
 		}
+	/* And what the admin listed in user_units, if it runs for this user. */
+	for (char **u = ctx->cfg->user_units; u && *u; u++) {
+		if (!strv_contains(running, *u) || is_audio_service(*u))
+			continue;
+		if ((r = plan_add(ctx->plan, STAGE_AUDIO, ACTION_STOP_USER_UNIT, *u, "active",
+				  "user_units", uid)) < 0)
+			return r;
+	}
 	return 0;
 }
 

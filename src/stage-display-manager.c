@@ -10,12 +10,34 @@ static bool is_running(const char *state)
 	return streq(state, "active") || streq(state, "activating") || streq(state, "reloading");
 }
 
+/* Units the admin listed in stop_units: stopped for the VM's run, restarted after. */
+static int plan_extra_units(struct plan_ctx *ctx)
+{
+	for (char **n = ctx->cfg->stop_units; n && *n; n++) {
+		struct unit_state u = { 0 };
+		int r = host_unit_state(ctx->host, *n, &u);
+		if (r == -ENOENT)
+			continue;
+		if (r < 0)
+			return plan_refuse(ctx->plan, "cannot ask systemd about %s: %s", *n,
+					   strerror(-r));
+		if (is_running(u.active_state))
+			r = plan_add(ctx->plan, STAGE_DISPLAY_MANAGER, ACTION_STOP_UNIT, u.id, "active",
+				     "stop_units", 0);
+		unit_state_done(&u);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int stage_display_manager_plan(struct plan_ctx *ctx)
 {
 	struct unit_state u = { 0 };
-	if (!ctx->plan->host_graphics_go)
-		return 0;
-	int r = host_unit_state(ctx->host, "display-manager.service", &u);
+	int r = plan_extra_units(ctx);
+	if (r < 0 || !ctx->plan->host_graphics_go)
+		return r;
+	r = host_unit_state(ctx->host, "display-manager.service", &u);
 	if (r == -ENOENT)
 		return plan_note(ctx->plan, "no display-manager.service on this host");
 	if (r < 0)
