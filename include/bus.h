@@ -5,6 +5,7 @@
 #include <sys/types.h>
 #include <systemd/sd-bus.h>
 
+#include "cpuset.h"
 #include "macro.h"
 
 /* systemd and logind over D-Bus: units stopped and started as jobs we wait for. */
@@ -24,6 +25,10 @@ _must_check_ int bus_unit_stop(sd_bus *bus, const char *unit, unsigned timeout_s
 			       uint64_t *ret_usec);
 _must_check_ int bus_unit_start(sd_bus *bus, const char *unit, unsigned timeout_s,
 				uint64_t *ret_usec);
+/* AllowedCPUs of a slice or scope (empty: no restriction); set at runtime only. */
+_must_check_ int bus_unit_get_allowed_cpus(sd_bus *bus, const char *unit, struct cpuset *ret);
+_must_check_ int bus_unit_set_allowed_cpus(sd_bus *bus, const char *unit,
+					   const struct cpuset *set);
 /* logind: end a session and wait until it is gone. */
 #define ACTION_GONE 1 /* it was already gone */
 _must_check_ int bus_terminate_session(sd_bus *bus, const char *id, unsigned timeout_s,

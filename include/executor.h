@@ -22,8 +22,10 @@ struct exec_ctx {
 	const struct host *host;
 	sd_bus *system_bus;      /* opened on first use */
 	struct kmod_ctx *kmod;   /* opened on first use */
+	int journal_dir_fd;      /* other VMs' journals (CPU isolation composes with them) */
 	const char *vm_name;     /* for override executables' environment */
 	const char *vm_uuid;
+	const char *vm_pinned;   /* the VM's pinned CPUs, from the plan or its journal */
 };
 
 /* An action handler: 0 done, ACTION_NOOP nothing needed doing, <0 failed (logged once). */

@@ -20,6 +20,7 @@ enum stage_id {
 	STAGE_FRAMEBUFFER,
 	STAGE_DRIVERS,
 	STAGE_VFIO,
+	STAGE_CPU_ISOLATION,
 	_STAGE_MAX,
 	_STAGE_INVALID = -EINVAL,
 };
@@ -36,6 +37,7 @@ enum action_kind {
 	ACTION_LOAD_MODULE,        /* target: module */
 	ACTION_BIND_VFIO,          /* target: PCI device */
 	ACTION_RUN_SCRIPT,         /* target: an override executable, prior: before|after */
+	ACTION_SET_ALLOWED_CPUS,   /* target: slice or scope, prior: its CPUs before ("all") */
 	_ACTION_KIND_MAX,
 	_ACTION_KIND_INVALID = -EINVAL,
 };
@@ -77,6 +79,7 @@ struct plan {
 	char **notes;     /* what the planner decided, one line each */
 	char **refusals;  /* every reason the operation cannot go ahead */
 	bool host_graphics_go;
+	char *pinned_cpus; /* CPUs the VM's vCPUs and emulator are pinned to, if it isolates them */
 };
 
 const char *stage_to_string(enum stage_id s);

@@ -43,6 +43,7 @@ int stage_vtconsole_plan(struct plan_ctx *ctx);
 int stage_framebuffer_plan(struct plan_ctx *ctx);
 int stage_drivers_plan(struct plan_ctx *ctx);
 int stage_vfio_plan(struct plan_ctx *ctx);
+int stage_cpu_isolation_plan(struct plan_ctx *ctx);
 
 /* What each action kind does and how it is undone (0 done, ACTION_NOOP, <0 failed). */
 int unit_stop_run(struct exec_ctx *ctx, const struct action *a);
@@ -63,6 +64,8 @@ int module_load_run(struct exec_ctx *ctx, const struct action *a);
 int module_load_undo(struct exec_ctx *ctx, const struct action *a);
 int vfio_bind_run(struct exec_ctx *ctx, const struct action *a);
 int vfio_bind_undo(struct exec_ctx *ctx, const struct action *a);
+int allowed_cpus_run(struct exec_ctx *ctx, const struct action *a);
+int allowed_cpus_undo(struct exec_ctx *ctx, const struct action *a);
 int script_run(struct exec_ctx *ctx, const struct action *a);
 int script_undo(struct exec_ctx *ctx, const struct action *a);
 

@@ -205,3 +205,75 @@ int bus_unit_start(sd_bus *bus, const char *unit, unsigned timeout_s, uint64_t *
 		return -EIO;
 	return 0;
 }
+
+static int unit_interface(const char *unit, const char **ret)
+{
+	if (endswith(unit, ".slice"))
+		*ret = "org.freedesktop.systemd1.Slice";
+	else if (endswith(unit, ".scope"))
+		*ret = "org.freedesktop.systemd1.Scope";
+	else if (endswith(unit, ".service"))
+		*ret = "org.freedesktop.systemd1.Service";
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int bus_unit_get_allowed_cpus(sd_bus *bus, const char *unit, struct cpuset *ret)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL, *prop = NULL;
+	const char *path, *iface;
+	const void *bytes;
+	size_t n;
+	int r = unit_interface(unit, &iface);
+	if (r < 0)
+		return r;
+	r = sd_bus_call_method(bus, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER, "GetUnit", &error,
+			       &reply, "s", unit);
+	if (r < 0 || (r = sd_bus_message_read(reply, "o", &path)) < 0)
+		return r;
+	r = sd_bus_get_property(bus, SYSTEMD, path, iface, "AllowedCPUs", &error, &prop, "ay");
+	if (r < 0 || (r = sd_bus_message_read_array(prop, 'y', &bytes, &n)) < 0)
+		return r;
+	struct cpuset set = { 0 };
+	for (size_t i = 0; i < n && i * 8 < CPUSET_MAX; i++)
+		for (unsigned b = 0; b < 8; b++)
+			if (((const uint8_t *)bytes)[i] & (1u << b))
+				cpuset_add(&set, (unsigned)(i * 8 + b));
+	*ret = set;
+	return 0;
+}
+
+int bus_unit_set_allowed_cpus(sd_bus *bus, const char *unit, const struct cpuset *set)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+	uint8_t bytes[CPUSET_MAX / 8] = { 0 };
+	size_t n = 0;
+	for (unsigned c = 0; set && c < CPUSET_MAX; c++)
+		if (cpuset_has(set, c)) {
+			bytes[c / 8] |= (uint8_t)(1u << (c % 8));
+			n = c / 8 + 1;
+		}
+	int r = sd_bus_message_new_method_call(bus, &m, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER,
+					       "SetUnitProperties");
+	/* Runtime only: a reboot, or a crash of ours, never leaves the host confined. */
+	if (r >= 0)
+		r = sd_bus_message_append(m, "sb", unit, 1);
+	if (r >= 0)
+		r = sd_bus_message_open_container(m, 'a', "(sv)");
+	if (r >= 0)
+		r = sd_bus_message_open_container(m, 'r', "sv");
+	if (r >= 0)
+		r = sd_bus_message_append(m, "s", "AllowedCPUs");
+	if (r >= 0)
+		r = sd_bus_message_open_container(m, 'v', "ay");
+	if (r >= 0)
+		r = sd_bus_message_append_array(m, 'y', bytes, n);
+	for (int i = 0; r >= 0 && i < 3; i++)
+		r = sd_bus_message_close_container(m);
+	if (r < 0)
+		return r;
+	return sd_bus_call(bus, m, 0, &error, NULL);
+}

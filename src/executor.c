@@ -26,6 +26,7 @@ const struct action_ops action_ops[_ACTION_KIND_MAX] = {
 	[ACTION_LOAD_MODULE] = { module_load_run, module_load_undo },
 	[ACTION_BIND_VFIO] = { vfio_bind_run, vfio_bind_undo },
 	[ACTION_RUN_SCRIPT] = { script_run, script_undo },
+	[ACTION_SET_ALLOWED_CPUS] = { allowed_cpus_run, allowed_cpus_undo },
 };
 
 void exec_ctx_done(struct exec_ctx *ctx)
@@ -130,6 +131,8 @@ int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 		.pid = getpid(),
 		.plan = plan,
 	};
+	ctx->journal_dir_fd = dir_fd;
+	ctx->vm_pinned = plan->pinned_cpus;
 	int r = save(dir_fd, &j);
 	if (r < 0)
 		return r;
@@ -161,6 +164,8 @@ int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 
 int executor_release(struct exec_ctx *ctx, int dir_fd, struct journal *j)
 {
+	ctx->journal_dir_fd = dir_fd;
+	ctx->vm_pinned = j->plan->pinned_cpus;
 	if (j->plan->n_actions == 0) {
 		(void)!journal_remove(dir_fd, j->plan->vm_uuid);
 		return 0;

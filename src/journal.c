@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include "cpuset.h"
 #include "domain.h"
 #include "fileio.h"
 #include "journal.h"
@@ -105,6 +106,8 @@ int journal_format(const struct journal *j, char **ret)
 		journal_state_to_string(j->state), p->host_graphics_go ? "go" : "stay");
 	for (char **d = p->devices; d && *d; d++)
 		fprintf(f, "device %s\n", *d);
+	if (p->pinned_cpus)
+		fprintf(f, "pinned %s\n", p->pinned_cpus);
 	for (size_t i = 0; i < p->n_actions; i++) {
 		const struct action *a = &p->actions[i];
 		fprintf(f, "action %s %s %s %u ", action_state_to_string(a->state),
@@ -218,6 +221,13 @@ int journal_parse(const char *text, size_t size, struct journal **ret)
 				return -EINVAL;
 			if ((r = strv_extend(&j->plan->devices, value)) < 0)
 				return r;
+		} else if (streq(key, "pinned")) {
+			struct cpuset set;
+			if (cpuset_parse(value, &set) < 0)
+				return -EINVAL;
+			free(j->plan->pinned_cpus);
+			if (!(j->plan->pinned_cpus = cpuset_format(&set)))
+				return -ENOMEM;
 		} else if (streq(key, "action")) {
 			if ((r = parse_action(j->plan, value)) < 0)
 				return r;

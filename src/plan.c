@@ -14,6 +14,7 @@ static const char *const stage_names[_STAGE_MAX] = {
 	[STAGE_FRAMEBUFFER] = "framebuffer",
 	[STAGE_DRIVERS] = "drivers",
 	[STAGE_VFIO] = "vfio",
+	[STAGE_CPU_ISOLATION] = "cpu-isolation",
 };
 
 static const struct {
@@ -31,6 +32,7 @@ static const struct {
 	[ACTION_LOAD_MODULE] = { "load-module", "load module" },
 	[ACTION_BIND_VFIO] = { "bind-vfio", "bind vfio-pci" },
 	[ACTION_RUN_SCRIPT] = { "run-script", "run override" },
+	[ACTION_SET_ALLOWED_CPUS] = { "set-allowed-cpus", "keep host off CPUs" },
 };
 
 static const char *const state_names[_ACTION_STATE_MAX] = {
@@ -101,6 +103,8 @@ char *action_undo_text(const struct action *a)
 		return strdup("clear override, reprobe");
 	case ACTION_RUN_SCRIPT:
 		return strdup("run it for release");
+	case ACTION_SET_ALLOWED_CPUS:
+		return strdup_printf("AllowedCPUs=%s", strna(a->prior));
 	case ACTION_TERMINATE_SESSION:
 	case ACTION_RELEASE_NODES:
 	case _ACTION_KIND_MAX:
@@ -138,6 +142,7 @@ struct plan *plan_free(struct plan *p)
 	strv_free(p->devices);
 	strv_free(p->notes);
 	strv_free(p->refusals);
+	free(p->pinned_cpus);
 	free(p);
 	return NULL;
 }

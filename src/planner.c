@@ -204,7 +204,7 @@ static int check_flags(struct plan_ctx *ctx)
 	const struct vm_flags *f = &ctx->dom->flags;
 	static const enum vm_flag later[] = {
 		VM_FLAG_ENABLE_INTERNAL_SERVICES, VM_FLAG_ENABLE_EXTERNAL_SERVICES,
-		VM_FLAG_ENABLE_NFS, VM_FLAG_ENABLE_SMB, VM_FLAG_PIN_CPU_CORES,
+		VM_FLAG_ENABLE_NFS, VM_FLAG_ENABLE_SMB,
 	};
 	int r;
 	for (char **u = f->unknown; u && *u; u++) {
@@ -303,9 +303,11 @@ static int plan_all(struct plan_ctx *ctx)
 
 	if ((r = check_flags(ctx)) < 0 || (r = expand_groups(ctx)) < 0)
 		return r;
+	/* No PCI devices: nothing of the GPU stages, but optional stages (CPUs) still apply. */
 	if (ctx->n_passed == 0 && !plan_refused(p) &&
-	    !vm_flags_has(&ctx->dom->flags, VM_FLAG_NO_HOST_GRAPHICS))
-		return plan_note(p, "no PCI host devices: nothing to do");
+	    !vm_flags_has(&ctx->dom->flags, VM_FLAG_NO_HOST_GRAPHICS) &&
+	    (r = plan_note(p, "no PCI host devices to hand over")) < 0)
+		return r;
 	if (ctx->n_passed > 0 && host->vfio_pci == VFIO_PCI_MISSING &&
 	    (r = plan_refuse(p, "vfio-pci is not available: no such driver or module for kernel %s",
 			     strna(host->kernel_release))) < 0)
@@ -314,8 +316,10 @@ static int plan_all(struct plan_ctx *ctx)
 		return r;
 	if (ctx->n_passed == 0 && plan_refused(p))
 		return 0;
-	if ((r = note_devices(ctx)) < 0 || (r = decide_host_graphics(ctx)) < 0 ||
-	    (r = collect_holders(ctx)) < 0)
+	if ((r = note_devices(ctx)) < 0 || (r = collect_holders(ctx)) < 0)
+		return r;
+	if ((ctx->n_passed > 0 || vm_flags_has(&ctx->dom->flags, VM_FLAG_NO_HOST_GRAPHICS)) &&
+	    (r = decide_host_graphics(ctx)) < 0)
 		return r;
 	for (char **n = ctx->cfg->notes; n && *n; n++)
 		if ((r = plan_note(p, "%s", *n)) < 0)

@@ -13,4 +13,6 @@ const struct stage stage_table[_STAGE_MAX] = {
 	{ STAGE_DRIVERS, "unbind host drivers, unload GPU modules nothing else uses",
 	  stage_drivers_plan },
 	{ STAGE_VFIO, "bind every function to vfio-pci", stage_vfio_plan },
+	{ STAGE_CPU_ISOLATION, "keep the host off the VM's pinned CPUs (--pin-cpu-cores)",
+	  stage_cpu_isolation_plan },
 };
