@@ -30,7 +30,7 @@ struct exec_ctx {
 
 /* An action handler: 0 done, ACTION_NOOP nothing needed doing, <0 failed (logged once). */
 #define ACTION_NOOP 1
-typedef int (*action_fn)(struct exec_ctx *ctx, const struct action *a);
+typedef int (*action_fn)(struct exec_ctx *ctx, struct action *a);
 
 struct action_ops {
 	action_fn run;

@@ -21,6 +21,8 @@ enum stage_id {
 	STAGE_DRIVERS,
 	STAGE_VFIO,
 	STAGE_CPU_ISOLATION,
+	STAGE_HUGEPAGES,
+	STAGE_CPU_GOVERNOR,
 	_STAGE_MAX,
 	_STAGE_INVALID = -EINVAL,
 };
@@ -38,6 +40,8 @@ enum action_kind {
 	ACTION_BIND_VFIO,          /* target: PCI device */
 	ACTION_RUN_SCRIPT,         /* target: an override executable, prior: before|after */
 	ACTION_SET_ALLOWED_CPUS,   /* target: slice or scope, prior: its CPUs before ("all") */
+	ACTION_ALLOC_HUGEPAGES,    /* target: a hugepages pool in sysfs, prior: pages wanted */
+	ACTION_SET_GOVERNOR,       /* target: cpuN, prior: its governor */
 	_ACTION_KIND_MAX,
 	_ACTION_KIND_INVALID = -EINVAL,
 };
@@ -62,6 +66,7 @@ struct action {
 	char *reason;  /* why the planner chose it, for people */
 	uid_t uid;
 	enum action_state state;
+	char *result;  /* what running it changed, for its undo (journaled) */
 };
 
 enum plan_op {

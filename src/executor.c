@@ -27,6 +27,8 @@ const struct action_ops action_ops[_ACTION_KIND_MAX] = {
 	[ACTION_BIND_VFIO] = { vfio_bind_run, vfio_bind_undo },
 	[ACTION_RUN_SCRIPT] = { script_run, script_undo },
 	[ACTION_SET_ALLOWED_CPUS] = { allowed_cpus_run, allowed_cpus_undo },
+	[ACTION_ALLOC_HUGEPAGES] = { hugepages_run, hugepages_undo },
+	[ACTION_SET_GOVERNOR] = { governor_run, governor_undo },
 };
 
 void exec_ctx_done(struct exec_ctx *ctx)

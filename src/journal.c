@@ -115,6 +115,8 @@ int journal_format(const struct journal *j, char **ret)
 		RET_GATHER(r, put_value(f, a->target));
 		fputc(' ', f);
 		RET_GATHER(r, put_value(f, a->prior));
+		fputc(' ', f);
+		RET_GATHER(r, put_value(f, a->result));
 		fputc('\n', f);
 	}
 	if (fclose(f) != 0 && r >= 0)
@@ -129,7 +131,7 @@ int journal_format(const struct journal *j, char **ret)
 
 static int parse_action(struct plan *p, char *rest)
 {
-	char *f[6], *save = NULL;
+	char *f[7], *save = NULL;
 	size_t n = 0;
 	for (char *t = strtok_r(rest, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
 		if (n == ARRAY_SIZE(f))
@@ -144,9 +146,10 @@ static int parse_action(struct plan *p, char *rest)
 	unsigned uid;
 	if (state < 0 || stage < 0 || kind < 0 || safe_atou(f[3], 10, &uid) < 0)
 		return -EINVAL;
-	_cleanup_free_ char *target = NULL, *prior = NULL;
+	_cleanup_free_ char *target = NULL, *prior = NULL, *result = NULL;
 	int r;
-	if ((r = decode_value(f[4], &target)) < 0 || (r = decode_value(f[5], &prior)) < 0)
+	if ((r = decode_value(f[4], &target)) < 0 || (r = decode_value(f[5], &prior)) < 0 ||
+	    (r = decode_value(f[6], &result)) < 0)
 		return r;
 	if (isempty(target))
 		return -EINVAL;
@@ -154,6 +157,8 @@ static int parse_action(struct plan *p, char *rest)
 	if (r < 0)
 		return r;
 	p->actions[p->n_actions - 1].state = state;
+	if (!isempty(result))
+		p->actions[p->n_actions - 1].result = TAKE_PTR(result);
 	return 0;
 }
 

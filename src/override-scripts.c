@@ -45,12 +45,12 @@ static int run_script(struct exec_ctx *ctx, const struct action *a, const char *
 	return 0;
 }
 
-int script_run(struct exec_ctx *ctx, const struct action *a)
+int script_run(struct exec_ctx *ctx, struct action *a)
 {
 	return run_script(ctx, a, "prepare");
 }
 
-int script_undo(struct exec_ctx *ctx, const struct action *a)
+int script_undo(struct exec_ctx *ctx, struct action *a)
 {
 	return run_script(ctx, a, "release");
 }

@@ -15,6 +15,8 @@ static const char *const stage_names[_STAGE_MAX] = {
 	[STAGE_DRIVERS] = "drivers",
 	[STAGE_VFIO] = "vfio",
 	[STAGE_CPU_ISOLATION] = "cpu-isolation",
+	[STAGE_HUGEPAGES] = "hugepages",
+	[STAGE_CPU_GOVERNOR] = "cpu-governor",
 };
 
 static const struct {
@@ -33,6 +35,8 @@ static const struct {
 	[ACTION_BIND_VFIO] = { "bind-vfio", "bind vfio-pci" },
 	[ACTION_RUN_SCRIPT] = { "run-script", "run override" },
 	[ACTION_SET_ALLOWED_CPUS] = { "set-allowed-cpus", "keep host off CPUs" },
+	[ACTION_ALLOC_HUGEPAGES] = { "alloc-hugepages", "reserve huge pages" },
+	[ACTION_SET_GOVERNOR] = { "set-governor", "set governor" },
 };
 
 static const char *const state_names[_ACTION_STATE_MAX] = {
@@ -105,6 +109,10 @@ char *action_undo_text(const struct action *a)
 		return strdup("run it for release");
 	case ACTION_SET_ALLOWED_CPUS:
 		return strdup_printf("AllowedCPUs=%s", strna(a->prior));
+	case ACTION_ALLOC_HUGEPAGES:
+		return strdup("free what was reserved");
+	case ACTION_SET_GOVERNOR:
+		return strdup_printf("back to %s", strna(a->prior));
 	case ACTION_TERMINATE_SESSION:
 	case ACTION_RELEASE_NODES:
 	case _ACTION_KIND_MAX:
@@ -134,6 +142,7 @@ struct plan *plan_free(struct plan *p)
 	for (size_t i = 0; i < p->n_actions; i++) {
 		free(p->actions[i].target);
 		free(p->actions[i].prior);
+		free(p->actions[i].result);
 		free(p->actions[i].reason);
 	}
 	free(p->actions);

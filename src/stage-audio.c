@@ -112,12 +112,12 @@ static int user_unit(struct exec_ctx *ctx, const struct action *a, bool start)
 	return 0;
 }
 
-int user_unit_stop_run(struct exec_ctx *ctx, const struct action *a)
+int user_unit_stop_run(struct exec_ctx *ctx, struct action *a)
 {
 	return user_unit(ctx, a, false);
 }
 
-int user_unit_stop_undo(struct exec_ctx *ctx, const struct action *a)
+int user_unit_stop_undo(struct exec_ctx *ctx, struct action *a)
 {
 	return user_unit(ctx, a, true);
 }

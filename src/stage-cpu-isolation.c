@@ -141,12 +141,12 @@ static int apply(struct exec_ctx *ctx, const struct action *a, bool with_self)
 	return 0;
 }
 
-int allowed_cpus_run(struct exec_ctx *ctx, const struct action *a)
+int allowed_cpus_run(struct exec_ctx *ctx, struct action *a)
 {
 	return apply(ctx, a, true);
 }
 
-int allowed_cpus_undo(struct exec_ctx *ctx, const struct action *a)
+int allowed_cpus_undo(struct exec_ctx *ctx, struct action *a)
 {
 	return apply(ctx, a, false);
 }

@@ -78,12 +78,12 @@ static int system_unit(struct exec_ctx *ctx, const struct action *a, bool start)
 	return 0;
 }
 
-int unit_stop_run(struct exec_ctx *ctx, const struct action *a)
+int unit_stop_run(struct exec_ctx *ctx, struct action *a)
 {
 	return system_unit(ctx, a, false);
 }
 
-int unit_stop_undo(struct exec_ctx *ctx, const struct action *a)
+int unit_stop_undo(struct exec_ctx *ctx, struct action *a)
 {
 	return system_unit(ctx, a, true);
 }

@@ -108,7 +108,7 @@ int stage_drivers_plan(struct plan_ctx *ctx)
 	return 0;
 }
 
-int pci_unbind_run(struct exec_ctx *ctx, const struct action *a)
+int pci_unbind_run(struct exec_ctx *ctx, struct action *a)
 {
 	char drv[256];
 	int sys = ctx->root->sys_fd;
@@ -130,7 +130,7 @@ int pci_unbind_run(struct exec_ctx *ctx, const struct action *a)
 	return 0;
 }
 
-int pci_unbind_undo(struct exec_ctx *ctx, const struct action *a)
+int pci_unbind_undo(struct exec_ctx *ctx, struct action *a)
 {
 	char drv[256];
 	int sys = ctx->root->sys_fd;
@@ -155,7 +155,7 @@ int pci_unbind_undo(struct exec_ctx *ctx, const struct action *a)
 	return 0;
 }
 
-int module_unload_run(struct exec_ctx *ctx, const struct action *a)
+int module_unload_run(struct exec_ctx *ctx, struct action *a)
 {
 	uint64_t usec = 0;
 	if (!module_is_loaded(ctx->root->sys_fd, a->target))
@@ -175,7 +175,7 @@ int module_unload_run(struct exec_ctx *ctx, const struct action *a)
 	return 0;
 }
 
-int module_unload_undo(struct exec_ctx *ctx, const struct action *a)
+int module_unload_undo(struct exec_ctx *ctx, struct action *a)
 {
 	if (module_is_loaded(ctx->root->sys_fd, a->target))
 		return ACTION_NOOP;

@@ -24,7 +24,7 @@ int stage_framebuffer_plan(struct plan_ctx *ctx)
 	return 0;
 }
 
-int platform_unbind_run(struct exec_ctx *ctx, const struct action *a)
+int platform_unbind_run(struct exec_ctx *ctx, struct action *a)
 {
 	char drv[256];
 	int r = sysfs_driver_of(ctx->root->sys_fd, "platform", a->target, drv, sizeof drv);
@@ -44,7 +44,7 @@ int platform_unbind_run(struct exec_ctx *ctx, const struct action *a)
 	return 0;
 }
 
-int platform_unbind_undo(struct exec_ctx *ctx, const struct action *a)
+int platform_unbind_undo(struct exec_ctx *ctx, struct action *a)
 {
 	char drv[256];
 	int r = sysfs_driver_of(ctx->root->sys_fd, "platform", a->target, drv, sizeof drv);

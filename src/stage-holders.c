@@ -119,7 +119,7 @@ static size_t wait_all(int *fds, size_t n, unsigned timeout_ms)
 	return alive;
 }
 
-int release_nodes_run(struct exec_ctx *ctx, const struct action *a)
+int release_nodes_run(struct exec_ctx *ctx, struct action *a)
 {
 	const struct pci_function *d = ctx->host ? host_find_pci_name(ctx->host, a->target) : NULL;
 	struct node_holder *list = NULL;

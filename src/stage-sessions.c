@@ -37,7 +37,7 @@ int stage_sessions_plan(struct plan_ctx *ctx)
 	return 0;
 }
 
-int session_terminate_run(struct exec_ctx *ctx, const struct action *a)
+int session_terminate_run(struct exec_ctx *ctx, struct action *a)
 {
 	sd_bus *bus;
 	uint64_t usec = 0;

@@ -36,7 +36,7 @@ int stage_vfio_plan(struct plan_ctx *ctx)
 	return 0;
 }
 
-int module_load_run(struct exec_ctx *ctx, const struct action *a)
+int module_load_run(struct exec_ctx *ctx, struct action *a)
 {
 	if (exists_at(ctx->root->sys_fd, "bus/pci/drivers/vfio-pci"))
 		return ACTION_NOOP;
@@ -70,7 +70,7 @@ static bool vfio_pci_in_use(int sys_fd)
 	return used;
 }
 
-int module_load_undo(struct exec_ctx *ctx, const struct action *a)
+int module_load_undo(struct exec_ctx *ctx, struct action *a)
 {
 	/* Only what we loaded, and only when no device (another VM's) is on it. */
 	if (!module_is_loaded(ctx->root->sys_fd, a->target) || vfio_pci_in_use(ctx->root->sys_fd))
@@ -82,7 +82,7 @@ int module_load_undo(struct exec_ctx *ctx, const struct action *a)
 	return 0;
 }
 
-int vfio_bind_run(struct exec_ctx *ctx, const struct action *a)
+int vfio_bind_run(struct exec_ctx *ctx, struct action *a)
 {
 	char drv[256];
 	int sys = ctx->root->sys_fd;
@@ -106,7 +106,7 @@ int vfio_bind_run(struct exec_ctx *ctx, const struct action *a)
 	return 0;
 }
 
-int vfio_bind_undo(struct exec_ctx *ctx, const struct action *a)
+int vfio_bind_undo(struct exec_ctx *ctx, struct action *a)
 {
 	char drv[256];
 	int sys = ctx->root->sys_fd;

@@ -44,7 +44,7 @@ static int vtcon_set(struct exec_ctx *ctx, const char *name, unsigned want)
 	return bind == want ? 0 : -EBUSY;
 }
 
-int vtcon_unbind_run(struct exec_ctx *ctx, const struct action *a)
+int vtcon_unbind_run(struct exec_ctx *ctx, struct action *a)
 {
 	int r = vtcon_set(ctx, a->target, 0);
 	if (r < 0)
@@ -54,7 +54,7 @@ int vtcon_unbind_run(struct exec_ctx *ctx, const struct action *a)
 	return r;
 }
 
-int vtcon_unbind_undo(struct exec_ctx *ctx, const struct action *a)
+int vtcon_unbind_undo(struct exec_ctx *ctx, struct action *a)
 {
 	int r = vtcon_set(ctx, a->target, 1);
 	if (r < 0)

@@ -3,6 +3,9 @@
 #include "stages.h"
 
 const struct stage stage_table[_STAGE_MAX] = {
+	/* First: it is the step most likely to fail, and fails before the desktop goes. */
+	{ STAGE_HUGEPAGES, "reserve the VM's huge pages (<memoryBacking><hugepages>)",
+	  stage_hugepages_plan },
 	{ STAGE_DISPLAY_MANAGER, "stop the display manager that drives the GPU",
 	  stage_display_manager_plan },
 	{ STAGE_SESSIONS, "end graphical sessions that hold the GPU", stage_sessions_plan },
@@ -15,4 +18,6 @@ const struct stage stage_table[_STAGE_MAX] = {
 	{ STAGE_VFIO, "bind every function to vfio-pci", stage_vfio_plan },
 	{ STAGE_CPU_ISOLATION, "keep the host off the VM's pinned CPUs (--pin-cpu-cores)",
 	  stage_cpu_isolation_plan },
+	{ STAGE_CPU_GOVERNOR, "performance governor on the VM's CPUs (--cpu-performance)",
+	  stage_cpu_governor_plan },
 };

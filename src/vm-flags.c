@@ -14,6 +14,7 @@ static const char *const flag_names[_VM_FLAG_MAX] = {
 	[VM_FLAG_PIN_CPU_CORES] = "--pin-cpu-cores",
 	[VM_FLAG_DEBUG] = "--debug",
 	[VM_FLAG_DRY_RUN] = "--dry-run",
+	[VM_FLAG_CPU_PERFORMANCE] = "--cpu-performance",
 };
 
 const char *vm_flag_to_string(enum vm_flag f)

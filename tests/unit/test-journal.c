@@ -20,6 +20,7 @@ static struct journal *sample(void)
 	ASSERT_OK(plan_add(j->plan, STAGE_AUDIO, ACTION_STOP_USER_UNIT, "pipewire.service", NULL,
 			   NULL, 1000));
 	j->plan->actions[0].state = ACTION_DONE;
+	j->plan->actions[0].result = strdup("added=3");
 	return j;
 }
 
@@ -33,6 +34,8 @@ TEST(round_trip)
 	ASSERT_STREQ(k->plan->vm_name, "win 10 $(x)\n");
 	ASSERT_EQ(k->plan->n_actions, 2);
 	ASSERT_EQ(k->plan->actions[0].state, ACTION_DONE);
+	ASSERT_STREQ(k->plan->actions[0].result, "added=3");
+	ASSERT_NULL(k->plan->actions[1].result);
 	ASSERT_EQ(k->plan->actions[1].uid, 1000);
 	ASSERT_NULL(k->plan->actions[1].prior);
 	ASSERT_TRUE(k->plan->host_graphics_go);
@@ -49,11 +52,11 @@ TEST(tampered_records_are_refused)
 		"vfio-hook-journal 1\nuuid ../../etc\nstate prepared\n",
 		"vfio-hook-journal 1\nuuid " UUID "\nstate weird\n",
 		"vfio-hook-journal 1\nuuid " UUID "\nstate prepared\ndevice ../../../x\n",
-		"vfio-hook-journal 1\nuuid " UUID "\nstate prepared\naction done drivers rm-rf 0 x %\n",
-		"vfio-hook-journal 1\nuuid " UUID "\nstate prepared\naction done drivers unbind-pci 0 a/%00 %\n",
-		"vfio-hook-journal 1\nuuid " UUID "\nstate prepared\naction done drivers unbind-pci 0 a b c\n",
+		"vfio-hook-journal 1\nuuid " UUID "\nstate prepared\naction done drivers rm-rf 0 x % %\n",
+		"vfio-hook-journal 1\nuuid " UUID "\nstate prepared\naction done drivers unbind-pci 0 a/%00 % %\n",
+		"vfio-hook-journal 1\nuuid " UUID "\nstate prepared\naction done drivers unbind-pci 0 a b c d\n",
 		"vfio-hook-journal 1\nuuid " UUID "\nstate prepared\nshell rm -rf /\n",
-		"vfio-hook-journal 1\nuuid " UUID "\nstate prepared\naction done drivers unbind-pci x y %\n",
+		"vfio-hook-journal 1\nuuid " UUID "\nstate prepared\naction done drivers unbind-pci x y % %\n",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		struct journal *j = NULL;
