@@ -31,6 +31,7 @@ struct domain {
 	char **scsi_host; /* protocol://wwpn */
 	char **mdev;      /* uuid */
 	char **block_disks; /* <disk type='block'> source dev, as written */
+	char **file_disks;  /* <disk type='file'> source file: the VM's own images */
 	struct interface *ifaces;
 	size_t n_ifaces;
 	struct cpuset vcpupin, emulatorpin, iothreadpin; /* unions of the pinned cpusets */

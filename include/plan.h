@@ -23,6 +23,7 @@ enum stage_id {
 	STAGE_CPU_ISOLATION,
 	STAGE_HUGEPAGES,
 	STAGE_CPU_GOVERNOR,
+	STAGE_DRIVES,
 	_STAGE_MAX,
 	_STAGE_INVALID = -EINVAL,
 };
@@ -42,6 +43,7 @@ enum action_kind {
 	ACTION_SET_ALLOWED_CPUS,   /* target: slice or scope, prior: its CPUs before ("all") */
 	ACTION_ALLOC_HUGEPAGES,    /* target: a hugepages pool in sysfs, prior: pages wanted */
 	ACTION_SET_GOVERNOR,       /* target: cpuN, prior: its governor */
+	ACTION_UNMOUNT,            /* target: mount point, prior: "source fstype opts superopts" */
 	_ACTION_KIND_MAX,
 	_ACTION_KIND_INVALID = -EINVAL,
 };

@@ -40,6 +40,7 @@ struct domain *domain_free(struct domain *d)
 	strv_free(d->scsi_host);
 	strv_free(d->mdev);
 	strv_free(d->block_disks);
+	strv_free(d->file_disks);
 	for (size_t i = 0; i < d->n_ifaces; i++) {
 		free(d->ifaces[i].type);
 		free(d->ifaces[i].source);
@@ -228,6 +229,10 @@ static int parse_hostdev(struct parse_state *s, const xmlNode *hd)
 static int parse_disk(struct parse_state *s, const xmlNode *disk)
 {
 	_cleanup_free_ char *type = attr(disk, "type");
+	if (type && streq(type, "file")) {
+		_cleanup_free_ char *file = attr(child(disk, "source"), "file");
+		return file ? strv_extend(&s->d->file_disks, file) : 0;
+	}
 	if (!type || !streq(type, "block"))
 		return 0;
 	_cleanup_free_ char *dev = attr(child(disk, "source"), "dev");

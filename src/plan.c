@@ -17,6 +17,7 @@ static const char *const stage_names[_STAGE_MAX] = {
 	[STAGE_CPU_ISOLATION] = "cpu-isolation",
 	[STAGE_HUGEPAGES] = "hugepages",
 	[STAGE_CPU_GOVERNOR] = "cpu-governor",
+	[STAGE_DRIVES] = "drives",
 };
 
 static const struct {
@@ -37,6 +38,7 @@ static const struct {
 	[ACTION_SET_ALLOWED_CPUS] = { "set-allowed-cpus", "keep host off CPUs" },
 	[ACTION_ALLOC_HUGEPAGES] = { "alloc-hugepages", "reserve huge pages" },
 	[ACTION_SET_GOVERNOR] = { "set-governor", "set governor" },
+	[ACTION_UNMOUNT] = { "unmount", "unmount" },
 };
 
 static const char *const state_names[_ACTION_STATE_MAX] = {
@@ -111,6 +113,8 @@ char *action_undo_text(const struct action *a)
 		return strdup_printf("AllowedCPUs=%s", strna(a->prior));
 	case ACTION_ALLOC_HUGEPAGES:
 		return strdup("free what was reserved");
+	case ACTION_UNMOUNT:
+		return strdup("mount it again");
 	case ACTION_SET_GOVERNOR:
 		return strdup_printf("back to %s", strna(a->prior));
 	case ACTION_TERMINATE_SESSION:

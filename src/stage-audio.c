@@ -88,25 +88,41 @@ int stage_audio_plan(struct plan_ctx *ctx)
 	return 0;
 }
 
-static int user_unit(struct exec_ctx *ctx, const struct action *a, bool start)
+/*
+ * The user's systemd instance lives only while they have a session: once the display manager
+ * is gone it stops after a short delay, taking their units with it, and the next login starts
+ * them again. So a manager that is not (or no longer) running means nothing to do.
+ */
+static bool user_manager_running(struct exec_ctx *ctx, uid_t uid)
+{
+	_cleanup_free_ char *unit = strdup_printf("user@%u.service", (unsigned)uid), *state = NULL;
+	sd_bus *bus;
+	if (!unit || exec_system_bus(ctx, &bus) < 0 || bus_unit_active_state(bus, unit, &state) < 0)
+		return true; /* cannot tell: try, and report what happens */
+	return streq(state, "active");
+}
+
+static int user_unit(struct exec_ctx *ctx, struct action *a, bool start)
 {
 	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
 	uint64_t usec = 0;
-	int r = bus_open_user_manager(ctx->root->prefix, a->uid, &bus);
-	if (r < 0) {
-		/* No user manager any more (the user logged out): nothing of theirs is running. */
-		if (r == -ENOENT || r == -ECONNREFUSED)
-			return ACTION_NOOP;
-		return log_error_errno(r, "Cannot reach the systemd instance of uid %u: %m",
-				       (unsigned)a->uid);
-	}
-	r = start ? bus_unit_start(bus, a->target, ctx->cfg->unit_timeout_s, &usec) :
-		    bus_unit_stop(bus, a->target, ctx->cfg->unit_timeout_s, &usec);
+	const char *verb = start ? "start" : "stop";
+	int r = user_manager_running(ctx, a->uid) ?
+			bus_open_user_manager(ctx->root->prefix, a->uid, &bus) :
+			-ENOENT;
+	if (r >= 0)
+		r = start ? bus_unit_start(bus, a->target, ctx->cfg->unit_timeout_s, &usec) :
+			    bus_unit_stop(bus, a->target, ctx->cfg->unit_timeout_s, &usec);
 	if (r == 1)
 		return ACTION_NOOP;
+	if (r < 0 && !user_manager_running(ctx, a->uid)) {
+		log_info("The systemd instance of uid %u is gone: no %s of %s needed (the next login "
+			 "starts it)", (unsigned)a->uid, verb, a->target);
+		return ACTION_NOOP;
+	}
 	if (r < 0)
-		return log_error_errno(r, "Cannot %s %s of uid %u: %m", start ? "start" : "stop",
-				       a->target, (unsigned)a->uid);
+		return log_error_errno(r, "Cannot %s %s of uid %u: %m", verb, a->target,
+				       (unsigned)a->uid);
 	log_info("%s %s of uid %u in %.2f s", start ? "Started" : "Stopped", a->target,
 		 (unsigned)a->uid, usec_to_s(usec));
 	return 0;

@@ -3,9 +3,10 @@
 #include "stages.h"
 
 const struct stage stage_table[_STAGE_MAX] = {
-	/* First: it is the step most likely to fail, and fails before the desktop goes. */
+	/* First: the steps most likely to fail, which fail before the desktop goes. */
 	{ STAGE_HUGEPAGES, "reserve the VM's huge pages (<memoryBacking><hugepages>)",
 	  stage_hugepages_plan },
+	{ STAGE_DRIVES, "unmount what the VM's disks hold", stage_drives_plan },
 	{ STAGE_DISPLAY_MANAGER, "stop the display manager that drives the GPU",
 	  stage_display_manager_plan },
 	{ STAGE_SESSIONS, "end graphical sessions that hold the GPU", stage_sessions_plan },

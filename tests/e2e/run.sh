@@ -94,6 +94,15 @@ mke2fs -q -t ext4 -L payload -d "$build/payload" "$build/payload.img" "${payload
 # Results disk: the guest writes a tar archive onto the raw device.
 truncate -s 512M "$build/results.img"
 
+# A spare data disk for the drives scenario: an MBR with one partition holding ext4
+# (written by hand: no partitioning tool needed on the machine).
+rm -f "$build/data.img"
+truncate -s 64M "$build/data.img"
+printf '\x00\x00\x00\x00\x83\x00\x00\x00\x00\x08\x00\x00\x00\xf8\x01\x00' |
+    dd of="$build/data.img" bs=1 seek=446 conv=notrunc status=none
+printf '\x55\xaa' | dd of="$build/data.img" bs=1 seek=510 conv=notrunc status=none
+mke2fs -q -t ext4 -L e2e-data -E offset=1048576 "$build/data.img" 63M >&2
+
 # The cached image is never written: the guest runs on a throwaway overlay.
 rm -f "$build/root.qcow2"
 qemu-img create -q -f qcow2 -F raw -b "$entry/guest.img" "$build/root.qcow2"
@@ -129,6 +138,8 @@ timeout -k 10 "$deadline" qemu-system-x86_64 \
     -device virtio-blk-pci,drive=payload,bus=pcie.0,addr=0x5 \
     -drive file="$build/results.img",format=raw,if=none,id=results \
     -device virtio-blk-pci,drive=results,bus=pcie.0,addr=0x6,serial=vfio-e2e-results \
+    -drive file="$build/data.img",format=raw,if=none,id=data \
+    -device virtio-blk-pci,drive=data,bus=pcie.0,addr=0x7,serial=e2e-data \
     -serial file:"$build/serial.log" \
     -kernel "$entry/vmlinuz" -initrd "$entry/initrd.img" \
     -append "console=ttyS0 root=/dev/vda rw intel_iommu=on iommu=pt quiet $append" ||
