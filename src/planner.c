@@ -3,6 +3,9 @@
  * The planner: (domain, host, config, other VMs' journals) → the ordered plan. Read-only. Every
  * reason the handoff cannot happen is collected, so one dry run tells the whole story.
  */
+#include <limits.h>
+
+#include "fileio.h"
 #include "journal.h"
 #include "log.h"
 #include "stages.h"
@@ -268,6 +271,44 @@ static int collect_holders(struct plan_ctx *ctx)
 	return 0;
 }
 
+/* USB hostdevs are libvirt's and QEMU's to take (QEMU detaches the host driver through
+ * libusb): the plan says whether each is connected and what holds it now. */
+static int note_usb(struct plan_ctx *ctx)
+{
+	_cleanup_strv_free_ char **devs = NULL;
+	int sys = ctx->host->root->sys_fd, r;
+	if (!ctx->dom->usb)
+		return 0;
+	(void)!dir_list_at(sys, "bus/usb/devices", &devs);
+	for (char **u = ctx->dom->usb; u && *u; u++) {
+		unsigned want_v, want_p;
+		const char *found = NULL;
+		if (sscanf(*u, "%x:%x", &want_v, &want_p) != 2) {
+			if ((r = plan_note(ctx->plan, "USB device %s (by bus and address): libvirt "
+						      "hands it over", *u)) < 0)
+				return r;
+			continue;
+		}
+		for (char **d = devs; d && *d && !found; d++) {
+			char path[PATH_MAX];
+			unsigned v, p;
+			snprintf(path, sizeof path, "bus/usb/devices/%s/idVendor", *d);
+			if (read_attr_uint_at(sys, path, 16, &v) < 0 || v != want_v)
+				continue;
+			snprintf(path, sizeof path, "bus/usb/devices/%s/idProduct", *d);
+			if (read_attr_uint_at(sys, path, 16, &p) >= 0 && p == want_p)
+				found = *d;
+		}
+		r = found ? plan_note(ctx->plan, "USB device %04x:%04x at %s: QEMU detaches its host "
+						 "driver when the VM starts", want_v, want_p, found) :
+			    plan_note(ctx->plan, "USB device %04x:%04x is not connected: libvirt will "
+						 "not start the VM without it", want_v, want_p);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int note_devices(struct plan_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->n_passed; i++) {
@@ -316,7 +357,8 @@ static int plan_all(struct plan_ctx *ctx)
 		return r;
 	if (ctx->n_passed == 0 && plan_refused(p))
 		return 0;
-	if ((r = note_devices(ctx)) < 0 || (r = collect_holders(ctx)) < 0)
+	if ((r = note_devices(ctx)) < 0 || (r = note_usb(ctx)) < 0 ||
+	    (r = collect_holders(ctx)) < 0)
 		return r;
 	if ((ctx->n_passed > 0 || vm_flags_has(&ctx->dom->flags, VM_FLAG_NO_HOST_GRAPHICS)) &&
 	    (r = decide_host_graphics(ctx)) < 0)
