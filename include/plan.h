@@ -24,6 +24,7 @@ enum stage_id {
 	STAGE_HUGEPAGES,
 	STAGE_CPU_GOVERNOR,
 	STAGE_DRIVES,
+	STAGE_FIREWALL,
 	_STAGE_MAX,
 	_STAGE_INVALID = -EINVAL,
 };
@@ -44,6 +45,7 @@ enum action_kind {
 	ACTION_ALLOC_HUGEPAGES,    /* target: a hugepages pool in sysfs, prior: pages wanted */
 	ACTION_SET_GOVERNOR,       /* target: cpuN, prior: its governor */
 	ACTION_UNMOUNT,            /* target: mount point, prior: "source fstype opts superopts" */
+	ACTION_OPEN_SERVICE,       /* target: "zone:service" in firewalld */
 	_ACTION_KIND_MAX,
 	_ACTION_KIND_INVALID = -EINVAL,
 };

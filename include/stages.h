@@ -46,6 +46,7 @@ int stage_vfio_plan(struct plan_ctx *ctx);
 int stage_cpu_isolation_plan(struct plan_ctx *ctx);
 int stage_hugepages_plan(struct plan_ctx *ctx);
 int stage_drives_plan(struct plan_ctx *ctx);
+int stage_firewall_plan(struct plan_ctx *ctx);
 int stage_cpu_governor_plan(struct plan_ctx *ctx);
 
 /* What each action kind does and how it is undone (0 done, ACTION_NOOP, <0 failed). */
@@ -69,6 +70,8 @@ int vfio_bind_run(struct exec_ctx *ctx, struct action *a);
 int vfio_bind_undo(struct exec_ctx *ctx, struct action *a);
 int allowed_cpus_run(struct exec_ctx *ctx, struct action *a);
 int allowed_cpus_undo(struct exec_ctx *ctx, struct action *a);
+int open_service_run(struct exec_ctx *ctx, struct action *a);
+int open_service_undo(struct exec_ctx *ctx, struct action *a);
 int unmount_run(struct exec_ctx *ctx, struct action *a);
 int unmount_undo(struct exec_ctx *ctx, struct action *a);
 int hugepages_run(struct exec_ctx *ctx, struct action *a);

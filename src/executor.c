@@ -29,6 +29,7 @@ const struct action_ops action_ops[_ACTION_KIND_MAX] = {
 	[ACTION_SET_ALLOWED_CPUS] = { allowed_cpus_run, allowed_cpus_undo },
 	[ACTION_ALLOC_HUGEPAGES] = { hugepages_run, hugepages_undo },
 	[ACTION_UNMOUNT] = { unmount_run, unmount_undo },
+	[ACTION_OPEN_SERVICE] = { open_service_run, open_service_undo },
 	[ACTION_SET_GOVERNOR] = { governor_run, governor_undo },
 };
 

@@ -18,6 +18,7 @@ static const char *const stage_names[_STAGE_MAX] = {
 	[STAGE_HUGEPAGES] = "hugepages",
 	[STAGE_CPU_GOVERNOR] = "cpu-governor",
 	[STAGE_DRIVES] = "drives",
+	[STAGE_FIREWALL] = "firewall",
 };
 
 static const struct {
@@ -39,6 +40,7 @@ static const struct {
 	[ACTION_ALLOC_HUGEPAGES] = { "alloc-hugepages", "reserve huge pages" },
 	[ACTION_SET_GOVERNOR] = { "set-governor", "set governor" },
 	[ACTION_UNMOUNT] = { "unmount", "unmount" },
+	[ACTION_OPEN_SERVICE] = { "open-service", "open firewall service" },
 };
 
 static const char *const state_names[_ACTION_STATE_MAX] = {
@@ -115,6 +117,8 @@ char *action_undo_text(const struct action *a)
 		return strdup("free what was reserved");
 	case ACTION_UNMOUNT:
 		return strdup("mount it again");
+	case ACTION_OPEN_SERVICE:
+		return strdup("close it");
 	case ACTION_SET_GOVERNOR:
 		return strdup_printf("back to %s", strna(a->prior));
 	case ACTION_TERMINATE_SESSION:

@@ -206,7 +206,6 @@ static int check_flags(struct plan_ctx *ctx)
 {
 	const struct vm_flags *f = &ctx->dom->flags;
 	static const enum vm_flag later[] = {
-		VM_FLAG_ENABLE_INTERNAL_SERVICES, VM_FLAG_ENABLE_EXTERNAL_SERVICES,
 		VM_FLAG_ENABLE_NFS, VM_FLAG_ENABLE_SMB,
 	};
 	int r;

@@ -19,6 +19,8 @@ const struct stage stage_table[_STAGE_MAX] = {
 	{ STAGE_VFIO, "bind every function to vfio-pci", stage_vfio_plan },
 	{ STAGE_CPU_ISOLATION, "keep the host off the VM's pinned CPUs (--pin-cpu-cores)",
 	  stage_cpu_isolation_plan },
+	{ STAGE_FIREWALL, "open firewalld services for the VM (--enable-*-services)",
+	  stage_firewall_plan },
 	{ STAGE_CPU_GOVERNOR, "performance governor on the VM's CPUs (--cpu-performance)",
 	  stage_cpu_governor_plan },
 };

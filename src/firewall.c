@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* firewalld through its D-Bus API (runtime configuration only, never --permanent). */
+#include <ctype.h>
+#include <fcntl.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <systemd/sd-bus.h>
+
+#include "fileio.h"
+#include "firewall.h"
+#include "strutil.h"
+
+#define FIREWALLD "org.fedoraproject.FirewallD1"
+#define FIREWALLD_PATH "/org/fedoraproject/FirewallD1"
+#define FIREWALLD_ZONE "org.fedoraproject.FirewallD1.zone"
+
+bool firewall_name_is_valid(const char *s)
+{
+	if (isempty(s) || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.'))
+			return false;
+	return true;
+}
+
+/* A captured state, for fixtures: the matching line's last word, or -ENOENT. */
+static int snapshot_lookup(const struct sysroot *root, const char *a, const char *b, char **ret)
+{
+	_cleanup_free_ char *path = sysroot_path(root, "/firewalld/state"), *text = NULL;
+	if (!path)
+		return -ENOMEM;
+	int r = read_attr_alloc_at(AT_FDCWD, path, 65536, &text);
+	if (r < 0)
+		return r == -ENOENT ? -EHOSTDOWN : r;
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char k[64], x[128], y[128] = "";
+		int n = sscanf(l, "%63s %127s %127s", k, x, y);
+		if (n >= 2 && streq(k, a) && (!b || (n == 3 && streq(x, b)))) {
+			*ret = strdup(b ? y : x);
+			return *ret ? 0 : -ENOMEM;
+		}
+	}
+	return -ENOENT;
+}
+
+static int call_string(const char *iface, const char *method, char **ret, const char *types,
+		       const char *a1, const char *a2)
+{
+	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	const char *s;
+	int r = sd_bus_open_system(&bus);
+	if (r < 0)
+		return r;
+	if (!types)
+		r = sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, iface, method, &error, &reply,
+				       "");
+	else if (streq(types, "s"))
+		r = sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, iface, method, &error, &reply,
+				       "s", a1);
+	else
+		r = sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, iface, method, &error, &reply,
+				       "ss", a1, a2);
+	if (r < 0)
+		return sd_bus_error_has_name(&error, "org.freedesktop.DBus.Error.ServiceUnknown") ?
+			       -EHOSTDOWN :
+			       r;
+	if (!ret)
+		return 0;
+	if ((r = sd_bus_message_read(reply, "s", &s)) < 0)
+		return r;
+	*ret = strdup(s);
+	return *ret ? 0 : -ENOMEM;
+}
+
+int firewall_zone_of(const struct sysroot *root, const char *iface, char **ret_zone)
+{
+	_cleanup_free_ char *zone = NULL;
+	int r;
+	if (!firewall_name_is_valid(iface))
+		return -EINVAL;
+	if (!root->live) {
+		r = snapshot_lookup(root, "interface", iface, &zone);
+		if (r == -ENOENT)
+			r = snapshot_lookup(root, "default", NULL, &zone);
+	} else {
+		r = call_string(FIREWALLD_ZONE, "getZoneOfInterface", &zone, "s", iface, NULL);
+		/* An interface bound to no zone is in the default zone. */
+		if (r >= 0 && isempty(zone)) {
+			free(zone);
+			zone = NULL;
+			r = call_string(FIREWALLD, "getDefaultZone", &zone, NULL, NULL, NULL);
+		}
+	}
+	if (r < 0)
+		return r;
+	if (!firewall_name_is_valid(zone))
+		return -EINVAL;
+	*ret_zone = TAKE_PTR(zone);
+	return 0;
+}
+
+int firewall_service_open(const struct sysroot *root, const char *zone, const char *service)
+{
+	if (!root->live) {
+		/* "service ZONE SVC" lines of the captured state. */
+		_cleanup_free_ char *path = sysroot_path(root, "/firewalld/state"), *text = NULL;
+		if (!path)
+			return -ENOMEM;
+		int r = read_attr_alloc_at(AT_FDCWD, path, 65536, &text);
+		if (r < 0)
+			return r == -ENOENT ? -EHOSTDOWN : r;
+		char *save = NULL;
+		for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			char k[64], z[128], sv[128];
+			if (sscanf(l, "%63s %127s %127s", k, z, sv) == 3 && streq(k, "service") &&
+			    streq(z, zone) && streq(sv, service))
+				return 1;
+		}
+		return 0;
+	}
+	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	int open, r = sd_bus_open_system(&bus);
+	if (r >= 0)
+		r = sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, FIREWALLD_ZONE, "queryService",
+				       NULL, &reply, "ss", zone, service);
+	if (r >= 0)
+		r = sd_bus_message_read(reply, "b", &open);
+	return r < 0 ? r : open != 0;
+}
+
+int firewall_set_service(const char *zone, const char *service, bool open)
+{
+	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	if (!firewall_name_is_valid(zone) || !firewall_name_is_valid(service))
+		return -EINVAL;
+	int r = sd_bus_open_system(&bus);
+	if (r < 0)
+		return r;
+	/* Runtime only (timeout 0 = until removed or firewalld reloads): never --permanent. */
+	return open ? sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, FIREWALLD_ZONE,
+					 "addService", &error, NULL, "ssi", zone, service, 0) :
+		      sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, FIREWALLD_ZONE,
+					 "removeService", &error, NULL, "ss", zone, service);
+}
+
+int libvirt_network_bridge(const struct sysroot *root, const char *net, char **ret_bridge,
+			   char **ret_zone)
+{
+	static const char *const dirs[] = { "/run/libvirt/network", "/etc/libvirt/qemu/networks" };
+	if (!firewall_name_is_valid(net))
+		return -EINVAL;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		_cleanup_free_ char *rel = strdup_printf("%s/%s.xml", dirs[i], net);
+		_cleanup_free_ char *path = rel ? sysroot_path(root, rel) : NULL, *text = NULL;
+		if (!path)
+			return -ENOMEM;
+		if (read_attr_alloc_at(AT_FDCWD, path, 1u << 20, &text) < 0 || strstr(text, "<!DOCTYPE"))
+			continue;
+		xmlDocPtr doc = xmlReadMemory(text, (int)strlen(text), "network.xml", "UTF-8",
+					      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+		if (!doc)
+			continue;
+		xmlNode *root_el = xmlDocGetRootElement(doc);
+		for (xmlNode *c = root_el ? root_el->children : NULL; c; c = c->next) {
+			if (c->type != XML_ELEMENT_NODE || !xmlStrEqual(c->name, BAD_CAST "bridge"))
+				continue;
+			xmlChar *name = xmlGetNoNsProp(c, BAD_CAST "name");
+			xmlChar *zone = xmlGetNoNsProp(c, BAD_CAST "zone");
+			*ret_bridge = name ? strdup((const char *)name) : NULL;
+			*ret_zone = zone ? strdup((const char *)zone) : NULL;
+			xmlFree(name);
+			xmlFree(zone);
+			break;
+		}
+		xmlFreeDoc(doc);
+		return 0;
+	}
+	return -ENOENT;
+}
