@@ -34,6 +34,10 @@ struct config {
 	char **stop_units;          /* more system units to stop with the display manager */
 	char **user_units;          /* more user units to stop with the audio servers */
 	char **flags;               /* flags every VM (or this VM) gets, as if in its description */
+	char **nfs_shares;          /* --enable-nfs: directories exported while the VM runs */
+	char **nfs_clients;         /* who may mount them (host, address, CIDR) */
+	char *nfs_options;          /* export options */
+	char **smb_shares;          /* --enable-smb: directories labelled for Samba (SELinux) */
 	struct override_script *scripts;
 	size_t n_scripts;
 	char **notes;               /* what the overrides changed, for the plan */

@@ -25,6 +25,7 @@ enum stage_id {
 	STAGE_CPU_GOVERNOR,
 	STAGE_DRIVES,
 	STAGE_FIREWALL,
+	STAGE_SHARES,
 	_STAGE_MAX,
 	_STAGE_INVALID = -EINVAL,
 };
@@ -46,6 +47,9 @@ enum action_kind {
 	ACTION_SET_GOVERNOR,       /* target: cpuN, prior: its governor */
 	ACTION_UNMOUNT,            /* target: mount point, prior: "source fstype opts superopts" */
 	ACTION_OPEN_SERVICE,       /* target: "zone:service" in firewalld */
+	ACTION_START_UNIT,         /* target: system unit, prior: its state */
+	ACTION_EXPORT_NFS,         /* target: "client:/path", prior: export options */
+	ACTION_LABEL_SMB,          /* target: directory, prior: its SELinux context */
 	_ACTION_KIND_MAX,
 	_ACTION_KIND_INVALID = -EINVAL,
 };

@@ -47,6 +47,7 @@ int stage_cpu_isolation_plan(struct plan_ctx *ctx);
 int stage_hugepages_plan(struct plan_ctx *ctx);
 int stage_drives_plan(struct plan_ctx *ctx);
 int stage_firewall_plan(struct plan_ctx *ctx);
+int stage_shares_plan(struct plan_ctx *ctx);
 int stage_cpu_governor_plan(struct plan_ctx *ctx);
 
 /* What each action kind does and how it is undone (0 done, ACTION_NOOP, <0 failed). */
@@ -70,6 +71,12 @@ int vfio_bind_run(struct exec_ctx *ctx, struct action *a);
 int vfio_bind_undo(struct exec_ctx *ctx, struct action *a);
 int allowed_cpus_run(struct exec_ctx *ctx, struct action *a);
 int allowed_cpus_undo(struct exec_ctx *ctx, struct action *a);
+int unit_start_run(struct exec_ctx *ctx, struct action *a);
+int unit_start_undo(struct exec_ctx *ctx, struct action *a);
+int export_nfs_run(struct exec_ctx *ctx, struct action *a);
+int export_nfs_undo(struct exec_ctx *ctx, struct action *a);
+int label_smb_run(struct exec_ctx *ctx, struct action *a);
+int label_smb_undo(struct exec_ctx *ctx, struct action *a);
 int open_service_run(struct exec_ctx *ctx, struct action *a);
 int open_service_undo(struct exec_ctx *ctx, struct action *a);
 int unmount_run(struct exec_ctx *ctx, struct action *a);

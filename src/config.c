@@ -28,6 +28,10 @@ void config_done(struct config *c)
 	strv_free(c->stop_units);
 	strv_free(c->user_units);
 	strv_free(c->flags);
+	strv_free(c->nfs_shares);
+	strv_free(c->nfs_clients);
+	free(c->nfs_options);
+	strv_free(c->smb_shares);
 	for (size_t i = 0; i < c->n_scripts; i++)
 		free(c->scripts[i].path);
 	free(c->scripts);
@@ -102,6 +106,35 @@ static int parse_words(const char *v, bool (*valid)(const char *), char ***ret)
 	return 0;
 }
 
+static bool chars_in(const char *s, const char *extra)
+{
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || strchr(extra, *s)))
+			return false;
+	return true;
+}
+
+/* An absolute directory path without tricks: it is handed to exportfs and to setxattr. */
+static bool share_is_valid(const char *p)
+{
+	return p[0] == '/' && strlen(p) < 256 && !strstr(p, "/..") && !strstr(p, "//") &&
+	       chars_in(p, "/._+-@");
+}
+
+static bool nfs_client_is_valid(const char *c)
+{
+	return strlen(c) < 128 && chars_in(c, ".:/*-_[]");
+}
+
+static int parse_nfs_options(const char *v, char **ret)
+{
+	if (isempty(v) || strlen(v) > 256 || !chars_in(v, ",=_"))
+		return -EINVAL;
+	free(*ret);
+	*ret = strdup(v);
+	return *ret ? 0 : -ENOMEM;
+}
+
 static bool flag_is_valid(const char *f)
 {
 	return startswith(f, "--") && strlen(f) < 64 && str_is_printable_ascii(f);
@@ -172,6 +205,14 @@ int config_parse_file(struct config *c, const char *text, const char *name, char
 				r = parse_words(value, unit_name_is_valid, &c->user_units);
 			else if (streq(key, "flags"))
 				r = parse_words(value, flag_is_valid, &c->flags);
+			else if (streq(key, "nfs_shares"))
+				r = parse_words(value, share_is_valid, &c->nfs_shares);
+			else if (streq(key, "nfs_clients"))
+				r = parse_words(value, nfs_client_is_valid, &c->nfs_clients);
+			else if (streq(key, "nfs_options"))
+				r = parse_nfs_options(value, &c->nfs_options);
+			else if (streq(key, "smb_shares"))
+				r = parse_words(value, share_is_valid, &c->smb_shares);
 		}
 		if (r == -ENOMEM)
 			return r;

@@ -30,6 +30,9 @@ const struct action_ops action_ops[_ACTION_KIND_MAX] = {
 	[ACTION_ALLOC_HUGEPAGES] = { hugepages_run, hugepages_undo },
 	[ACTION_UNMOUNT] = { unmount_run, unmount_undo },
 	[ACTION_OPEN_SERVICE] = { open_service_run, open_service_undo },
+	[ACTION_START_UNIT] = { unit_start_run, unit_start_undo },
+	[ACTION_EXPORT_NFS] = { export_nfs_run, export_nfs_undo },
+	[ACTION_LABEL_SMB] = { label_smb_run, label_smb_undo },
 	[ACTION_SET_GOVERNOR] = { governor_run, governor_undo },
 };
 

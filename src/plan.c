@@ -19,6 +19,7 @@ static const char *const stage_names[_STAGE_MAX] = {
 	[STAGE_CPU_GOVERNOR] = "cpu-governor",
 	[STAGE_DRIVES] = "drives",
 	[STAGE_FIREWALL] = "firewall",
+	[STAGE_SHARES] = "shares",
 };
 
 static const struct {
@@ -41,6 +42,9 @@ static const struct {
 	[ACTION_SET_GOVERNOR] = { "set-governor", "set governor" },
 	[ACTION_UNMOUNT] = { "unmount", "unmount" },
 	[ACTION_OPEN_SERVICE] = { "open-service", "open firewall service" },
+	[ACTION_START_UNIT] = { "start-unit", "start unit" },
+	[ACTION_EXPORT_NFS] = { "export-nfs", "export over NFS" },
+	[ACTION_LABEL_SMB] = { "label-smb", "label for Samba" },
 };
 
 static const char *const state_names[_ACTION_STATE_MAX] = {
@@ -119,6 +123,12 @@ char *action_undo_text(const struct action *a)
 		return strdup("mount it again");
 	case ACTION_OPEN_SERVICE:
 		return strdup("close it");
+	case ACTION_START_UNIT:
+		return strdup_printf("stop %s", a->target);
+	case ACTION_EXPORT_NFS:
+		return strdup("withdraw the export");
+	case ACTION_LABEL_SMB:
+		return strdup_printf("label %s", strna(a->prior));
 	case ACTION_SET_GOVERNOR:
 		return strdup_printf("back to %s", strna(a->prior));
 	case ACTION_TERMINATE_SESSION:

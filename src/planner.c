@@ -205,9 +205,6 @@ static int check_other_vms(struct plan_ctx *ctx, int journal_dir_fd)
 static int check_flags(struct plan_ctx *ctx)
 {
 	const struct vm_flags *f = &ctx->dom->flags;
-	static const enum vm_flag later[] = {
-		VM_FLAG_ENABLE_NFS, VM_FLAG_ENABLE_SMB,
-	};
 	int r;
 	for (char **u = f->unknown; u && *u; u++) {
 		_cleanup_free_ char *e = str_escape(*u, 64);
@@ -215,11 +212,6 @@ static int check_flags(struct plan_ctx *ctx)
 				     strna(e))) < 0)
 			return r;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(later); i++)
-		if (vm_flags_has(f, later[i]) &&
-		    (r = plan_refuse(ctx->plan, "flag '%s' is not supported by this version",
-				     vm_flag_to_string(later[i]))) < 0)
-			return r;
 	return 0;
 }
 

@@ -87,3 +87,14 @@ int unit_stop_undo(struct exec_ctx *ctx, struct action *a)
 {
 	return system_unit(ctx, a, true);
 }
+
+/* The other way round: a service a stage needs (nfs-server, smbd), stopped again after. */
+int unit_start_run(struct exec_ctx *ctx, struct action *a)
+{
+	return system_unit(ctx, a, true);
+}
+
+int unit_start_undo(struct exec_ctx *ctx, struct action *a)
+{
+	return system_unit(ctx, a, false);
+}

@@ -21,6 +21,8 @@ const struct stage stage_table[_STAGE_MAX] = {
 	  stage_cpu_isolation_plan },
 	{ STAGE_FIREWALL, "open firewalld services for the VM (--enable-*-services)",
 	  stage_firewall_plan },
+	{ STAGE_SHARES, "share host directories over NFS or Samba (--enable-nfs, --enable-smb)",
+	  stage_shares_plan },
 	{ STAGE_CPU_GOVERNOR, "performance governor on the VM's CPUs (--cpu-performance)",
 	  stage_cpu_governor_plan },
 };
