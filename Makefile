@@ -127,10 +127,11 @@ golden: $(O)/vfio-hook
 install: $(O)/vfio-hook
 	install -d $(DESTDIR)$(HOOKDIR) $(DESTDIR)$(BINDIR)
 	install -m 0755 $(O)/vfio-hook $(DESTDIR)$(HOOKDIR)/qemu
+	ln -sf qemu $(DESTDIR)$(HOOKDIR)/network
 	ln -sf $(HOOKDIR)/qemu $(DESTDIR)$(BINDIR)/vfio-hook
 
 uninstall:
-	rm -f $(DESTDIR)$(HOOKDIR)/qemu $(DESTDIR)$(BINDIR)/vfio-hook
+	rm -f $(DESTDIR)$(HOOKDIR)/qemu $(DESTDIR)$(HOOKDIR)/network $(DESTDIR)$(BINDIR)/vfio-hook
 
 clean:
 	rm -rf $(O) build-asan

@@ -38,6 +38,8 @@ struct config {
 	char **nfs_clients;         /* who may mount them (host, address, CIDR) */
 	char *nfs_options;          /* export options */
 	char **smb_shares;          /* --enable-smb: directories labelled for Samba (SELinux) */
+	bool network_dns;           /* network hook: route a network's DNS domain to its dnsmasq */
+	bool network_zone;          /* network hook: put its bridge in the zone its XML names */
 	struct override_script *scripts;
 	size_t n_scripts;
 	char **notes;               /* what the overrides changed, for the plan */

@@ -37,3 +37,5 @@ struct hook_args {
 
 /* Runs one hook call; returns the process exit status. */
 int hook_run(const struct hook_args *args);
+/* The same for libvirt's network hook (installed as /etc/libvirt/hooks/network). */
+int network_hook_run(const struct hook_args *args);

@@ -211,6 +211,10 @@ int config_parse_file(struct config *c, const char *text, const char *name, char
 				r = parse_words(value, nfs_client_is_valid, &c->nfs_clients);
 			else if (streq(key, "nfs_options"))
 				r = parse_nfs_options(value, &c->nfs_options);
+			else if (streq(key, "network_dns"))
+				r = parse_bool(value, &c->network_dns);
+			else if (streq(key, "network_zone"))
+				r = parse_bool(value, &c->network_zone);
 			else if (streq(key, "smb_shares"))
 				r = parse_words(value, share_is_valid, &c->smb_shares);
 		}

@@ -7,24 +7,15 @@
 
 #include "domain.h"
 #include "strutil.h"
+#include "xml-safe.h"
 
 #define DESCRIPTION_MAX (64u * 1024)
 #define TEXT_MAX 4096u
 
-static inline void xml_free_doc(xmlDocPtr d)
-{
-	xmlFreeDoc(d);
-}
-static inline void xml_free_ctxt(xmlParserCtxtPtr c)
-{
-	xmlFreeParserCtxt(c);
-}
 static inline void xml_free_str(xmlChar *s)
 {
 	xmlFree(s);
 }
-DEFINE_TRIVIAL_CLEANUP_FUNC(xmlDocPtr, xml_free_doc);
-DEFINE_TRIVIAL_CLEANUP_FUNC(xmlParserCtxtPtr, xml_free_ctxt);
 DEFINE_TRIVIAL_CLEANUP_FUNC(xmlChar *, xml_free_str);
 
 struct domain *domain_free(struct domain *d)
@@ -428,57 +419,16 @@ static int parse_tree(struct parse_state *s, const xmlNode *root)
 	return parse_memory(s, root);
 }
 
-static void silent_structured_error(void *ctx, xmlErrorPtr e)
-{
-	/* libxml2 would print the offending line: keep it quiet, domain_parse() reports. */
-}
-
-static const char *find_doctype(const char *xml, size_t size)
-{
-	return memmem(xml, size, "<!DOCTYPE", strlen("<!DOCTYPE"));
-}
-
 static int parse_document(struct parse_state *s, const char *xml, size_t size)
 {
-	if (size == 0)
-		return fail(s, "domain XML on stdin is empty");
-	if (size > DOMAIN_XML_MAX)
-		return fail(s, "domain XML larger than %u bytes", DOMAIN_XML_MAX);
-	if (memchr(xml, 0, size))
-		return fail(s, "domain XML contains a NUL byte");
-	if (find_doctype(xml, size))
-		/* libvirt never sends a DTD; refusing it rules out entity expansion entirely. */
-		return fail(s, "domain XML has a DTD (<!DOCTYPE>), refused");
-
-	xmlSetStructuredErrorFunc(NULL, silent_structured_error);
-	_cleanup_(xml_free_ctxtp) xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-	if (!ctxt)
-		return -ENOMEM;
-	int opts = XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR;
-#if LIBXML_VERSION >= 21300
-	opts |= XML_PARSE_NO_XXE;
-#endif
-	_cleanup_(xml_free_docp) xmlDocPtr doc =
-		xmlCtxtReadMemory(ctxt, xml, (int)size, "domain.xml", "UTF-8", opts);
-	if (!doc) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
-		if (!e || !e->message)
-			return fail(s, "malformed domain XML");
-		_cleanup_free_ char *m = str_escape(e->message, 120);
-		if (!m)
-			return -ENOMEM;
-		/* libxml2 ends its messages with "\n", escaped above as \x0a. */
-		char *nl = strstr(m, "\\x0a");
-		if (nl)
-			*nl = 0;
-		return fail(s, "malformed domain XML (line %d): %s", e->line, strstrip(m));
-	}
-	if (doc->intSubset || doc->extSubset)
-		return fail(s, "domain XML has a DTD, refused");
-	xmlNode *root = xmlDocGetRootElement(doc);
-	if (!root)
-		return fail(s, "domain XML has no root element");
-	return parse_tree(s, root);
+	xmlDocPtr doc = NULL;
+	int r = xml_read_untrusted("domain XML", xml, size, DOMAIN_XML_MAX, &doc, s->error,
+				   sizeof s->error);
+	if (r < 0)
+		return r;
+	r = parse_tree(s, xmlDocGetRootElement(doc));
+	xmlFreeDoc(doc);
+	return r;
 }
 
 int domain_parse(const char *xml, size_t size, struct domain **ret, char **ret_error)

@@ -20,7 +20,8 @@ static void help_hook(const char *argv0)
 	       "libvirt's qemu hook from vfio-hook: hands a VM's PCI devices and their whole\n"
 	       "IOMMU groups to vfio-pci on prepare, and gives back exactly what it took on release.\n"
 	       "Arguments are positional, as libvirt passes them. --dry-run prints the plan and\n"
-	       "changes nothing. See vfio-hook --help for the verbs.\n\n"
+	       "changes nothing. Installed as /etc/libvirt/hooks/network it is the network hook.\n"
+	       "See vfio-hook --help for the verbs.\n\n"
 	       "  -h --help     Show this help\n"
 	       "     --version  Show the version\n",
 	       argv0, argv0);
@@ -36,7 +37,9 @@ static void help_cli(void)
 	       "                         Show what prepare (or release) would do for the domain\n"
 	       "                         XML in FILE or on stdin; changes nothing\n"
 	       "  hook [--dry-run] -- VM OPERATION SUB-OPERATION [EXTRA]\n"
-	       "                         Run the libvirt hook by hand (domain XML on stdin)\n\n"
+	       "                         Run the libvirt hook by hand (domain XML on stdin)\n"
+	       "  network-hook [--dry-run] -- NETWORK OPERATION SUB-OPERATION [EXTRA]\n"
+	       "                         Run the network hook by hand (<hookData> on stdin)\n\n"
 	       "Options:\n"
 	       "     --sysroot DIR       Read (and with hook, act on) a host tree under DIR\n"
 	       "     --debug             Log debug detail\n"
@@ -137,7 +140,7 @@ static int run_cli(int argc, char **argv)
 		int plan_verb(const struct hook_args *a, bool release, bool json);
 		return plan_verb(&args, release, json);
 	}
-	if (streq(verb, "hook")) {
+	if (streq(verb, "hook") || streq(verb, "network-hook")) {
 		int n = argc - optind;
 		if (n < 3 || n > 4) {
 			fprintf(stderr, "Usage: vfio-hook hook [--dry-run] -- VM OPERATION "
@@ -148,13 +151,13 @@ static int run_cli(int argc, char **argv)
 		args.op = argv[optind + 1];
 		args.subop = argv[optind + 2];
 		args.extra = n == 4 ? argv[optind + 3] : "-";
-		return hook_run(&args);
+		return streq(verb, "hook") ? hook_run(&args) : network_hook_run(&args);
 	}
 	fprintf(stderr, "Unknown verb '%s'. Try 'vfio-hook --help'.\n", verb);
 	return 2;
 }
 
-static int run_hook(int argc, char **argv)
+static int run_hook(int argc, char **argv, bool network)
 {
 	const char *argv0 = argv[0];
 	struct hook_args args = { 0 };
@@ -183,7 +186,7 @@ static int run_hook(int argc, char **argv)
 	args.op = argv[2];
 	args.subop = argv[3];
 	args.extra = argv[4];
-	return hook_run(&args);
+	return network ? network_hook_run(&args) : hook_run(&args);
 }
 
 /* libvirt hands us almost no environment; whatever arrives is not trusted (libkmod runs modprobe.d
@@ -223,5 +226,5 @@ int main(int argc, char **argv)
 
 	sanitize_process(!cli);
 	log_setup(LOG_INFO, cli);
-	return cli ? run_cli(argc, argv) : run_hook(argc, argv);
+	return cli ? run_cli(argc, argv) : run_hook(argc, argv, streq(name, "network"));
 }
