@@ -43,7 +43,7 @@ systemctl restart libvirtd.service
     check "Xorg holds /dev/dri/card0" "holder_names /dev/dri/card0 | grep -qw Xorg"
     check "user manager" "test -S /run/user/$uid/systemd/private"
     for u in pipewire.service wireplumber.service pipewire-pulse.service; do
-        check "$E2E_USER $u" "user_systemctl $E2E_USER is-active $u"
+        check "$E2E_USER $u" "user_unit_running $E2E_USER $u"
     done
 )
 echo "ready $(uptime_s)" >>"$results/times"
