@@ -73,7 +73,8 @@ user_unit_running() {
     uid=$(id -u "$1")
     d=$(find "/sys/fs/cgroup/user.slice/user-$uid.slice/user@$uid.service" -maxdepth 3 -type d \
         -name "$2" 2>/dev/null | head -1)
-    [[ -n $d && -s $d/cgroup.procs ]]
+    # cgroupfs files report size 0: read them.
+    [[ -n $d && -n $(cat "$d/cgroup.procs" 2>/dev/null) ]]
 }
 
 user_unit_state() { if user_unit_running "$1" "$2"; then echo running; else echo stopped; fi; }
