@@ -7,6 +7,7 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 SYSCONFDIR ?= /etc
 HOOKDIR   ?= $(SYSCONFDIR)/libvirt/hooks
+DOCDIR    ?= $(PREFIX)/share/doc/vfio-hook
 DESTDIR   ?=
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
@@ -129,9 +130,18 @@ install: $(O)/vfio-hook
 	install -m 0755 $(O)/vfio-hook $(DESTDIR)$(HOOKDIR)/qemu
 	ln -sf qemu $(DESTDIR)$(HOOKDIR)/network
 	ln -sf $(HOOKDIR)/qemu $(DESTDIR)$(BINDIR)/vfio-hook
+	# Examples (every line commented) where vfio-hook reads them, never over an admin's files.
+	install -d -m 0755 $(DESTDIR)$(HOOKDIR)/vfio-hook.d/default $(DESTDIR)$(DOCDIR)/examples
+	test -e $(DESTDIR)$(HOOKDIR)/vfio-hook.conf || \
+		install -m 0644 hooks.d/vfio-hook.conf.example $(DESTDIR)$(HOOKDIR)/vfio-hook.conf
+	test -e $(DESTDIR)$(HOOKDIR)/vfio-hook.d/default/vm.conf || \
+		install -m 0644 hooks.d/vfio-hook.d/default/vm.conf $(DESTDIR)$(HOOKDIR)/vfio-hook.d/default/vm.conf
+	cp -R hooks.d/. $(DESTDIR)$(DOCDIR)/examples/
 
 uninstall:
 	rm -f $(DESTDIR)$(HOOKDIR)/qemu $(DESTDIR)$(HOOKDIR)/network $(DESTDIR)$(BINDIR)/vfio-hook
+	rm -rf $(DESTDIR)$(DOCDIR)
+	@echo "Kept $(HOOKDIR)/vfio-hook.conf and $(HOOKDIR)/vfio-hook.d: your settings."
 
 clean:
 	rm -rf $(O) build-asan
