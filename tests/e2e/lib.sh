@@ -206,10 +206,9 @@ assert_handed_over() {
     ! vtcon_state | grep -q 'bind=1 (M) frame buffer device' || fail "fbcon still bound: $(vtcon_state)"
     ! grep -q '^bochs ' /proc/modules || fail "bochs still loaded"
     ! ls /sys/bus/platform/devices/ | grep -q framebuffer || fail "a boot framebuffer is still registered"
-    local u
-    for u in $AUDIO_UNITS; do
-        ! user_unit_running "$E2E_USER" "$u" || fail "$E2E_USER's $u still runs"
-    done
+    # The audio servers that held the card are down: the card's nodes have no holder.
+    [[ -z $(holders_of /dev/snd/controlC0 /dev/snd/pcmC0D0p /dev/snd/pcmC0D0c) ]] ||
+        fail "sound nodes still held by: $(holder_names /dev/snd/controlC0 /dev/snd/pcmC0D0p)"
 }
 
 # The desktop as it was: drivers, console, display manager with Xorg on card0, PipeWire,
