@@ -52,7 +52,7 @@ flush
 # Without lingering, the user's systemd instance stops ~10 s after the display manager takes
 # the session down, and the next login starts the user's units again, whenever that is. The
 # hook handles both; lingering keeps the scenarios' timing from deciding which one they see.
-loginctl enable-linger "$E2E_USER" || true
+loginctl enable-linger "${E2E_USER:-desk}" || true
 
 if [[ $CAPTURE == 1 ]]; then
     say "capturing host"
