@@ -24,15 +24,23 @@ bool firewall_name_is_valid(const char *s)
 	return true;
 }
 
-/* A captured state, for fixtures: the matching line's last word, or -ENOENT. */
-static int snapshot_lookup(const struct sysroot *root, const char *a, const char *b, char **ret)
+/* The captured state of a fixture; no file means no firewalld. */
+static int snapshot_read(const struct sysroot *root, char **ret)
 {
-	_cleanup_free_ char *path = sysroot_path(root, "/firewalld/state"), *text = NULL;
+	_cleanup_free_ char *path = sysroot_path(root, "/firewalld/state");
 	if (!path)
 		return -ENOMEM;
-	int r = read_attr_alloc_at(AT_FDCWD, path, 65536, &text);
+	int r = read_attr_alloc_at(AT_FDCWD, path, 65536, ret);
+	return r == -ENOENT ? -EHOSTDOWN : r;
+}
+
+/* The matching line's last word, or -ENOENT. */
+static int snapshot_lookup(const struct sysroot *root, const char *a, const char *b, char **ret)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = snapshot_read(root, &text);
 	if (r < 0)
-		return r == -ENOENT ? -EHOSTDOWN : r;
+		return r;
 	char *save = NULL;
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char k[64], x[128], y[128] = "";
@@ -107,12 +115,10 @@ int firewall_service_open(const struct sysroot *root, const char *zone, const ch
 {
 	if (!root->live) {
 		/* "service ZONE SVC" lines of the captured state. */
-		_cleanup_free_ char *path = sysroot_path(root, "/firewalld/state"), *text = NULL;
-		if (!path)
-			return -ENOMEM;
-		int r = read_attr_alloc_at(AT_FDCWD, path, 65536, &text);
+		_cleanup_free_ char *text = NULL;
+		int r = snapshot_read(root, &text);
 		if (r < 0)
-			return r == -ENOENT ? -EHOSTDOWN : r;
+			return r;
 		char *save = NULL;
 		for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 			char k[64], z[128], sv[128];

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The per-VM journal: format, strict parser, atomic storage under /run. */
 #include <ctype.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -319,30 +318,17 @@ int journal_remove(int dir_fd, const char *uuid)
 
 int journal_list(int dir_fd, char ***ret)
 {
-	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	_cleanup_closedir_ DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	_cleanup_strv_free_ char **l = NULL;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-		if (n != 36 + strlen(".journal") || !endswith(de->d_name, ".journal"))
+	_cleanup_strv_free_ char **names = NULL, **uuids = NULL;
+	int r = dir_list_at(dir_fd, ".", &names);
+	if (r < 0)
+		return r;
+	for (char **n = names; n && *n; n++) {
+		if (strlen(*n) != 36 + strlen(".journal") || !endswith(*n, ".journal"))
 			continue;
-		_cleanup_free_ char *uuid = strndup(de->d_name, 36);
-		if (!uuid)
-			return -ENOMEM;
-		if (!uuid_is_valid(uuid))
-			continue;
-		int r = strv_push(&l, TAKE_PTR(uuid));
-		if (r < 0)
+		(*n)[36] = 0;
+		if (uuid_is_valid(*n) && (r = strv_extend(&uuids, *n)) < 0)
 			return r;
 	}
-	strv_sort(l);
-	*ret = TAKE_PTR(l);
+	*ret = TAKE_PTR(uuids);
 	return 0;
 }
