@@ -10,7 +10,6 @@
 
 /* systemd and logind over D-Bus: units stopped and started as jobs we wait for. */
 
-_must_check_ int bus_open_system(sd_bus **ret);
 /* A user's systemd instance, through its private socket /run/user/UID/systemd/private. */
 _must_check_ int bus_open_user_manager(const char *run_prefix, uid_t uid, sd_bus **ret);
 

@@ -35,6 +35,11 @@ struct hook_args {
 	bool debug;
 };
 
+/* The domain XML from a file (path, "-" or NULL for stdin), capped at libvirt's limit; a
+ * terminal on stdin is refused with tty_hint. */
+_must_check_ int hook_read_xml(const char *path, const char *tty_hint, char **ret,
+			       size_t *ret_size);
+
 /* Runs one hook call; returns the process exit status. */
 int hook_run(const struct hook_args *args);
 /* The same for libvirt's network hook (installed as /etc/libvirt/hooks/network). */

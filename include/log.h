@@ -22,7 +22,6 @@ void log_setup(int max_prio, bool stderr_all);
 void log_set_context(const char *vm, const char *op);
 int log_open_file(int dir_fd, const char *name);
 void log_enable_journal(bool on);
-int log_get_max_priority(void);
 void log_set_max_priority(int prio);
 void log_close(void);
 /* The per-VM log file, for children's output; -1 if none. */

@@ -12,11 +12,6 @@
 #define LOGIND_PATH "/org/freedesktop/login1"
 #define LOGIND_MANAGER "org.freedesktop.login1.Manager"
 
-int bus_open_system(sd_bus **ret)
-{
-	return sd_bus_open_system(ret);
-}
-
 int bus_open_user_manager(const char *run_prefix, uid_t uid, sd_bus **ret)
 {
 	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;

@@ -34,8 +34,12 @@ static int snapshot_read(const struct sysroot *root, char **ret)
 	return r == -ENOENT ? -EHOSTDOWN : r;
 }
 
-/* The matching line's last word, or -ENOENT. */
-static int snapshot_lookup(const struct sysroot *root, const char *a, const char *b, char **ret)
+/*
+ * The first line "KEY X [Y]" whose X (and Y, if given) match; ret (if given) gets its last
+ * word. -ENOENT when no line matches.
+ */
+static int snapshot_find(const struct sysroot *root, const char *key, const char *x,
+			 const char *y, char **ret)
 {
 	_cleanup_free_ char *text = NULL;
 	int r = snapshot_read(root, &text);
@@ -43,12 +47,15 @@ static int snapshot_lookup(const struct sysroot *root, const char *a, const char
 		return r;
 	char *save = NULL;
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		char k[64], x[128], y[128] = "";
-		int n = sscanf(l, "%63s %127s %127s", k, x, y);
-		if (n >= 2 && streq(k, a) && (!b || (n == 3 && streq(x, b)))) {
-			*ret = strdup(b ? y : x);
-			return *ret ? 0 : -ENOMEM;
-		}
+		char k[64], a[128], b[128] = "";
+		int n = sscanf(l, "%63s %127s %127s", k, a, b);
+		if (n < 2 || !streq(k, key) || (x && (n < 3 || !streq(a, x))) ||
+		    (y && !streq(b, y)))
+			continue;
+		if (!ret)
+			return 0;
+		*ret = strdup(n == 3 ? b : a);
+		return *ret ? 0 : -ENOMEM;
 	}
 	return -ENOENT;
 }
@@ -91,9 +98,9 @@ int firewall_zone_of(const struct sysroot *root, const char *iface, char **ret_z
 	if (!firewall_name_is_valid(iface))
 		return -EINVAL;
 	if (!root->live) {
-		r = snapshot_lookup(root, "interface", iface, &zone);
+		r = snapshot_find(root, "interface", iface, NULL, &zone);
 		if (r == -ENOENT)
-			r = snapshot_lookup(root, "default", NULL, &zone);
+			r = snapshot_find(root, "default", NULL, NULL, &zone);
 	} else {
 		r = call_string(FIREWALLD_ZONE, "getZoneOfInterface", &zone, "s", iface, NULL);
 		/* An interface bound to no zone is in the default zone. */
@@ -114,19 +121,8 @@ int firewall_zone_of(const struct sysroot *root, const char *iface, char **ret_z
 int firewall_service_open(const struct sysroot *root, const char *zone, const char *service)
 {
 	if (!root->live) {
-		/* "service ZONE SVC" lines of the captured state. */
-		_cleanup_free_ char *text = NULL;
-		int r = snapshot_read(root, &text);
-		if (r < 0)
-			return r;
-		char *save = NULL;
-		for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-			char k[64], z[128], sv[128];
-			if (sscanf(l, "%63s %127s %127s", k, z, sv) == 3 && streq(k, "service") &&
-			    streq(z, zone) && streq(sv, service))
-				return 1;
-		}
-		return 0;
+		int r = snapshot_find(root, "service", zone, service, NULL);
+		return r == -ENOENT ? 0 : r < 0 ? r : 1;
 	}
 	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;

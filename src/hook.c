@@ -57,18 +57,18 @@ struct hook_call {
 	size_t xml_size;
 };
 
-static int read_input(struct hook_call *c)
+int hook_read_xml(const char *path, const char *tty_hint, char **ret, size_t *ret_size)
 {
 	_cleanup_close_ int fd = -1;
 	int in = STDIN_FILENO;
-	if (c->args->xml_path && !streq(c->args->xml_path, "-")) {
-		fd = open(c->args->xml_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (path && !streq(path, "-")) {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0)
-			return log_error_errno(-errno, "Cannot open %s: %m", c->args->xml_path);
+			return log_error_errno(-errno, "Cannot open %s: %m", path);
 		in = fd;
 	} else if (isatty(STDIN_FILENO))
-		return log_error_errno(-ENOTTY, "The domain XML is read from stdin, not a terminal");
-	int r = read_stream_capped(in, DOMAIN_XML_MAX, &c->xml, &c->xml_size);
+		return log_error_errno(-ENOTTY, "%s", tty_hint);
+	int r = read_stream_capped(in, DOMAIN_XML_MAX, ret, ret_size);
 	if (r == -EFBIG)
 		return log_error_errno(r, "domain XML larger than %u bytes", DOMAIN_XML_MAX);
 	if (r < 0)
@@ -257,18 +257,13 @@ static int do_prepare(struct hook_call *c)
 	return r;
 }
 
-static int do_release(struct hook_call *c)
+static int release_with(struct hook_call *c, const struct config *cfg)
 {
 	_cleanup_close_ int jfd = -1, lock = -1;
 	_cleanup_(journal_freep) struct journal *j = NULL;
-	struct config cfg;
 
-	/* Release trusts what prepare recorded, never the description it receives now. */
-	if (parse_domain(c) < 0)
-		return 0;
-	open_log_file(c);
 	int r = journal_dir_open(c->root, false, &jfd);
-	if (r >= 0 && !c->args->dry_run && executor_lock(jfd, 60, &lock) < 0)
+	if (r >= 0 && !c->args->dry_run && executor_lock(jfd, cfg->lock_timeout_s, &lock) < 0)
 		log_warning("Another VM's hook holds the lock; releasing anyway");
 	if (r >= 0)
 		r = journal_load(jfd, c->dom->uuid, &j);
@@ -285,19 +280,31 @@ static int do_release(struct hook_call *c)
 	if (c->args->dry_run)
 		return plan_print(j->plan, stdout, false);
 
-	_cleanup_free_ char *err = NULL;
-	if (config_load_for_vm(c->root, c->dom->name, c->dom->uuid, &cfg, &err) < 0) {
-		/* The devices still come back, with default deadlines. */
-		log_warning("%s; using defaults", strna(err));
-		config_init(&cfg);
-	}
-	struct exec_ctx ctx = { .root = c->root, .cfg = &cfg, .vm_name = c->dom->name,
+	struct exec_ctx ctx = { .root = c->root, .cfg = cfg, .vm_name = c->dom->name,
 				.vm_uuid = c->dom->uuid };
 	r = executor_release(&ctx, jfd, j);
 	exec_ctx_done(&ctx);
-	config_done(&cfg);
 	if (r >= 0)
 		log_info("Released: the host has back what %s took", c->dom->name);
+	return r;
+}
+
+static int do_release(struct hook_call *c)
+{
+	_cleanup_free_ char *err = NULL;
+	struct config cfg;
+
+	/* Release trusts what prepare recorded, never the description it receives now. */
+	if (parse_domain(c) < 0)
+		return 0;
+	open_log_file(c);
+	if (config_load_for_vm(c->root, c->dom->name, c->dom->uuid, &cfg, &err) < 0) {
+		/* The devices still come back, with default deadlines. */
+		log_warning("%s; using defaults", strna(err));
+		config_done(&cfg); /* what was parsed before the error goes too */
+	}
+	int r = release_with(c, &cfg);
+	config_done(&cfg);
 	return r;
 }
 
@@ -309,7 +316,8 @@ int hook_run(const struct hook_args *args)
 	log_set_context(args->vm, args->op);
 	c.op = hook_op_from_string(args->op);
 	/* libvirt writes the XML into a pipe: always drain it, whatever we do next. */
-	r = read_input(&c);
+	r = hook_read_xml(args->xml_path, "The domain XML is read from stdin, not a terminal",
+			  &c.xml, &c.xml_size);
 	if (c.op < 0) {
 		log_notice("Ignoring unknown operation '%s %s'", args->op, args->subop);
 		free(c.xml);

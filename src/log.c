@@ -33,11 +33,6 @@ void log_set_context(const char *vm, const char *op)
 	target.op = op;
 }
 
-int log_get_max_priority(void)
-{
-	return max_priority;
-}
-
 void log_set_max_priority(int prio)
 {
 	max_priority = prio;

@@ -211,7 +211,7 @@ int network_hook_run(const struct hook_args *args)
 	}
 	if (config_load(root, &cfg, &err) < 0) {
 		log_warning("%s", strna(err));
-		config_init(&cfg);
+		config_done(&cfg);
 	}
 	if (!args->dry_run && root->live)
 		log_enable_journal(true);

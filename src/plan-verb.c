@@ -14,26 +14,6 @@
 
 int plan_verb(const struct hook_args *a, bool release, bool json);
 
-static int read_xml(const struct hook_args *a, char **ret, size_t *ret_size)
-{
-	_cleanup_close_ int fd = -1;
-	int in = STDIN_FILENO;
-	if (a->xml_path && !streq(a->xml_path, "-")) {
-		fd = open(a->xml_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (fd < 0)
-			return log_error_errno(-errno, "Cannot open %s: %m", a->xml_path);
-		in = fd;
-	} else if (isatty(STDIN_FILENO))
-		return log_error_errno(-ENOTTY, "Give the domain XML with --xml FILE or on stdin "
-						"(virsh dumpxml VM | vfio-hook plan)");
-	int r = read_stream_capped(in, DOMAIN_XML_MAX, ret, ret_size);
-	if (r == -EFBIG)
-		return log_error_errno(r, "domain XML larger than %u bytes", DOMAIN_XML_MAX);
-	if (r < 0)
-		return log_error_errno(r, "Cannot read the domain XML: %m");
-	return 0;
-}
-
 int plan_verb(const struct hook_args *a, bool release, bool json)
 {
 	_cleanup_free_ char *xml = NULL, *err = NULL;
@@ -47,7 +27,8 @@ int plan_verb(const struct hook_args *a, bool release, bool json)
 	size_t size;
 	int r;
 
-	if (read_xml(a, &xml, &size) < 0)
+	if (hook_read_xml(a->xml_path, "Give the domain XML with --xml FILE or on stdin "
+					"(virsh dumpxml VM | vfio-hook plan)", &xml, &size) < 0)
 		return 2;
 	if ((r = domain_parse(xml, size, &dom, &err)) < 0) {
 		log_error("%s", err ?: "cannot parse the domain XML");

@@ -82,16 +82,15 @@ int stage_cpu_isolation_plan(struct plan_ctx *ctx)
 				    ctx->plan->pinned_cpus)) < 0)
 		return -ENOMEM;
 
+	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	if (ctx->host->root->live && sd_bus_open_system(&bus) < 0)
+		bus = NULL; /* cannot ask: treat every slice as unrestricted */
 	for (size_t i = 0; i < ARRAY_SIZE(host_units); i++) {
 		/* The host's own setting, as if no VM were running: restored in the end. */
 		_cleanup_free_ char *baseline = NULL;
-		sd_bus *bus = NULL;
 		struct cpuset cur = { 0 };
-		if (ctx->host->root->live && sd_bus_open_system(&bus) >= 0) {
-			if (bus_unit_get_allowed_cpus(bus, host_units[i], &cur) < 0)
-				cur = (struct cpuset){ 0 };
-			sd_bus_flush_close_unref(bus);
-		}
+		if (bus && bus_unit_get_allowed_cpus(bus, host_units[i], &cur) < 0)
+			cur = (struct cpuset){ 0 };
 		if (!cpuset_is_empty(&cur))
 			cpuset_union(&cur, &others);
 		baseline = cpuset_is_empty(&cur) ? strdup("all") : cpuset_format(&cur);
