@@ -20,5 +20,6 @@ bool is_dir_at(int dir_fd, const char *path);
 _must_check_ int read_stream_capped(int fd, size_t max, char **ret, size_t *ret_size);
 /* One write() of the whole string, as sysfs expects; a short write is -EIO. */
 _must_check_ int write_attr_at(int dir_fd, const char *path, const char *value);
-/* Atomic replace: temp file O_EXCL|O_NOFOLLOW 0600, fsync, renameat, fsync dir. */
+/* Atomic replace: temp file .#NAME (O_EXCL|O_NOFOLLOW, 0600), fsync, renameat, fsync dir.
+ * Callers serialize writers of one NAME. */
 _must_check_ int write_file_atomic_at(int dir_fd, const char *name, const char *data, size_t size);

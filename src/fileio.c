@@ -147,7 +147,9 @@ int write_attr_at(int dir_fd, const char *path, const char *value)
 
 int write_file_atomic_at(int dir_fd, const char *name, const char *data, size_t size)
 {
-	_cleanup_free_ char *tmp = strdup_printf(".#%s.%d", name, (int)getpid());
+	/* Writers are serialized (the state directory's lock), so the temporary file has a
+	 * fixed name: whatever a killed writer left behind is cleared by the next one. */
+	_cleanup_free_ char *tmp = strdup_printf(".#%s", name);
 	if (!tmp)
 		return -ENOMEM;
 	(void)unlinkat(dir_fd, tmp, 0);

@@ -311,6 +311,10 @@ int journal_remove(int dir_fd, const char *uuid)
 	_cleanup_free_ char *name = journal_name(uuid);
 	if (!name)
 		return -EINVAL;
+	/* A writer killed before its rename leaves the temporary file (see fileio.h). */
+	_cleanup_free_ char *tmp = strdup_printf(".#%s", name);
+	if (tmp)
+		(void)unlinkat(dir_fd, tmp, 0);
 	if (unlinkat(dir_fd, name, 0) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;
