@@ -84,6 +84,11 @@ static int parse_domain(struct hook_call *c)
 		return log_error_errno(r, "%s", err ?: "cannot parse the domain XML");
 	if (!streq(c->dom->name, c->args->vm)) {
 		_cleanup_free_ char *a = str_escape(c->args->vm, 128), *b = str_escape(c->dom->name, 128);
+		/* libvirt always passes the XML's name: anyone else gets to look, not to act. */
+		if (c->op == HOOK_OP_PREPARE && !c->args->dry_run)
+			return log_error_errno(-EINVAL, "VM name '%s' in argv differs from "
+					       "<name>%s</name> in the domain XML: refusing", strna(a),
+					       strna(b));
 		log_warning("VM name '%s' in argv differs from <name>%s</name>, using the XML's", strna(a),
 			    strna(b));
 	}
@@ -272,6 +277,8 @@ static int release_with(struct hook_call *c, const struct config *cfg)
 			printf("Plan for VM '%s' (release/end): nothing recorded, nothing to do\n",
 			       c->dom->name);
 		log_debug("No journal for %s: nothing to give back", c->dom->uuid);
+		if (!c->args->dry_run)
+			(void)!journal_remove(jfd, c->dom->uuid); /* what a killed first write left */
 		return 0;
 	}
 	if (r < 0)
