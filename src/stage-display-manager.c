@@ -57,7 +57,8 @@ int stage_display_manager_plan(struct plan_ctx *ctx)
 	return r;
 }
 
-static int system_unit(struct exec_ctx *ctx, const struct action *a, bool start)
+/* undo: a start that outruns its deadline is left to systemd, see below. */
+static int system_unit(struct exec_ctx *ctx, const struct action *a, bool start, bool undo)
 {
 	sd_bus *bus;
 	uint64_t usec = 0;
@@ -69,6 +70,14 @@ static int system_unit(struct exec_ctx *ctx, const struct action *a, bool start)
 		    bus_unit_stop(bus, a->target, timeout, &usec);
 	if (r == 1)
 		return ACTION_NOOP;
+	/* Giving back a unit whose stop outran its deadline: the stop is still under way and a
+	 * start can only follow it. The start job stays queued in systemd, which runs it once
+	 * the stop is over; that is all anyone can do, now or in a later release. */
+	if (r == -ETIMEDOUT && start && undo) {
+		log_warning("%s has not started within %u s; systemd starts it once it can",
+			    a->target, timeout);
+		return 0;
+	}
 	if (r == -ETIMEDOUT)
 		return log_error_errno(r, "%s did not %s within %u s", a->target,
 				       start ? "start" : "stop", timeout);
@@ -80,21 +89,21 @@ static int system_unit(struct exec_ctx *ctx, const struct action *a, bool start)
 
 int unit_stop_run(struct exec_ctx *ctx, struct action *a)
 {
-	return system_unit(ctx, a, false);
+	return system_unit(ctx, a, false, false);
 }
 
 int unit_stop_undo(struct exec_ctx *ctx, struct action *a)
 {
-	return system_unit(ctx, a, true);
+	return system_unit(ctx, a, true, true);
 }
 
 /* The other way round: a service a stage needs (nfs-server, smbd), stopped again after. */
 int unit_start_run(struct exec_ctx *ctx, struct action *a)
 {
-	return system_unit(ctx, a, true);
+	return system_unit(ctx, a, true, false);
 }
 
 int unit_start_undo(struct exec_ctx *ctx, struct action *a)
 {
-	return system_unit(ctx, a, false);
+	return system_unit(ctx, a, false, true);
 }
