@@ -152,6 +152,11 @@ int mounts_read(int proc_fd, struct mount_entry **ret, size_t *ret_n)
 						  .target = mount_unescape(target),
 						  .source = strdup(source), .fstype = strdup(fstype),
 						  .options = strdup(opts), .super_opts = strdup(super) };
+		const struct mount_entry *e = &list[n - 1];
+		if (!e->target || !e->source || !e->fstype || !e->options || !e->super_opts) {
+			mounts_free(list, n);
+			return -ENOMEM;
+		}
 	}
 	*ret = list;
 	*ret_n = n;
