@@ -100,9 +100,9 @@ static int text_of(const xmlNode *n, size_t max, char **ret)
 	if (!out)
 		return -ENOMEM;
 	for (xmlNode *c = n ? n->children : NULL; c; c = c->next) {
-		if (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE)
+		if ((c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE) || !c->content)
 			continue;
-		size_t add = c->content ? strlen((const char *)c->content) : 0;
+		size_t add = strlen((const char *)c->content);
 		if (len + add > max)
 			return -E2BIG;
 		char *o = realloc(out, len + add + 1);
