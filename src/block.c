@@ -19,7 +19,7 @@ int block_resolve(const struct host *h, const char *dev_path, char **ret_kname)
 	/* A captured host has no /dev: its sysfs still knows /dev/NAME by its kernel name. */
 	const char *base = strrchr(real ?: dev_path, '/') + 1;
 	snprintf(path, sizeof path, "class/block/%s", base);
-	if (isempty(base) || !exists_at(h->root->sys_fd, path))
+	if (!*base || !exists_at(h->root->sys_fd, path))
 		return -ENOENT;
 	*ret_kname = strdup(base);
 	return *ret_kname ? 0 : -ENOMEM;

@@ -9,7 +9,7 @@
 #include "strutil.h"
 #include "xml-safe.h"
 
-#define DESCRIPTION_MAX (64u * 1024)
+#define DESCRIPTION_MAX (64u << 10) /* 64 KiB */
 #define TEXT_MAX 4096u
 
 static inline void xml_free_str(xmlChar *s)

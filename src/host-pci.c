@@ -73,7 +73,8 @@ static int read_node(int dir_fd, const char *sub, struct dev_node *ret)
 	snprintf(path, sizeof path, "%s/uevent", sub);
 	if (read_attr_at(dir_fd, path, buf, sizeof buf) < 0)
 		return -ENOENT;
-	for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n"))
+	char *save = NULL;
+	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 		if (startswith(l, "DEVNAME=")) {
 			const char *n = l + strlen("DEVNAME=");
 			/* Never let a sysfs value climb out of /dev. */

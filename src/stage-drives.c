@@ -24,7 +24,7 @@ static int collect(struct plan_ctx *ctx, char ***names)
 	int r;
 	for (char **d = ctx->dom->block_disks; d && *d; d++) {
 		_cleanup_free_ char *k = NULL;
-		if ((r = block_resolve(ctx->host, *d, &k)) < 0) {
+		if (block_resolve(ctx->host, *d, &k) < 0) {
 			_cleanup_free_ char *e = str_escape(*d, 256);
 			if ((r = plan_refuse(ctx->plan, "disk %s: no such block device", strna(e))) < 0)
 				return r;
