@@ -77,6 +77,8 @@ help:
 	@echo "make check-fast unit and integration tests only (no VM)"
 	@echo "make asan check the same under ASan+UBSan (build in build-asan/)"
 	@echo "make golden     regenerate golden plans (review the diff)"
+	@echo "make analyze    gcc -fanalyzer, clang-tidy and cppcheck over src/ and tests/unit;"
+	@echo "                any finding fails (make deps-test installs the tools)"
 	@echo "make install    install (DESTDIR, PREFIX honoured)"
 
 $(O)/%.o: %.c $(wildcard include/*.h)
@@ -121,6 +123,52 @@ e2e: $(O)/vfio-hook
 
 asan:
 	@:
+
+# Static analysis: three analysers over src/ and tests/unit, each finding an error. Outputs in
+# $(O)/analyze/ only mark what passed, so a second run redoes only what changed.
+ANALYZE_CC ?= gcc
+CLANG_TIDY ?= clang-tidy
+CPPCHECK   ?= cppcheck
+ANALYZE_DIR := $(O)/analyze
+ANALYZE_SRCS := $(SRCS) $(UNIT_SRCS)
+ANALYZE_DEPS := $(wildcard include/*.h) tests/lib/test.h Makefile
+# gcc 12's analyzer loses a heap pointer once it is stored where it cannot follow (an array
+# element at a run-time index, a struct reached through a pointer it did not allocate) and then
+# calls it leaked (GCC PR analyzer/106473 is one such case). These files store that way
+# throughout; each report in them was read and the pointer found owned. Leak checks stay on
+# everywhere else, and LSan (make asan check-fast) watches these files at run time.
+ANALYZE_LEAK_FP := block.c host-console.c host-pci.c host-procs.c journal.c main.c strutil.c
+$(ANALYZE_LEAK_FP:%.c=$(ANALYZE_DIR)/src/%.o): ANALYZE_FLAGS += -Wno-analyzer-malloc-leak
+# A failed ASSERT exits the forked test process without freeing: by design.
+$(UNIT_SRCS:%.c=$(ANALYZE_DIR)/%.o): ANALYZE_FLAGS += -Wno-analyzer-malloc-leak
+# Library headers are not ours to lint: -isystem keeps clang-tidy out of them.
+TIDY_FLAGS = $(CPPFLAGS) -Itests/lib -std=gnu11 $(patsubst -I%,-isystem %,$(PKG_CFLAGS))
+
+analyze: $(ANALYZE_SRCS:%.c=$(ANALYZE_DIR)/%.o) $(ANALYZE_SRCS:%.c=$(ANALYZE_DIR)/%.tidy) \
+	$(ANALYZE_DIR)/cppcheck.ok
+	@echo "analyze: gcc -fanalyzer, clang-tidy and cppcheck found nothing"
+
+$(ANALYZE_DIR)/%.o: %.c $(ANALYZE_DEPS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FANALYZ $<")
+	$(Q)$(ANALYZE_CC) $(CPPFLAGS) -Itests/lib $(CFLAGS) $(WARN_GCC) -Werror -fanalyzer \
+		$(ANALYZE_FLAGS) -c -o $@ $<
+
+$(ANALYZE_DIR)/%.tidy: %.c .clang-tidy $(ANALYZE_DEPS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TIDY    $<")
+	$(Q)$(CLANG_TIDY) --quiet $< -- $(TIDY_FLAGS) 2>$@.err; r=$$?; \
+		grep -v '^[0-9]* warnings\? generated\.$$' $@.err >&2; exit $$r
+	@touch $@
+
+$(ANALYZE_DIR)/cppcheck.ok: $(ANALYZE_SRCS) .cppcheck-suppressions $(ANALYZE_DEPS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CPPCHK  src tests/unit")
+	$(Q)$(CPPCHECK) -q --enable=warning,performance,portability --error-exitcode=1 \
+		--inline-suppr --suppressions-list=.cppcheck-suppressions --std=c11 \
+		--library=posix -Iinclude -Itests/lib -D_GNU_SOURCE -D__CPPCHECK__ \
+		-DVERSION='"$(VERSION)"' $(ANALYZE_SRCS)
+	@touch $@
 
 golden: $(O)/vfio-hook
 	$(Q)REGENERATE=1 sh tests/integration/run.sh $(O)

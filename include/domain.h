@@ -7,7 +7,7 @@
 
 /* What we read from the domain XML libvirt passes on stdin. */
 
-#define DOMAIN_XML_MAX (4u * 1024 * 1024) /* libvirt's own string limit (REMOTE_STRING_MAX) */
+#define DOMAIN_XML_MAX (4u << 20) /* 4 MiB: libvirt's own string limit (REMOTE_STRING_MAX) */
 
 struct pci_hostdev {
 	struct pci_addr addr;

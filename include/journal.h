@@ -12,7 +12,7 @@
  */
 #define JOURNAL_DIR "vfio-hook"
 #define JOURNAL_VERSION 1
-#define JOURNAL_MAX_SIZE (256u * 1024)
+#define JOURNAL_MAX_SIZE (256u << 10) /* 256 KiB */
 #define JOURNAL_MAX_ACTIONS 4096
 
 enum journal_state {

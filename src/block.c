@@ -19,7 +19,7 @@ int block_resolve(const struct host *h, const char *dev_path, char **ret_kname)
 	/* A captured host has no /dev: its sysfs still knows /dev/NAME by its kernel name. */
 	const char *base = strrchr(real ?: dev_path, '/') + 1;
 	snprintf(path, sizeof path, "class/block/%s", base);
-	if (isempty(base) || !exists_at(h->root->sys_fd, path))
+	if (!*base || !exists_at(h->root->sys_fd, path))
 		return -ENOENT;
 	*ret_kname = strdup(base);
 	return *ret_kname ? 0 : -ENOMEM;
@@ -152,6 +152,11 @@ int mounts_read(int proc_fd, struct mount_entry **ret, size_t *ret_n)
 						  .target = mount_unescape(target),
 						  .source = strdup(source), .fstype = strdup(fstype),
 						  .options = strdup(opts), .super_opts = strdup(super) };
+		const struct mount_entry *e = &list[n - 1];
+		if (!e->target || !e->source || !e->fstype || !e->options || !e->super_opts) {
+			mounts_free(list, n);
+			return -ENOMEM;
+		}
 	}
 	*ret = list;
 	*ret_n = n;

@@ -116,6 +116,8 @@ int bus_unit_job(sd_bus *bus, const char *method, const char *unit, unsigned tim
 		free(w.result);
 		return r;
 	}
+	if (!w.result)
+		return -ENOMEM; /* the signal came, copying its result failed */
 	if (ret_usec)
 		*ret_usec = now_usec() - start;
 	*ret_result = w.result;

@@ -9,7 +9,7 @@
 #include "strutil.h"
 #include "xml-safe.h"
 
-#define DESCRIPTION_MAX (64u * 1024)
+#define DESCRIPTION_MAX (64u << 10) /* 64 KiB */
 #define TEXT_MAX 4096u
 
 static inline void xml_free_str(xmlChar *s)
@@ -100,9 +100,9 @@ static int text_of(const xmlNode *n, size_t max, char **ret)
 	if (!out)
 		return -ENOMEM;
 	for (xmlNode *c = n ? n->children : NULL; c; c = c->next) {
-		if (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE)
+		if ((c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE) || !c->content)
 			continue;
-		size_t add = c->content ? strlen((const char *)c->content) : 0;
+		size_t add = strlen((const char *)c->content);
 		if (len + add > max)
 			return -E2BIG;
 		char *o = realloc(out, len + add + 1);

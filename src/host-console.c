@@ -104,8 +104,9 @@ static int load_fbs(struct host *h)
 		f->name = strdup(*n);
 		if (!f->name)
 			return -ENOMEM;
-		if (read_link_basename_at(h->root->sys_fd, path, drv, sizeof drv) >= 0)
-			f->driver = strdup(drv);
+		if (read_link_basename_at(h->root->sys_fd, path, drv, sizeof drv) >= 0 &&
+		    !(f->driver = strdup(drv)))
+			return -ENOMEM; /* not "no driver" */
 		f->parent = parent_pci(h->root->sys_fd, *n);
 	}
 	return 0;

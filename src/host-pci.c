@@ -73,7 +73,8 @@ static int read_node(int dir_fd, const char *sub, struct dev_node *ret)
 	snprintf(path, sizeof path, "%s/uevent", sub);
 	if (read_attr_at(dir_fd, path, buf, sizeof buf) < 0)
 		return -ENOENT;
-	for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n"))
+	char *save = NULL;
+	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 		if (startswith(l, "DEVNAME=")) {
 			const char *n = l + strlen("DEVNAME=");
 			/* Never let a sysfs value climb out of /dev. */
@@ -134,10 +135,10 @@ static int load_drm(struct pci_function *d, int dev_fd)
 			if (!l)
 				return -ENOMEM;
 			d->connectors = l;
-			d->connectors[d->n_connectors++] = (struct drm_connector){
-				.name = strdup(*c),
-				.status = strdup(status),
-			};
+			struct drm_connector *added = &d->connectors[d->n_connectors++];
+			*added = (struct drm_connector){ .name = strdup(*c), .status = strdup(status) };
+			if (!added->name || !added->status)
+				return -ENOMEM;
 		}
 	}
 	return 0;
@@ -229,15 +230,18 @@ static int load_consumers(struct pci_function *d, int dev_fd)
 	return 0;
 }
 
-static char *read_optional(int dir_fd, const char *attr_name)
+/* *ret: the attribute's value, NULL when absent or empty. */
+static int read_optional(int dir_fd, const char *attr_name, char **ret)
 {
 	char buf[256];
+	*ret = NULL;
 	if (read_attr_at(dir_fd, attr_name, buf, sizeof buf) <= 0)
-		return NULL;
+		return 0;
 	/* Old kernels print "(null)" for an empty driver_override. */
 	if (streq(strstrip(buf), "(null)") || isempty(strstrip(buf)))
-		return NULL;
-	return strdup(strstrip(buf));
+		return 0;
+	*ret = strdup(strstrip(buf));
+	return *ret ? 0 : -ENOMEM;
 }
 
 static int load_one(struct host *h, const char *name, struct pci_access *pacc, struct pci_function *d)
@@ -261,13 +265,17 @@ static int load_one(struct host *h, const char *name, struct pci_access *pacc, s
 	    (r = read_attr_uint_at(dev_fd, "device", 16, &d->device)) < 0 ||
 	    (r = read_attr_uint_at(dev_fd, "class", 16, &d->class_code)) < 0)
 		return r;
+	/* NULL means "no driver" here: running out of memory must not say that. */
 	if (read_link_basename_at(dev_fd, "driver", buf, sizeof buf) >= 0) {
-		d->driver = strdup(buf);
-		if (read_link_basename_at(dev_fd, "driver/module", buf, sizeof buf) >= 0)
-			d->module = strdup(buf);
+		if (!(d->driver = strdup(buf)))
+			return -ENOMEM;
+		if (read_link_basename_at(dev_fd, "driver/module", buf, sizeof buf) >= 0 &&
+		    !(d->module = strdup(buf)))
+			return -ENOMEM;
 	}
-	d->driver_override = read_optional(dev_fd, "driver_override");
-	d->reset_method = read_optional(dev_fd, "reset_method");
+	if ((r = read_optional(dev_fd, "driver_override", &d->driver_override)) < 0 ||
+	    (r = read_optional(dev_fd, "reset_method", &d->reset_method)) < 0)
+		return r;
 	if (read_link_basename_at(dev_fd, "iommu_group", buf, sizeof buf) >= 0 &&
 	    safe_atou(buf, 10, &v) >= 0 && v <= INT_MAX)
 		d->iommu_group = (int)v;

@@ -129,6 +129,10 @@ int host_find_holders(const struct host *h, const struct dev_node *nodes, size_t
 			list = l;
 			list[n] = (struct node_holder){ .pid = atoi(de->d_name),
 							.devname = strdup(node->devname) };
+			if (!list[n].devname) {
+				node_holders_free(list, n);
+				return -ENOMEM;
+			}
 			read_identity(h->root->proc_fd, de->d_name, &list[n]);
 			n++;
 			break; /* one entry per process is enough to act on it */

@@ -87,6 +87,18 @@ static int decode_value(const char *in, char **ret)
 	return 0;
 }
 
+/* A memory stream that cannot grow drops the text and keeps no error for fclose or ferror to
+ * report: each write is checked, or a truncated journal would be saved as complete. */
+static int put_text(FILE *f, const char *fmt, ...) _printf_(2, 3);
+static int put_text(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vfprintf(f, fmt, ap);
+	va_end(ap);
+	return n < 0 ? -ENOMEM : 0;
+}
+
 int journal_format(const struct journal *j, char **ret)
 {
 	char *buf = NULL;
@@ -97,26 +109,29 @@ int journal_format(const struct journal *j, char **ret)
 	const struct plan *p = j->plan;
 	int r = 0;
 
-	fprintf(f, "vfio-hook-journal %d\nuuid %s\nname ", JOURNAL_VERSION, p->vm_uuid);
+	RET_GATHER(r, put_text(f, "vfio-hook-journal %d\nuuid %s\nname ", JOURNAL_VERSION,
+			       p->vm_uuid));
 	RET_GATHER(r, put_value(f, p->vm_name));
-	fprintf(f, "\nboot-id ");
+	RET_GATHER(r, put_text(f, "\nboot-id "));
 	RET_GATHER(r, put_value(f, j->boot_id));
-	fprintf(f, "\npid %d\nstate %s\nhost-graphics %s\n", (int)j->pid,
-		journal_state_to_string(j->state), p->host_graphics_go ? "go" : "stay");
+	RET_GATHER(r, put_text(f, "\npid %d\nstate %s\nhost-graphics %s\n", (int)j->pid,
+			       journal_state_to_string(j->state),
+			       p->host_graphics_go ? "go" : "stay"));
 	for (char **d = p->devices; d && *d; d++)
-		fprintf(f, "device %s\n", *d);
+		RET_GATHER(r, put_text(f, "device %s\n", *d));
 	if (p->pinned_cpus)
-		fprintf(f, "pinned %s\n", p->pinned_cpus);
+		RET_GATHER(r, put_text(f, "pinned %s\n", p->pinned_cpus));
 	for (size_t i = 0; i < p->n_actions; i++) {
 		const struct action *a = &p->actions[i];
-		fprintf(f, "action %s %s %s %u ", action_state_to_string(a->state),
-			stage_to_string(a->stage), action_kind_to_string(a->kind), (unsigned)a->uid);
+		RET_GATHER(r, put_text(f, "action %s %s %s %u ", action_state_to_string(a->state),
+				       stage_to_string(a->stage), action_kind_to_string(a->kind),
+				       (unsigned)a->uid));
 		RET_GATHER(r, put_value(f, a->target));
-		fputc(' ', f);
+		RET_GATHER(r, put_text(f, " "));
 		RET_GATHER(r, put_value(f, a->prior));
-		fputc(' ', f);
+		RET_GATHER(r, put_text(f, " "));
 		RET_GATHER(r, put_value(f, a->result));
-		fputc('\n', f);
+		RET_GATHER(r, put_text(f, "\n"));
 	}
 	if (fclose(f) != 0 && r >= 0)
 		r = -ENOMEM;

@@ -135,13 +135,14 @@ int module_unload(struct exec_ctx *ctx, const char *name, unsigned timeout_s, ui
 	if ((r = kmod_module_new_from_name(k, n, &mod)) < 0)
 		return r;
 	uint64_t start = now_usec();
+	unsigned timeout_ms = timeout_s * 1000u;
 	struct refcnt_zero z = { ctx->root->sys_fd, n };
-	r = wait_for(refcnt_is_zero, &z, timeout_s * 1000u, NULL);
+	r = wait_for(refcnt_is_zero, &z, timeout_ms, NULL);
 	if (r < 0)
 		return r;
 	struct try_remove t = { mod, ctx->root->sys_fd, n, 0 };
 	uint64_t spent_ms = (now_usec() - start) / 1000u;
-	unsigned left = spent_ms >= timeout_s * 1000u ? 1 : (unsigned)(timeout_s * 1000u - spent_ms);
+	unsigned left = spent_ms >= timeout_ms ? 1 : (unsigned)(timeout_ms - spent_ms);
 	r = wait_for(removed, &t, left, NULL);
 	if (r == -ETIMEDOUT && t.last < 0)
 		r = t.last;

@@ -28,16 +28,24 @@ static int trusted_owner(const struct sysroot *root, uid_t *ret)
 	return 0;
 }
 
-static char *describe_mode_problem(const char *path, const struct stat *st, uid_t owner)
+/* -EPERM with *ret_problem saying why; -ENOMEM when it cannot say, never "trusted". */
+static int refuse(char **ret_problem, char *problem)
+{
+	*ret_problem = problem;
+	return problem ? -EPERM : -ENOMEM;
+}
+
+static int check_mode(const char *path, const struct stat *st, uid_t owner, char **ret_problem)
 {
 	if (S_ISLNK(st->st_mode))
-		return strdup_printf("%s is a symbolic link", path);
+		return refuse(ret_problem, strdup_printf("%s is a symbolic link", path));
 	if (st->st_uid != owner)
-		return strdup_printf("%s is owned by uid %u, not %s", path, (unsigned)st->st_uid,
-				     owner == 0 ? "root" : "the tree's owner");
+		return refuse(ret_problem, strdup_printf("%s is owned by uid %u, not %s", path,
+							 (unsigned)st->st_uid,
+							 owner == 0 ? "root" : "the tree's owner"));
 	if (st->st_mode & 022)
-		return strdup_printf("%s is writable by group or others", path);
-	return NULL;
+		return refuse(ret_problem, strdup_printf("%s is writable by group or others", path));
+	return 0;
 }
 
 int path_is_trusted(const struct sysroot *root, const char *abs_path, bool executable,
@@ -56,13 +64,12 @@ int path_is_trusted(const struct sysroot *root, const char *abs_path, bool execu
 	if (!copy)
 		return -ENOMEM;
 	char partial[PATH_MAX] = "", *save = NULL;
+	/* Stat the root even in a fixture: a path with no component ends on it. */
 	struct stat st;
-	if (root->live) {
-		if (fstat(fd, &st) < 0)
-			return -errno;
-		if ((*ret_problem = describe_mode_problem("/", &st, owner)))
-			return -EPERM;
-	}
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (root->live && (r = check_mode("/", &st, owner, ret_problem)) < 0)
+		return r;
 	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
 		if (streq(c, "..") || streq(c, "."))
 			return -EINVAL;
@@ -75,18 +82,16 @@ int path_is_trusted(const struct sysroot *root, const char *abs_path, bool execu
 		fd = next;
 		if (fstat(fd, &st) < 0)
 			return -errno;
-		if ((*ret_problem = describe_mode_problem(partial, &st, owner)))
-			return -EPERM;
+		if ((r = check_mode(partial, &st, owner, ret_problem)) < 0)
+			return r;
 	}
 	if (executable) {
 		if (!S_ISREG(st.st_mode))
-			*ret_problem = strdup_printf("%s is not a regular file", abs_path);
-		else if (st.st_mode & (S_ISUID | S_ISGID))
-			*ret_problem = strdup_printf("%s is setuid or setgid", abs_path);
-		else if (!(st.st_mode & 0100))
-			*ret_problem = strdup_printf("%s is not executable", abs_path);
-		if (*ret_problem)
-			return -EPERM;
+			return refuse(ret_problem, strdup_printf("%s is not a regular file", abs_path));
+		if (st.st_mode & (S_ISUID | S_ISGID))
+			return refuse(ret_problem, strdup_printf("%s is setuid or setgid", abs_path));
+		if (!(st.st_mode & 0100))
+			return refuse(ret_problem, strdup_printf("%s is not executable", abs_path));
 	}
 	return 0;
 }

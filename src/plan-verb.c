@@ -30,7 +30,7 @@ int plan_verb(const struct hook_args *a, bool release, bool json)
 	if (hook_read_xml(a->xml_path, "Give the domain XML with --xml FILE or on stdin "
 					"(virsh dumpxml VM | vfio-hook plan)", &xml, &size) < 0)
 		return 2;
-	if ((r = domain_parse(xml, size, &dom, &err)) < 0) {
+	if (domain_parse(xml, size, &dom, &err) < 0) {
 		log_error("%s", err ?: "cannot parse the domain XML");
 		return 2;
 	}
@@ -56,8 +56,8 @@ int plan_verb(const struct hook_args *a, bool release, bool json)
 		return plan_print(j->plan, stdout, json) < 0 ? 1 : 0;
 	}
 
-	if ((r = config_load_for_vm(root, dom->name, dom->uuid, &cfg, &err)) < 0 ||
-	    (r = config_apply_flags(&cfg, &dom->flags)) < 0) {
+	if (config_load_for_vm(root, dom->name, dom->uuid, &cfg, &err) < 0 ||
+	    config_apply_flags(&cfg, &dom->flags) < 0) {
 		log_error("%s", err ?: "cannot load the configuration");
 		config_done(&cfg);
 		return 1;

@@ -86,6 +86,7 @@ static int add_passed(struct plan_ctx *ctx, struct pci_function *d)
 {
 	if (plan_ctx_is_passed(ctx, d->name))
 		return 0;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, so a pointer's size */
 	struct pci_function **l = realloc(ctx->passed, sizeof *l * (ctx->n_passed + 1));
 	if (!l)
 		return -ENOMEM;

@@ -42,7 +42,7 @@ static int plan_user(struct plan_ctx *ctx, uid_t uid, const char *why)
 			if (!unit)
 				continue;
 			_cleanup_free_ char *key = strdup_printf("%u/%s", (unsigned)uid, unit);
-			if (!key || (r = strv_extend(&ctx->user_units, key)) < 0)
+			if (!key || strv_extend(&ctx->user_units, key) < 0)
 				return -ENOMEM;
 			r = plan_add(ctx->plan, STAGE_AUDIO, ACTION_STOP_USER_UNIT, unit,
 				     pass == 0 ? "active" : "listening", why, uid);

@@ -78,8 +78,8 @@ int stage_cpu_isolation_plan(struct plan_ctx *ctx)
 	if (!(ctx->plan->pinned_cpus = cpuset_format(&pinned)))
 		return -ENOMEM;
 	_cleanup_free_ char *host = cpuset_format(&left);
-	if (!host || (r = plan_note(ctx->plan, "host keeps CPUs %s, the VM pins %s", host,
-				    ctx->plan->pinned_cpus)) < 0)
+	if (!host || plan_note(ctx->plan, "host keeps CPUs %s, the VM pins %s", host,
+			       ctx->plan->pinned_cpus) < 0)
 		return -ENOMEM;
 
 	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;

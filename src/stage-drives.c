@@ -24,7 +24,7 @@ static int collect(struct plan_ctx *ctx, char ***names)
 	int r;
 	for (char **d = ctx->dom->block_disks; d && *d; d++) {
 		_cleanup_free_ char *k = NULL;
-		if ((r = block_resolve(ctx->host, *d, &k)) < 0) {
+		if (block_resolve(ctx->host, *d, &k) < 0) {
 			_cleanup_free_ char *e = str_escape(*d, 256);
 			if ((r = plan_refuse(ctx->plan, "disk %s: no such block device", strna(e))) < 0)
 				return r;
@@ -163,10 +163,12 @@ int unmount_undo(struct exec_ctx *ctx, struct action *a)
 	/* Superblock options (errors=remount-ro, ...) as data; "rw"/"ro" live in the flags. */
 	_cleanup_free_ char *data = NULL;
 	if (!streq(super, "-")) {
-		data = calloc(1, strlen(super) + 1);
+		/* Mounting without them would bring the filesystem back with other options. */
+		if (!(data = calloc(1, strlen(super) + 1)))
+			return log_error_errno(-ENOMEM, "Cannot mount %s on %s again: %m", source,
+					       a->target);
 		char *save = NULL;
-		for (char *o = data ? strtok_r(super, ",", &save) : NULL; o;
-		     o = strtok_r(NULL, ",", &save)) {
+		for (char *o = strtok_r(super, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
 			if (streq(o, "rw") || streq(o, "ro"))
 				continue;
 			if (*data)

@@ -27,7 +27,7 @@ int stage_sessions_plan(struct plan_ctx *ctx)
 		}
 		_cleanup_free_ char *why = strdup_printf("%s[%d] holds /dev/%s", strna(h->comm),
 							 (int)h->pid, h->devname);
-		if (!why || (r = strv_extend(&ctx->sessions, id)) < 0)
+		if (!why || strv_extend(&ctx->sessions, id) < 0)
 			return -ENOMEM;
 		r = plan_add(ctx->plan, STAGE_SESSIONS, ACTION_TERMINATE_SESSION, id, "active", why,
 			     h->uid);

@@ -53,20 +53,19 @@ int module_load_run(struct exec_ctx *ctx, struct action *a)
 
 static bool vfio_pci_in_use(int sys_fd)
 {
-	_cleanup_close_ int fd =
-		openat(sys_fd, "bus/pci/drivers/vfio-pci", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = openat(sys_fd, "bus/pci/drivers/vfio-pci", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	DIR *d = fdopendir(fd);
-	if (!d)
+	_cleanup_closedir_ DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
 		return true;
-	fd = -1;
+	}
 	struct dirent *de;
 	struct pci_addr addr;
 	bool used = false;
 	while ((de = readdir(d)))
 		used |= pci_addr_parse(de->d_name, &addr) == 0;
-	closedir(d);
 	return used;
 }
 

@@ -84,6 +84,7 @@ static inline bool test_selected(const char *name)
 static inline int test_main(const char *suite)
 {
 	unsigned passed = 0, failed = 0;
+	/* cppcheck-suppress comparePointers ; the linker's start and end of one section */
 	for (const struct test *t = __start_vh_tests; t < __stop_vh_tests; t++) {
 		if (!test_selected(t->name))
 			continue;

@@ -117,11 +117,11 @@ TEST(hostile_inputs_are_refused)
 	_cleanup_free_ char *e10 = parse_err(bad_addr, strlen(bad_addr));
 	ASSERT_TRUE(startswith(e10, "invalid PCI address"));
 	/* 5 MiB: over libvirt's own 4 MiB limit. */
-	size_t big = 5u * 1024 * 1024;
+	size_t big = (size_t)5 << 20;
 	char *huge = malloc(big);
 	ASSERT_NOT_NULL(huge);
 	memset(huge, ' ', big);
-	memcpy(huge, HEAD, strlen(HEAD));
+	memcpy(huge, HEAD, sizeof HEAD - 1); /* no NUL: the size says where it ends */
 	_cleanup_free_ char *e11 = parse_err(huge, big);
 	free(huge);
 	ASSERT_TRUE(startswith(e11, "domain XML larger than"));
@@ -151,7 +151,7 @@ TEST(hostile_names_are_kept_but_not_safe)
 
 TEST(description_too_long)
 {
-	size_t n = 70 * 1024;
+	size_t n = (size_t)70 << 10;
 	char *xml = malloc(n + 256);
 	ASSERT_NOT_NULL(xml);
 	strcpy(xml, HEAD "<description>");
