@@ -16,14 +16,17 @@ _must_check_ int bus_open_user_manager(const char *run_prefix, uid_t uid, sd_bus
 /* ActiveState of a unit; "inactive" when systemd does not know it. */
 _must_check_ int bus_unit_active_state(sd_bus *bus, const char *unit, char **ret);
 /* StartUnit/StopUnit(unit, "replace") and wait for the job to finish; ret_result is systemd's
- * job result ("done", "failed", "timeout", ...). */
+ * job result ("done", "failed", "timeout", ...). When systemd refuses the call, ret_why (if
+ * not NULL) gets its reason. */
 _must_check_ int bus_unit_job(sd_bus *bus, const char *method, const char *unit,
-			      unsigned timeout_s, char **ret_result, uint64_t *ret_usec);
-/* Stop or start a unit and wait: 0 done, 1 it already was so, <0 error. */
+			      unsigned timeout_s, char **ret_result, uint64_t *ret_usec,
+			      char **ret_why);
+/* Stop or start a unit and wait: 0 done, 1 it already was so, <0 error, with systemd's
+ * reason in ret_why (if not NULL) when it gave one. */
 _must_check_ int bus_unit_stop(sd_bus *bus, const char *unit, unsigned timeout_s,
-			       uint64_t *ret_usec);
+			       uint64_t *ret_usec, char **ret_why);
 _must_check_ int bus_unit_start(sd_bus *bus, const char *unit, unsigned timeout_s,
-				uint64_t *ret_usec);
+				uint64_t *ret_usec, char **ret_why);
 /* AllowedCPUs of a slice or scope (empty: no restriction); set at runtime only. */
 _must_check_ int bus_unit_get_allowed_cpus(sd_bus *bus, const char *unit, struct cpuset *ret);
 _must_check_ int bus_unit_set_allowed_cpus(sd_bus *bus, const char *unit,

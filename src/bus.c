@@ -87,7 +87,7 @@ static int bus_wait_until(sd_bus *bus, const bool *done, uint64_t deadline)
 }
 
 int bus_unit_job(sd_bus *bus, const char *method, const char *unit, unsigned timeout_s,
-		 char **ret_result, uint64_t *ret_usec)
+		 char **ret_result, uint64_t *ret_usec, char **ret_why)
 {
 	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
@@ -106,7 +106,8 @@ int bus_unit_job(sd_bus *bus, const char *method, const char *unit, unsigned tim
 	r = sd_bus_call_method(bus, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER, method, &error, &reply,
 			       "ss", unit, "replace");
 	if (r < 0) {
-		log_debug("%s %s: %s", method, unit, error.message ?: strerror(-r));
+		if (ret_why && error.message)
+			*ret_why = strdup(error.message);
 		return r;
 	}
 	if ((r = sd_bus_message_read(reply, "o", &w.job)) < 0)
@@ -163,7 +164,8 @@ int bus_terminate_session(sd_bus *bus, const char *id, unsigned timeout_s, uint6
 	return 0;
 }
 
-int bus_unit_stop(sd_bus *bus, const char *unit, unsigned timeout_s, uint64_t *ret_usec)
+int bus_unit_stop(sd_bus *bus, const char *unit, unsigned timeout_s, uint64_t *ret_usec,
+		  char **ret_why)
 {
 	_cleanup_free_ char *state = NULL, *result = NULL;
 	int r = bus_unit_active_state(bus, unit, &state);
@@ -171,7 +173,7 @@ int bus_unit_stop(sd_bus *bus, const char *unit, unsigned timeout_s, uint64_t *r
 		return r;
 	if (streq(state, "inactive") || streq(state, "failed"))
 		return 1;
-	if ((r = bus_unit_job(bus, "StopUnit", unit, timeout_s, &result, ret_usec)) < 0)
+	if ((r = bus_unit_job(bus, "StopUnit", unit, timeout_s, &result, ret_usec, ret_why)) < 0)
 		return r;
 	free(state);
 	state = NULL;
@@ -188,7 +190,8 @@ int bus_unit_stop(sd_bus *bus, const char *unit, unsigned timeout_s, uint64_t *r
 	return 0;
 }
 
-int bus_unit_start(sd_bus *bus, const char *unit, unsigned timeout_s, uint64_t *ret_usec)
+int bus_unit_start(sd_bus *bus, const char *unit, unsigned timeout_s, uint64_t *ret_usec,
+		   char **ret_why)
 {
 	_cleanup_free_ char *state = NULL, *result = NULL;
 	int r = bus_unit_active_state(bus, unit, &state);
@@ -196,10 +199,13 @@ int bus_unit_start(sd_bus *bus, const char *unit, unsigned timeout_s, uint64_t *
 		return r;
 	if (streq(state, "active"))
 		return 1;
-	if ((r = bus_unit_job(bus, "StartUnit", unit, timeout_s, &result, ret_usec)) < 0)
+	if ((r = bus_unit_job(bus, "StartUnit", unit, timeout_s, &result, ret_usec, ret_why)) < 0)
 		return r;
-	if (!streq(result, "done"))
+	if (!streq(result, "done")) {
+		if (ret_why)
+			*ret_why = strdup_printf("the start job ended with '%s'", result);
 		return -EIO;
+	}
 	return 0;
 }
 

@@ -105,14 +105,15 @@ static bool user_manager_running(struct exec_ctx *ctx, uid_t uid)
 static int user_unit(struct exec_ctx *ctx, struct action *a, bool start)
 {
 	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	_cleanup_free_ char *why = NULL;
 	uint64_t usec = 0;
 	const char *verb = start ? "start" : "stop";
 	int r = user_manager_running(ctx, a->uid) ?
 			bus_open_user_manager(ctx->root->prefix, a->uid, &bus) :
 			-ENOENT;
 	if (r >= 0)
-		r = start ? bus_unit_start(bus, a->target, ctx->cfg->unit_timeout_s, &usec) :
-			    bus_unit_stop(bus, a->target, ctx->cfg->unit_timeout_s, &usec);
+		r = start ? bus_unit_start(bus, a->target, ctx->cfg->unit_timeout_s, &usec, &why) :
+			    bus_unit_stop(bus, a->target, ctx->cfg->unit_timeout_s, &usec, &why);
 	if (r == 1)
 		return ACTION_NOOP;
 	if (r < 0 && !user_manager_running(ctx, a->uid)) {
@@ -120,6 +121,9 @@ static int user_unit(struct exec_ctx *ctx, struct action *a, bool start)
 			 "starts it)", (unsigned)a->uid, verb, a->target);
 		return ACTION_NOOP;
 	}
+	if (r < 0 && why)
+		return log_error_errno(r, "Cannot %s %s of uid %u: %s", verb, a->target,
+				       (unsigned)a->uid, why);
 	if (r < 0)
 		return log_error_errno(r, "Cannot %s %s of uid %u: %m", verb, a->target,
 				       (unsigned)a->uid);

@@ -61,13 +61,14 @@ int stage_display_manager_plan(struct plan_ctx *ctx)
 static int system_unit(struct exec_ctx *ctx, const struct action *a, bool start, bool undo)
 {
 	sd_bus *bus;
+	_cleanup_free_ char *why = NULL;
 	uint64_t usec = 0;
 	int r = exec_system_bus(ctx, &bus);
 	if (r < 0)
 		return log_error_errno(r, "Cannot connect to systemd: %m");
 	unsigned timeout = ctx->cfg->unit_timeout_s;
-	r = start ? bus_unit_start(bus, a->target, timeout, &usec) :
-		    bus_unit_stop(bus, a->target, timeout, &usec);
+	r = start ? bus_unit_start(bus, a->target, timeout, &usec, &why) :
+		    bus_unit_stop(bus, a->target, timeout, &usec, &why);
 	if (r == 1)
 		return ACTION_NOOP;
 	/* Giving back a unit whose stop outran its deadline: the stop is still under way and a
@@ -81,6 +82,9 @@ static int system_unit(struct exec_ctx *ctx, const struct action *a, bool start,
 	if (r == -ETIMEDOUT)
 		return log_error_errno(r, "%s did not %s within %u s", a->target,
 				       start ? "start" : "stop", timeout);
+	if (r < 0 && why)
+		return log_error_errno(r, "Cannot %s %s: %s", start ? "start" : "stop", a->target,
+				       why);
 	if (r < 0)
 		return log_error_errno(r, "Cannot %s %s: %m", start ? "start" : "stop", a->target);
 	log_info("%s %s in %.2f s", start ? "Started" : "Stopped", a->target, usec_to_s(usec));

@@ -166,8 +166,12 @@ int module_unload_run(struct exec_ctx *ctx, struct action *a)
 		_cleanup_free_ char *holders = NULL;
 		if (ctx->host && host_module_info(ctx->host, a->target, &m) >= 0)
 			holders = m.holders ? strdup_printf(", used by %s", m.holders[0]) : NULL;
-		log_error_errno(r, "Module %s is still in use after %u s (refcount %d%s): %m",
-				a->target, ctx->cfg->module_timeout_s, m.refcnt, holders ?: "");
+		if (r == -ETIMEDOUT || r == -EBUSY || r == -EAGAIN)
+			log_error_errno(r, "Module %s is still in use after %u s (refcount %d%s): %m",
+					a->target, ctx->cfg->module_timeout_s, m.refcnt,
+					holders ?: "");
+		else
+			log_error_errno(r, "Cannot unload %s: %m", a->target);
 		module_info_done(&m);
 		return r;
 	}
