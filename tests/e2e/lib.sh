@@ -147,8 +147,15 @@ host_state() {
         echo "$E2E_USER/$d $(user_unit_state "$E2E_USER" "$d")"
     done
     echo "## holders"
+    # One pass over every process's fds (a find per node costs seconds under TCG).
+    local -A names=()
+    local pid node
+    while read -r pid node; do
+        names[$node]+=" $(comm_of "$pid")"
+    done < <({ find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 \( -lname '/dev/dri/*' -o -lname '/dev/snd/*' \) \
+        -printf '%h %l\n' 2>/dev/null || true; } | cut -d/ -f3- | sed 's|^\([0-9]*\)/fd |\1 |')
     for f in /dev/dri/* /dev/snd/*; do
-        if [[ -c $f ]]; then echo "$f $(holder_names "$f")"; fi
+        if [[ -c $f ]]; then echo "$f $(printf '%s\n' ${names[$f]:-} | sort -u | xargs)"; fi
     done
     echo "## /dev/vfio"
     ls /dev/vfio 2>/dev/null
@@ -255,4 +262,100 @@ define_vm() {
 # diff_states A B: fail with the difference if two host_state snapshots differ.
 diff_states() {
     diff -u "$1" "$2" >"$E2E_WORK/state.diff" || fail "host state differs: $(cat "$E2E_WORK/state.diff")"
+}
+
+# --- the hook behind a tracer ---------------------------------------------------
+# A scenario may run libvirt's calls of the hook behind strace (fault and kill injection at
+# one syscall) or valgrind. The production binary stays as it is: a small wrapper takes its
+# place at /etc/libvirt/hooks/qemu and runs it, for each operation, behind the command
+# prefix the scenario wrote, one argument a line, to $HOOK_PREFIXES/<operation>.
+HOOK_BIN=/usr/local/libexec/vfio-e2e/qemu
+HOOK_PREFIXES=/run/vfio-e2e/hook
+STRACE_LOG=$HOOK_PREFIXES/strace.log
+
+hook_wrap() {
+    mkdir -p "$(dirname $HOOK_BIN)" $HOOK_PREFIXES
+    # Named qemu: the binary picks its role from argv[0].
+    ln -sf /usr/local/bin/vfio-hook $HOOK_BIN
+    cat >/etc/libvirt/hooks/qemu.e2e <<WRAP
+#!/bin/bash
+prefix=()
+[[ -r $HOOK_PREFIXES/\$2 ]] && mapfile -t prefix <$HOOK_PREFIXES/\$2
+exec "\${prefix[@]}" $HOOK_BIN "\$@"
+WRAP
+    chmod 0755 /etc/libvirt/hooks/qemu.e2e
+    mv /etc/libvirt/hooks/qemu.e2e /etc/libvirt/hooks/qemu
+    on_exit hook_unwrap
+}
+
+hook_unwrap() {
+    install -m 0755 /usr/local/bin/vfio-hook /etc/libvirt/hooks/qemu
+    rm -rf $HOOK_PREFIXES
+}
+
+# hook_prefix OP [ARG...]: run the hook's OP calls behind ARG...; none: run it plainly.
+hook_prefix() {
+    local op=$1; shift
+    rm -f "$HOOK_PREFIXES/$op" $STRACE_LOG
+    if (($#)); then printf '%s\n' "$@" >"$HOOK_PREFIXES/$op"; fi
+}
+
+# inject OP SYSCALLS WHAT [PATH]: OP's calls of the hook run under strace, which does WHAT
+# (error=EIO, signal=KILL, when=N ...) to the SYSCALLS (comma-separated) that touch PATH.
+inject() {
+    local op=$1 calls=$2 what=$3 path=${4:-}
+    hook_prefix "$op" strace -f -o $STRACE_LOG -e "trace=$calls" \
+        -e "inject=$calls:$what" ${path:+-P "$path"} --
+}
+
+# Did strace inject anything (an error, or a signal that killed the hook)?
+injected() { grep -q -e '(INJECTED)' -e 'killed by SIG' $STRACE_LOG 2>/dev/null; }
+
+# --- sub-results ------------------------------------------------------------------
+# point NAME CMD...: run CMD in a subshell as one sub-result of the scenario; its output
+# goes to the scenario's log, its verdict to $E2E_WORK/points as "PASS|FAIL NAME SECONDS"
+# (the driver reports each as its own result). Cleanups CMD registers run when it ends.
+point() {
+    local name=$1 t0=$SECONDS rc; shift
+    echo "== $name"
+    # Not "( ... ) || rc=$?": that would turn errexit off inside.
+    set +e
+    (
+        set -e
+        _e2e_cleanups=()
+        trap _e2e_run_cleanups EXIT
+        "$@"
+    )
+    rc=$?
+    set -e
+    local verdict=PASS; ((rc == 0)) || verdict=FAIL
+    echo "$verdict $name $((SECONDS - t0))" | tee -a "$E2E_WORK/points"
+    return 0
+}
+
+# points_verdict: fail the scenario if any sub-result failed or none ran.
+points_verdict() {
+    [[ -s $E2E_WORK/points ]] || fail "no sub-result ran"
+    ! grep -q '^FAIL ' "$E2E_WORK/points" || fail "$(grep -c '^FAIL ' "$E2E_WORK/points") sub-results failed"
+    note "$(grep -c '^PASS ' "$E2E_WORK/points") sub-results passed"
+}
+
+# plan_actions XML: the prepare plan's actions from `vfio-hook plan --json`, one a line:
+# "N stage action target".
+plan_actions() {
+    vfio-hook plan --xml "$1" --json | awk -F'"' '
+        /"type": "action"/ { inaction = 1; n = ""; st = ""; ac = ""; tg = ""; next }
+        /"type": / { inaction = 0 }
+        inaction && /"n":/ { n = $3; gsub(/[^0-9]/, "", n) }
+        inaction && /"stage":/ { st = $4 }
+        inaction && /"action":/ { ac = $4 }
+        inaction && /"target":/ { tg = $4; print n, st, ac, tg }'
+}
+
+# run_as_user CMD...: CMD as the desktop user, talking to the user's systemd, without
+# opening a login session (runuser would start a new user manager when none runs).
+run_as_user() {
+    local uid; uid=$(id -u "$E2E_USER")
+    XDG_RUNTIME_DIR=/run/user/$uid DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$uid/bus \
+        setpriv --reuid "$uid" --regid "$(id -g "$E2E_USER")" --init-groups "$@"
 }

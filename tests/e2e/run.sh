@@ -7,8 +7,8 @@
 #   SCENARIO   a name under scenarios/ without .sh (default: all; none with --capture)
 #   --capture  also capture the guest's sysfs/proc with tests/fixtures/capture.sh into OUTDIR
 #   --append   extra guest kernel arguments (e.g. modprobe.blacklist=bochs)
-# Env: VFIO_HOOK_E2E_DEADLINE (s, whole guest run, default 900),
-#      VFIO_HOOK_E2E_SCENARIO_TIMEOUT (s, default 300),
+# Env: VFIO_HOOK_E2E_DEADLINE (s, whole guest run, default: the scenarios' timeouts + 300),
+#      VFIO_HOOK_E2E_SCENARIO_TIMEOUT (s, default 300; a scenario's "# e2e-timeout: S" wins),
 #      VFIO_HOOK_E2E_DESKTOP_DEADLINE (s the guest waits for its desktop, default 180),
 #      VFIO_HOOK_E2E_CACHE (image cache, see image.sh).
 # Prints one "PASS|FAIL name seconds" line per scenario, timings, and last
@@ -19,7 +19,6 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 build=$repo/build/e2e
 capture='' append=''
-deadline=${VFIO_HOOK_E2E_DEADLINE:-900}
 
 usage() { sed -n '6,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while (($#)); do
@@ -47,6 +46,14 @@ fi
 for s in "${scenarios[@]}"; do
     [[ -f $here/scenarios/$s.sh ]] || { echo "run.sh: no scenario $s" >&2; exit 2; }
 done
+scenario_timeout=${VFIO_HOOK_E2E_SCENARIO_TIMEOUT:-300}
+# The whole guest run may take as long as its scenarios may, plus boot and capture.
+deadline=300
+for s in "${scenarios[@]}"; do
+    t=$(sed -n 's/^# e2e-timeout: *\([0-9][0-9]*\).*/\1/p' "$here/scenarios/$s.sh" | head -1)
+    deadline=$((deadline + ${t:-$scenario_timeout}))
+done
+deadline=${VFIO_HOOK_E2E_DEADLINE:-$deadline}
 if [[ -n $capture ]]; then
     capture=$(realpath -m "$capture")
     # Never clobber: a capture goes into a new or empty directory.
@@ -83,10 +90,12 @@ install -m 0644 "$here/lib.sh" "$build/payload/lib.sh"
 install -m 0755 "$here/guest-driver.sh" "$build/payload/driver.sh"
 install -m 0755 "$repo/tests/fixtures/capture.sh" "$build/payload/capture.sh"
 for s in "${scenarios[@]}"; do install -m 0755 "$here/scenarios/$s.sh" "$build/payload/scenarios/"; done
+# The hostile input corpus, for the scenario that feeds it to the installed hook.
+cp -r "$repo/tests/corpus" "$build/payload/corpus"
 cat >"$build/payload/e2e.conf" <<EOF
 SCENARIOS="${scenarios[*]}"
 CAPTURE=$([[ -n $capture ]] && echo 1 || echo 0)
-SCENARIO_TIMEOUT=${VFIO_HOOK_E2E_SCENARIO_TIMEOUT:-300}
+SCENARIO_TIMEOUT=$scenario_timeout
 DESKTOP_DEADLINE=${VFIO_HOOK_E2E_DESKTOP_DEADLINE:-180}
 EOF
 payload_mb=$(( $(du -sm "$build/payload" | cut -f1) * 2 + 16 ))
@@ -167,6 +176,11 @@ if [[ -n $capture ]]; then
     fi
 fi
 for s in "${scenarios[@]}"; do
+    # Its sub-results first (fault and kill points), each counted on its own.
+    while read -r verdict name secs; do
+        echo "$verdict $name $secs"
+        if [[ $verdict == PASS ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+    done < <(awk -v p="$s/" 'index($2, p) == 1' "$res/results" 2>/dev/null)
     line=$(awk -v s="$s" '$2 == s' "$res/results" 2>/dev/null | tail -n1) || true
     if [[ $line == PASS* ]]; then
         passed=$((passed + 1)); echo "$line"
