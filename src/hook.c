@@ -106,8 +106,8 @@ static void open_log_file(struct hook_call *c)
 	_cleanup_free_ char *dir = sysroot_path(c->root, LOG_DIR), *file = NULL;
 	if (!dir)
 		return;
-	/* mkdir -p, owner-only at the leaf. */
-	for (char *s = strchr(dir + 1, '/'); s; s = strchr(s + 1, '/')) {
+	/* mkdir -p, owner-only at the leaf; under --sysroot, nothing above the tree. */
+	for (char *s = strchr(dir + strlen(c->root->prefix) + 1, '/'); s; s = strchr(s + 1, '/')) {
 		*s = 0;
 		(void)mkdir(dir, 0755);
 		*s = '/';
