@@ -236,7 +236,9 @@ int config_load_for_vm(const struct sysroot *root, const char *vm, const char *u
 		return r;
 	const char *subs[] = { "default", vm && domain_name_is_safe(vm) ? vm : NULL, uuid };
 	for (size_t i = 0; i < ARRAY_SIZE(subs); i++) {
-		if (!subs[i] || (i > 0 && streq(subs[i], "default")))
+		/* A VM called "default", or called by its own UUID, gets that directory once. */
+		if (!subs[i] || (i > 0 && streq(subs[i], "default")) ||
+		    (i == 2 && subs[1] && streq(subs[1], subs[2])))
 			continue;
 		_cleanup_free_ char *dir = strdup_printf("%s/%s", OVERRIDE_DIR, subs[i]);
 		if (!dir)
