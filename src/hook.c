@@ -145,8 +145,8 @@ static int refusal_line(const struct plan *p)
 	for (char **r = p->refusals; r && *r; r++)
 		log_full(LOG_INFO, "refused: %s", *r);
 	size_t n = strv_length(p->refusals);
-	_cleanup_free_ char *name = str_escape(p->vm_name, 128);
-	log_error("cannot hand the devices to '%s': %s%s", strna(name), p->refusals[0],
+	/* The logger escapes the name: escaping it here too made "\x0a" read "\x5cx0a". */
+	log_error("cannot hand the devices to '%.128s': %s%s", strna(p->vm_name), p->refusals[0],
 		  n > 1 ? " (and more: see the log)" : "");
 	return -EPERM;
 }
