@@ -479,16 +479,19 @@ int journal_dir_open(const struct sysroot *root, bool create, int *ret_fd, char 
 	int r = fd < 0 || fstat(fd, &st) < 0 ? -errno : 0;
 	_cleanup_free_ char *problem = NULL;
 	if (r == -ELOOP || r == -ENOTDIR)
-		problem = strdup("it is a symbolic link or not a directory, not followed");
+		problem = strdup("the state directory is a symbolic link or not a directory, not "
+				 "followed");
 	else if (r < 0)
-		problem = strdup_printf("cannot open it: %s", strerror(-r));
+		problem = strdup_printf("cannot open the state directory: %s", strerror(-r));
 	/* Someone else's directory here would let them feed us records: refuse it. */
 	else if (root->live && (st.st_uid != 0 || (st.st_mode & 07777) != 0700))
-		r = -EPERM, problem = strdup("it is not root's alone (owner root, mode 0700)");
+		r = -EPERM, problem = strdup("the state directory is not root's alone (owner root, "
+					     "mode 0700)");
 	else if (!root->live && (st.st_uid != geteuid() || (st.st_mode & 022)))
-		r = -EPERM, problem = strdup_printf("it is not uid %u's alone (writable by group "
-						    "or others, or owned by uid %u)",
-						    (unsigned)geteuid(), (unsigned)st.st_uid);
+		r = -EPERM, problem = strdup_printf("the state directory is not uid %u's alone "
+						    "(writable by group or others, or owned by "
+						    "uid %u)", (unsigned)geteuid(),
+						    (unsigned)st.st_uid);
 	if (r < 0) {
 		if (ret_error)
 			*ret_error = TAKE_PTR(problem);
