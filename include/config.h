@@ -59,6 +59,9 @@ _must_check_ int config_load_for_vm(const struct sysroot *root, const char *vm, 
  * group or others, with no symlink on the way? On failure ret_problem says why. */
 _must_check_ int path_is_trusted(const struct sysroot *root, const char *abs_path, bool executable,
 				 char **ret_problem);
+/* A trusted file's text: refused (with ret_problem) unless a regular file below 64 KiB. */
+_must_check_ int config_file_read(const struct sysroot *root, const char *abs_path, char **ret_text,
+				  char **ret_problem);
 /* The configured flags, added to the VM's own. */
 _must_check_ int config_apply_flags(const struct config *c, struct vm_flags *f);
 static inline bool config_stage_disabled(const struct config *c, enum stage_id s)

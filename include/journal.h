@@ -8,10 +8,11 @@
  * The journal: one file per prepared VM, /run/vfio-hook/<uuid>.journal, root-only, replaced
  * atomically whenever an action changes state. It is what release undoes, what another VM's
  * prepare checks for device ownership, and what survives a SIGKILLed hook. Text, one record a
- * line, values percent-encoded, parsed as strictly as the domain XML.
+ * line, values percent-encoded, ending with an "end" line, parsed as strictly as the domain
+ * XML: every value that release would act on is held to the form vfio-hook writes.
  */
 #define JOURNAL_DIR "vfio-hook"
-#define JOURNAL_VERSION 1
+#define JOURNAL_VERSION 2
 #define JOURNAL_MAX_SIZE (256u << 10) /* 256 KiB */
 #define JOURNAL_MAX_ACTIONS 4096
 
@@ -34,14 +35,27 @@ struct journal *journal_free(struct journal *j);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct journal *, journal_free);
 const char *journal_state_to_string(enum journal_state s);
 
+/* On failure, ret_error (if given) gets one line saying what is wrong and where. */
 _must_check_ int journal_format(const struct journal *j, char **ret);
-_must_check_ int journal_parse(const char *text, size_t size, struct journal **ret);
+_must_check_ int journal_parse(const char *text, size_t size, struct journal **ret,
+			       char **ret_error);
+/* NULL if the action's values are what vfio-hook itself records, else why not. */
+char *journal_action_problem(const struct plan *p, const struct action *a);
 
-/* /run/vfio-hook: created 0700 if asked, refused unless owned by root with mode 0700 (live). */
-_must_check_ int journal_dir_open(const struct sysroot *root, bool create, int *ret_fd);
+/*
+ * /run/vfio-hook: created 0700 if asked; refused if it is a link or not ours (root's with mode
+ * 0700 on a live host; the invoking user's, not writable by others, under --sysroot).
+ */
+_must_check_ int journal_dir_open(const struct sysroot *root, bool create, int *ret_fd,
+				  char **ret_error);
 _must_check_ int journal_save(int dir_fd, const struct journal *j);
-/* -ENOENT when the VM has no journal. */
-_must_check_ int journal_load(int dir_fd, const char *uuid, struct journal **ret);
+/*
+ * -ENOENT (and no error text) when the VM has no journal. Refused unless it is a regular file
+ * of ours (owned by the invoking user: root on a live host; not writable by others; one link),
+ * parses, and names this uuid (and this VM, if vm_name is given).
+ */
+_must_check_ int journal_load(int dir_fd, const char *uuid, const char *vm_name,
+			      struct journal **ret, char **ret_error);
 _must_check_ int journal_remove(int dir_fd, const char *uuid);
 /* UUIDs of every journal present. */
 _must_check_ int journal_list(int dir_fd, char ***ret);

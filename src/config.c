@@ -247,10 +247,9 @@ int config_load(const struct sysroot *root, struct config *c, char **ret_error)
 							     strerror(-r));
 		return r;
 	}
-	r = read_attr_alloc_at(AT_FDCWD, file, 65536, &text);
-	if (r < 0) {
+	if ((r = config_file_read(root, CONFIG_PATH, &text, &problem)) < 0) {
 		if (ret_error)
-			*ret_error = strdup_printf("cannot read %s: %s", CONFIG_PATH, strerror(-r));
+			*ret_error = strdup_printf("refusing the configuration: %s", strna(problem));
 		return r;
 	}
 	return config_parse(c, text, ret_error);

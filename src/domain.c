@@ -147,9 +147,13 @@ static int parse_pci_hostdev(struct parse_state *s, const xmlNode *hd)
 			    strna(e1), strna(e2), strna(e3), strna(e4));
 	}
 	struct domain *d = s->d;
+	/* libvirt never sends one twice: this XML did not come from it. */
 	for (size_t i = 0; i < d->n_pci; i++)
-		if (pci_addr_equal(&d->pci[i].addr, &a))
-			return 0; /* libvirt refuses duplicates anyway */
+		if (pci_addr_equal(&d->pci[i].addr, &a)) {
+			char name[PCI_ADDR_STR_MAX];
+			pci_addr_format(&a, name);
+			return fail(s, "PCI <hostdev> %s is listed twice", name);
+		}
 	struct pci_hostdev *p = realloc(d->pci, sizeof *p * (d->n_pci + 1));
 	if (!p)
 		return -ENOMEM;

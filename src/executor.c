@@ -2,7 +2,7 @@
 /*
  * The executor: one journaled loop for prepare, one for undo. Every state change of an action
  * is written to the journal before the next step, so a SIGKILL at any point leaves a record
- * that release (or `vfio-hook recover`) can converge from.
+ * that release (or the next prepare) can converge from.
  */
 #include <fcntl.h>
 #include <libkmod.h>
@@ -126,7 +126,7 @@ static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_
 			log_warning_errno(r, "Cannot remove the journal of %s: %m", j->plan->vm_uuid);
 	} else
 		log_error("Not everything came back; the journal keeps what is left for the next "
-			  "release or 'vfio-hook recover'");
+			  "release");
 	return ret;
 }
 

@@ -106,8 +106,8 @@ static void open_log_file(struct hook_call *c)
 	_cleanup_free_ char *dir = sysroot_path(c->root, LOG_DIR), *file = NULL;
 	if (!dir)
 		return;
-	/* mkdir -p, owner-only at the leaf. */
-	for (char *s = strchr(dir + 1, '/'); s; s = strchr(s + 1, '/')) {
+	/* mkdir -p, owner-only at the leaf; under --sysroot, nothing above the tree. */
+	for (char *s = strchr(dir + strlen(c->root->prefix) + 1, '/'); s; s = strchr(s + 1, '/')) {
 		*s = 0;
 		(void)mkdir(dir, 0755);
 		*s = '/';
@@ -145,8 +145,8 @@ static int refusal_line(const struct plan *p)
 	for (char **r = p->refusals; r && *r; r++)
 		log_full(LOG_INFO, "refused: %s", *r);
 	size_t n = strv_length(p->refusals);
-	_cleanup_free_ char *name = str_escape(p->vm_name, 128);
-	log_error("cannot hand the devices to '%s': %s%s", strna(name), p->refusals[0],
+	/* The logger escapes the name: escaping it here too made "\x0a" read "\x5cx0a". */
+	log_error("cannot hand the devices to '%.128s': %s%s", strna(p->vm_name), p->refusals[0],
 		  n > 1 ? " (and more: see the log)" : "");
 	return -EPERM;
 }
@@ -167,12 +167,13 @@ static void log_plan(const struct plan *p)
 static int converge_leftover(struct exec_ctx *ctx, int jfd, const char *uuid)
 {
 	_cleanup_(journal_freep) struct journal *old = NULL;
-	int r = journal_load(jfd, uuid, &old);
+	_cleanup_free_ char *err = NULL;
+	int r = journal_load(jfd, uuid, NULL, &old, &err);
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
-		return log_error_errno(r, "The journal of %s is unreadable; check /run/%s/%s.journal "
-					  "and run 'vfio-hook recover': %m", uuid, JOURNAL_DIR, uuid);
+		return log_error_errno(r, "The journal of %s is refused (%s): check /run/%s/%s.journal",
+				       uuid, err ?: strerror(-r), JOURNAL_DIR, uuid);
 	log_notice("Found an earlier record of this VM (%s): giving that back first",
 		   journal_state_to_string(old->state));
 	return executor_release(ctx, jfd, old);
@@ -191,7 +192,7 @@ static int prepare_dry_run(struct hook_call *c, struct host *host, const struct 
 {
 	_cleanup_(plan_freep) struct plan *plan = NULL;
 	_cleanup_close_ int jfd = -1;
-	if (journal_dir_open(c->root, false, &jfd) < 0)
+	if (journal_dir_open(c->root, false, &jfd, NULL) < 0)
 		jfd = -1;
 	int r = plan_for(c, host, cfg, jfd, &plan);
 	if (r < 0)
@@ -230,10 +231,11 @@ static int prepare_locked(struct hook_call *c, struct exec_ctx *ctx, int jfd)
 static int prepare_for_real(struct hook_call *c, struct host *host, const struct config *cfg)
 {
 	_cleanup_close_ int jfd = -1, lock = -1;
-	int r = journal_dir_open(c->root, true, &jfd);
+	_cleanup_free_ char *err = NULL;
+	int r = journal_dir_open(c->root, true, &jfd, &err);
 	if (r < 0)
-		return log_error_errno(r, "Cannot use %s/run/%s for the journal: %m",
-				       c->root->prefix, JOURNAL_DIR);
+		return log_error_errno(r, "Cannot use %s/run/%s for the journal: %s",
+				       c->root->prefix, JOURNAL_DIR, err ?: strerror(-r));
 	if ((r = executor_lock(jfd, cfg->lock_timeout_s, &lock)) < 0)
 		return log_error_errno(r, "Another VM's hook held the lock for %u s: %m",
 				       cfg->lock_timeout_s);
@@ -266,12 +268,13 @@ static int release_with(struct hook_call *c, const struct config *cfg)
 {
 	_cleanup_close_ int jfd = -1, lock = -1;
 	_cleanup_(journal_freep) struct journal *j = NULL;
+	_cleanup_free_ char *err = NULL;
 
-	int r = journal_dir_open(c->root, false, &jfd);
+	int r = journal_dir_open(c->root, false, &jfd, &err);
 	if (r >= 0 && !c->args->dry_run && executor_lock(jfd, cfg->lock_timeout_s, &lock) < 0)
 		log_warning("Another VM's hook holds the lock; releasing anyway");
 	if (r >= 0)
-		r = journal_load(jfd, c->dom->uuid, &j);
+		r = journal_load(jfd, c->dom->uuid, c->dom->name, &j, &err);
 	if (r == -ENOENT) {
 		if (c->args->dry_run)
 			printf("Plan for VM '%s' (release/end): nothing recorded, nothing to do\n",
@@ -282,7 +285,8 @@ static int release_with(struct hook_call *c, const struct config *cfg)
 		return 0;
 	}
 	if (r < 0)
-		return log_warning_errno(r, "Cannot read the journal of %s: %m", c->dom->uuid);
+		return log_warning_errno(r, "Nothing given back: the journal of %s is refused (%s)",
+					 c->dom->uuid, err ?: strerror(-r));
 	j->plan->op = PLAN_RELEASE;
 	if (c->args->dry_run)
 		return plan_print(j->plan, stdout, false);

@@ -2,6 +2,8 @@
 /* The per-VM journal: format, strict parser, atomic storage under /run. */
 #include <ctype.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 
 #include "cpuset.h"
@@ -133,6 +135,8 @@ int journal_format(const struct journal *j, char **ret)
 		RET_GATHER(r, put_value(f, a->result));
 		RET_GATHER(r, put_text(f, "\n"));
 	}
+	/* The last line: without it, a journal cut at a line boundary would still parse. */
+	fputs("end\n", f);
 	if (fclose(f) != 0 && r >= 0)
 		r = -ENOMEM;
 	if (r < 0) {
@@ -143,139 +147,372 @@ int journal_format(const struct journal *j, char **ret)
 	return 0;
 }
 
-static int parse_action(struct plan *p, char *rest)
+struct parse_state {
+	struct journal *j;
+	unsigned line;
+	char *error;
+};
+
+/* One line naming the record and the problem; values quoted through str_escape by callers. */
+_printf_(2, 3) static int fail(struct parse_state *s, const char *fmt, ...)
 {
+	va_list ap;
+	char *msg = NULL;
+	va_start(ap, fmt);
+	int n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (!s->error && n >= 0)
+		s->error = s->line > 0 ? strdup_printf("line %u: %s", s->line, msg) : TAKE_PTR(msg);
+	free(msg);
+	return -EBADMSG;
+}
+
+static int decode_field(struct parse_state *s, const char *what, const char *in, char **ret)
+{
+	int r = decode_value(in, ret);
+	if (r == -EINVAL) {
+		_cleanup_free_ char *e = str_escape(in, 64);
+		return fail(s, "%s '%s' is not percent-encoded text", what, strna(e));
+	}
+	return r;
+}
+
+static int parse_action(struct parse_state *s, char *rest)
+{
+	struct plan *p = s->j->plan;
 	char *f[7], *save = NULL;
 	size_t n = 0;
 	for (char *t = strtok_r(rest, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
 		if (n == ARRAY_SIZE(f))
-			return -EINVAL;
+			return fail(s, "action with more than %zu fields", ARRAY_SIZE(f));
 		f[n++] = t;
 	}
-	if (n != ARRAY_SIZE(f) || p->n_actions >= JOURNAL_MAX_ACTIONS)
-		return -EINVAL;
+	if (n != ARRAY_SIZE(f))
+		return fail(s, "action with %zu fields, not %zu", n, ARRAY_SIZE(f));
+	if (p->n_actions >= JOURNAL_MAX_ACTIONS)
+		return fail(s, "more than %u actions", JOURNAL_MAX_ACTIONS);
 	enum action_state state = action_state_from_string(f[0]);
 	enum stage_id stage = stage_from_string(f[1]);
 	enum action_kind kind = action_kind_from_string(f[2]);
 	unsigned uid;
-	if (state < 0 || stage < 0 || kind < 0 || safe_atou(f[3], 10, &uid) < 0)
-		return -EINVAL;
+	_cleanup_free_ char *e0 = str_escape(f[0], 32), *e1 = str_escape(f[1], 32),
+			    *e2 = str_escape(f[2], 32), *e3 = str_escape(f[3], 32);
+	if (state < 0)
+		return fail(s, "unknown action state '%s'", strna(e0));
+	if (stage < 0)
+		return fail(s, "unknown stage '%s'", strna(e1));
+	if (kind < 0)
+		return fail(s, "unknown action '%s'", strna(e2));
+	if (safe_atou(f[3], 10, &uid) < 0)
+		return fail(s, "uid '%s' is not a number", strna(e3));
 	_cleanup_free_ char *target = NULL, *prior = NULL, *result = NULL;
 	int r;
-	if ((r = decode_value(f[4], &target)) < 0 || (r = decode_value(f[5], &prior)) < 0 ||
-	    (r = decode_value(f[6], &result)) < 0)
+	if ((r = decode_field(s, "target", f[4], &target)) < 0 ||
+	    (r = decode_field(s, "expectation", f[5], &prior)) < 0 ||
+	    (r = decode_field(s, "result", f[6], &result)) < 0)
 		return r;
 	if (isempty(target))
-		return -EINVAL;
+		return fail(s, "%s without a target", f[2]);
 	r = plan_add(p, stage, kind, target, isempty(prior) ? NULL : prior, NULL, (uid_t)uid);
 	if (r < 0)
 		return r;
-	p->actions[p->n_actions - 1].state = state;
+	struct action *a = &p->actions[p->n_actions - 1];
+	a->state = state;
 	if (!isempty(result))
-		p->actions[p->n_actions - 1].result = TAKE_PTR(result);
+		a->result = TAKE_PTR(result);
+	_cleanup_free_ char *problem = journal_action_problem(p, a);
+	return problem ? fail(s, "%s", problem) : 0;
+}
+
+/* The states the executor leaves: done or skipped actions, then at most one started or failed,
+ * then planned ones; undone ones only once release has begun. */
+static int check_action_states(struct parse_state *s)
+{
+	const struct plan *p = s->j->plan;
+	bool planned_seen = false, half_seen = false;
+	s->line = 0;
+	for (size_t i = 0; i < p->n_actions; i++) {
+		const struct action *a = &p->actions[i];
+		bool ok = true;
+		switch (a->state) {
+		case ACTION_PLANNED:
+			planned_seen = true;
+			ok = s->j->state != JOURNAL_PREPARED;
+			break;
+		case ACTION_STARTED:
+		case ACTION_FAILED:
+			ok = !planned_seen && !half_seen && s->j->state != JOURNAL_PREPARED;
+			half_seen = true;
+			break;
+		case ACTION_UNDONE:
+			ok = !planned_seen && !half_seen && s->j->state == JOURNAL_RELEASING;
+			break;
+		case ACTION_DONE:
+		case ACTION_SKIPPED:
+			ok = !planned_seen && !half_seen;
+			break;
+		case _ACTION_STATE_MAX:
+		case _ACTION_STATE_INVALID:
+			ok = false;
+			break;
+		}
+		if (!ok)
+			return fail(s, "action %zu (%s %s) is %s, which contradicts the actions before it "
+				       "or the journal's state %s", i + 1, action_kind_to_string(a->kind),
+				    a->target, action_state_to_string(a->state),
+				    journal_state_to_string(s->j->state));
+	}
 	return 0;
 }
 
-int journal_parse(const char *text, size_t size, struct journal **ret)
+enum header_key {
+	KEY_UUID,
+	KEY_NAME,
+	KEY_BOOT_ID,
+	KEY_PID,
+	KEY_STATE,
+	KEY_HOST_GRAPHICS,
+	_KEY_MAX,
+};
+
+static const char *const header_keys[_KEY_MAX] = {
+	[KEY_UUID] = "uuid",   [KEY_NAME] = "name",   [KEY_BOOT_ID] = "boot-id",
+	[KEY_PID] = "pid",     [KEY_STATE] = "state", [KEY_HOST_GRAPHICS] = "host-graphics",
+};
+
+/* Records come in the order journal_format writes them. */
+enum section {
+	SECTION_HEADER,
+	SECTION_DEVICES,
+	SECTION_PINNED,
+	SECTION_ACTIONS,
+	SECTION_END,
+};
+
+static int parse_header(struct parse_state *s, enum header_key k, const char *value)
 {
-	if (size > JOURNAL_MAX_SIZE || memchr(text, 0, size))
-		return -EINVAL;
-	_cleanup_free_ char *copy = strndup(text, size);
+	struct journal *j = s->j;
+	_cleanup_free_ char *e = str_escape(value, 64);
+	int r;
+	switch (k) {
+	case KEY_UUID:
+		if (!uuid_is_valid(value))
+			return fail(s, "uuid '%s' is not a UUID", strna(e));
+		free(j->plan->vm_uuid);
+		return (j->plan->vm_uuid = strdup(value)) ? 0 : -ENOMEM;
+	case KEY_NAME:
+		free(j->plan->vm_name);
+		j->plan->vm_name = NULL;
+		if ((r = decode_field(s, "name", value, &j->plan->vm_name)) < 0)
+			return r;
+		return isempty(j->plan->vm_name) ? fail(s, "empty VM name") : 0;
+	case KEY_BOOT_ID:
+		if ((r = decode_field(s, "boot-id", value, &j->boot_id)) < 0)
+			return r;
+		return isempty(j->boot_id) || uuid_is_valid(j->boot_id) ?
+			       0 :
+			       fail(s, "boot-id '%s' is not a boot id", strna(e));
+	case KEY_PID: {
+		unsigned pid;
+		if (safe_atou(value, 10, &pid) < 0 || pid > 4194304)
+			return fail(s, "pid '%s' is not a process id", strna(e));
+		j->pid = (pid_t)pid;
+		return 0;
+	}
+	case KEY_STATE:
+		if ((j->state = journal_state_from_string(value)) < 0)
+			return fail(s, "unknown journal state '%s'", strna(e));
+		return 0;
+	case KEY_HOST_GRAPHICS:
+		if (!streq(value, "go") && !streq(value, "stay"))
+			return fail(s, "host-graphics '%s' is neither go nor stay", strna(e));
+		j->plan->host_graphics_go = streq(value, "go");
+		return 0;
+	case _KEY_MAX:
+		break;
+	}
+	return -EINVAL;
+}
+
+static int parse_record(struct parse_state *s, enum section *section, unsigned *seen,
+			const char *key, char *value)
+{
+	struct plan *p = s->j->plan;
+	_cleanup_free_ char *e = str_escape(value, 64);
+	for (int k = 0; k < _KEY_MAX; k++) {
+		if (!streq(key, header_keys[k]))
+			continue;
+		if (*seen & (1u << k))
+			return fail(s, "second %s record", key);
+		if (*section != SECTION_HEADER)
+			return fail(s, "%s record after the devices or actions", key);
+		*seen |= 1u << k;
+		return parse_header(s, (enum header_key)k, value);
+	}
+	if (*section == SECTION_HEADER && *seen != (1u << _KEY_MAX) - 1)
+		return fail(s, "%s record before uuid, name, boot-id, pid, state and host-graphics",
+			    key);
+	if (streq(key, "device")) {
+		struct pci_addr a;
+		char canonical[PCI_ADDR_STR_MAX];
+		if (*section > SECTION_DEVICES)
+			return fail(s, "device record after the actions");
+		*section = SECTION_DEVICES;
+		if (pci_addr_parse(value, &a) < 0 || (pci_addr_format(&a, canonical),
+						      !streq(canonical, value)))
+			return fail(s, "device '%s' is not a PCI address", strna(e));
+		if (strv_contains(p->devices, value))
+			return fail(s, "device %s listed twice", value);
+		if (strv_length(p->devices) >= 1024)
+			return fail(s, "more than 1024 devices");
+		return strv_extend(&p->devices, value);
+	}
+	if (streq(key, "pinned")) {
+		struct cpuset set;
+		if (*section > SECTION_DEVICES)
+			return fail(s, "pinned record twice or after the actions");
+		*section = SECTION_PINNED;
+		if (cpuset_parse(value, &set) < 0)
+			return fail(s, "pinned '%s' is not a CPU list", strna(e));
+		return (p->pinned_cpus = cpuset_format(&set)) ? 0 : -ENOMEM;
+	}
+	if (streq(key, "action")) {
+		*section = SECTION_ACTIONS;
+		return parse_action(s, value);
+	}
+	_cleanup_free_ char *k = str_escape(key, 32);
+	return fail(s, "unknown record '%s'", strna(k));
+}
+
+int journal_parse(const char *text, size_t size, struct journal **ret, char **ret_error)
+{
 	_cleanup_(journal_freep) struct journal *j = calloc(1, sizeof *j);
-	if (!copy || !j)
+	if (!j)
 		return -ENOMEM;
+	struct parse_state s = { .j = j };
 	j->plan = plan_new(PLAN_PREPARE, NULL, NULL);
 	if (!j->plan)
 		return -ENOMEM;
 	j->state = _JOURNAL_STATE_INVALID;
 
-	unsigned lineno = 0;
-	bool have_uuid = false;
-	char *save = NULL;
-	int r;
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *sp = strchr(line, ' ');
-		if (!sp)
-			return -EINVAL;
-		*sp = 0;
-		const char *key = line;
-		char *value = sp + 1;
-		if (lineno++ == 0) {
-			if (!streq(key, "vfio-hook-journal") || !streq(value, "1"))
-				return -EINVAL;
-			continue;
+	int r = 0;
+	enum section section = SECTION_HEADER;
+	unsigned seen = 0;
+	char version[16];
+	snprintf(version, sizeof version, "%d", JOURNAL_VERSION);
+	if (size == 0)
+		r = fail(&s, "empty file");
+	else if (size > JOURNAL_MAX_SIZE)
+		r = fail(&s, "larger than %u bytes", JOURNAL_MAX_SIZE);
+	else if (memchr(text, 0, size))
+		r = fail(&s, "contains a NUL byte");
+	for (const char *p = text, *end = text + size; r >= 0 && p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		s.line++;
+		if (!nl) {
+			r = fail(&s, "cut off: no newline at the end");
+			break;
 		}
-		if (streq(key, "uuid")) {
-			if (!uuid_is_valid(value))
-				return -EINVAL;
-			free(j->plan->vm_uuid);
-			if (!(j->plan->vm_uuid = strdup(value)))
-				return -ENOMEM;
-			have_uuid = true;
-		} else if (streq(key, "name")) {
-			free(j->plan->vm_name);
-			j->plan->vm_name = NULL;
-			if ((r = decode_value(value, &j->plan->vm_name)) < 0)
-				return r;
-		} else if (streq(key, "boot-id")) {
-			free(j->boot_id);
-			j->boot_id = NULL;
-			if ((r = decode_value(value, &j->boot_id)) < 0)
-				return r;
-		} else if (streq(key, "pid")) {
-			unsigned pid;
-			if (safe_atou(value, 10, &pid) < 0 || pid > 4194304)
-				return -EINVAL;
-			j->pid = (pid_t)pid;
-		} else if (streq(key, "state")) {
-			if ((j->state = journal_state_from_string(value)) < 0)
-				return -EINVAL;
-		} else if (streq(key, "host-graphics")) {
-			if (!streq(value, "go") && !streq(value, "stay"))
-				return -EINVAL;
-			j->plan->host_graphics_go = streq(value, "go");
-		} else if (streq(key, "device")) {
-			struct pci_addr a;
-			if (pci_addr_parse(value, &a) < 0 || strv_length(j->plan->devices) >= 1024)
-				return -EINVAL;
-			if ((r = strv_extend(&j->plan->devices, value)) < 0)
-				return r;
-		} else if (streq(key, "pinned")) {
-			struct cpuset set;
-			if (cpuset_parse(value, &set) < 0)
-				return -EINVAL;
-			free(j->plan->pinned_cpus);
-			if (!(j->plan->pinned_cpus = cpuset_format(&set)))
-				return -ENOMEM;
-		} else if (streq(key, "action")) {
-			if ((r = parse_action(j->plan, value)) < 0)
-				return r;
-		} else
-			return -EINVAL;
+		_cleanup_free_ char *line = strndup(p, (size_t)(nl - p));
+		p = nl + 1;
+		if (!line)
+			return -ENOMEM;
+		char *sp = strchr(line, ' ');
+		if (sp)
+			*sp = 0;
+		const char *key = line;
+		char *value = sp ? sp + 1 : NULL;
+		if (section == SECTION_END)
+			r = fail(&s, "record after the end line");
+		else if (s.line == 1) {
+			if (!streq(key, "vfio-hook-journal") || !value)
+				r = fail(&s, "not a vfio-hook journal");
+			else if (!streq(value, version)) {
+				_cleanup_free_ char *e = str_escape(value, 16);
+				r = fail(&s, "version %s; this vfio-hook reads version %d", strna(e),
+					 JOURNAL_VERSION);
+			}
+		} else if (streq(key, "end") && !value) {
+			if (seen != (1u << _KEY_MAX) - 1)
+				r = fail(&s, "end line before the uuid, name, boot-id, pid, state and "
+					     "host-graphics records");
+			section = SECTION_END;
+		} else if (!value || !*value)
+			r = fail(&s, "record without a value");
+		else
+			r = parse_record(&s, &section, &seen, key, value);
 	}
-	if (!have_uuid || j->state < 0)
-		return -EINVAL;
+	if (r >= 0 && section != SECTION_END)
+		r = fail(&s, "cut off: no end line");
+	if (r >= 0)
+		r = check_action_states(&s);
+	if (r < 0) {
+		if (ret_error)
+			*ret_error = TAKE_PTR(s.error);
+		free(s.error);
+		return r;
+	}
 	*ret = TAKE_PTR(j);
 	return 0;
 }
 
-int journal_dir_open(const struct sysroot *root, bool create, int *ret_fd)
+/* Ours alone: the hook writes journals as itself, root on a live host (whose directory
+ * journal_dir_open insists is root's) and the invoking user under --sysroot. */
+static char *ownership_problem(const struct stat *st)
+{
+	if (S_ISLNK(st->st_mode))
+		return strdup("it is a symbolic link, not followed");
+	if (!S_ISREG(st->st_mode))
+		return strdup("it is not a regular file");
+	if (st->st_uid != geteuid())
+		return strdup_printf("it is owned by uid %u, not %u", (unsigned)st->st_uid,
+				     (unsigned)geteuid());
+	if (st->st_mode & 022)
+		return strdup("it is writable by group or others");
+	if (st->st_nlink != 1)
+		return strdup_printf("it has %ju hard links", (uintmax_t)st->st_nlink);
+	if ((uintmax_t)st->st_size > JOURNAL_MAX_SIZE)
+		return strdup_printf("it is larger than %u bytes", JOURNAL_MAX_SIZE);
+	return NULL;
+}
+
+int journal_dir_open(const struct sysroot *root, bool create, int *ret_fd, char **ret_error)
 {
 	if (root->run_fd < 0)
 		return -ENOENT;
-	if (create && mkdirat(root->run_fd, JOURNAL_DIR, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	int fd = openat(root->run_fd, JOURNAL_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	struct stat st;
-	/* Someone else's directory here would let them feed us records: refuse it. */
-	if (fstat(fd, &st) < 0 ||
-	    (root->live && (st.st_uid != 0 || (st.st_mode & 07777) != 0700))) {
-		close(fd);
-		return -EPERM;
+	if (create && mkdirat(root->run_fd, JOURNAL_DIR, 0700) < 0 && errno != EEXIST) {
+		int r = -errno;
+		if (ret_error)
+			*ret_error = strdup_printf("cannot create it: %s", strerror(-r));
+		return r;
 	}
-	*ret_fd = fd;
+	_cleanup_close_ int fd = openat(root->run_fd, JOURNAL_DIR,
+					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 && errno == ENOENT)
+		return -ENOENT;
+	int r = fd < 0 || fstat(fd, &st) < 0 ? -errno : 0;
+	_cleanup_free_ char *problem = NULL;
+	if (r == -ELOOP || r == -ENOTDIR)
+		problem = strdup("the state directory is a symbolic link or not a directory, not "
+				 "followed");
+	else if (r < 0)
+		problem = strdup_printf("cannot open the state directory: %s", strerror(-r));
+	/* Someone else's directory here would let them feed us records: refuse it. */
+	else if (root->live && (st.st_uid != 0 || (st.st_mode & 07777) != 0700))
+		r = -EPERM, problem = strdup("the state directory is not root's alone (owner root, "
+					     "mode 0700)");
+	else if (!root->live && (st.st_uid != geteuid() || (st.st_mode & 022)))
+		r = -EPERM, problem = strdup_printf("the state directory is not uid %u's alone "
+						    "(writable by group or others, or owned by "
+						    "uid %u)", (unsigned)geteuid(),
+						    (unsigned)st.st_uid);
+	if (r < 0) {
+		if (ret_error)
+			*ret_error = TAKE_PTR(problem);
+		return r;
+	}
+	*ret_fd = TAKE_FD(fd);
 	return 0;
 }
 
@@ -295,28 +532,58 @@ int journal_save(int dir_fd, const struct journal *j)
 	return write_file_atomic_at(dir_fd, name, text, strlen(text));
 }
 
-int journal_load(int dir_fd, const char *uuid, struct journal **ret)
+static int refuse(char **ret_error, int r, char *problem)
 {
-	_cleanup_free_ char *name = journal_name(uuid), *text = NULL;
+	if (ret_error)
+		*ret_error = problem;
+	else
+		free(problem);
+	return r;
+}
+
+int journal_load(int dir_fd, const char *uuid, const char *vm_name, struct journal **ret,
+		 char **ret_error)
+{
+	_cleanup_free_ char *name = journal_name(uuid), *text = NULL, *error = NULL;
 	if (!name)
 		return -EINVAL;
-	_cleanup_close_ int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
+	/* Look before opening: opening a FIFO or a device could block or have side effects. */
+	struct stat st, st2;
+	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		int r = -errno;
+		return r == -ENOENT ? r : refuse(ret_error, r, strdup_printf("cannot look at it: %s",
+									      strerror(-r)));
+	}
+	char *problem = ownership_problem(&st);
+	if (problem)
+		return refuse(ret_error, S_ISLNK(st.st_mode) ? -ELOOP : -EPERM, problem);
+	_cleanup_close_ int fd =
+		openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		int r = -errno;
+		return refuse(ret_error, r, strdup_printf("cannot open it: %s", strerror(-r)));
+	}
+	if (fstat(fd, &st2) < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino)
+		return refuse(ret_error, -EBUSY, strdup("it was replaced while being opened"));
 	size_t size;
 	int r = read_stream_capped(fd, JOURNAL_MAX_SIZE, &text, &size);
+	if (r == -EFBIG)
+		return refuse(ret_error, r, strdup_printf("it is larger than %u bytes",
+							  JOURNAL_MAX_SIZE));
 	if (r < 0)
-		return r;
+		return refuse(ret_error, r, strdup_printf("cannot read it: %s", strerror(-r)));
 	_cleanup_(journal_freep) struct journal *j = NULL;
-	if ((r = journal_parse(text, size, &j)) < 0)
-		return r;
+	if ((r = journal_parse(text, size, &j, &error)) < 0)
+		return refuse(ret_error, r, TAKE_PTR(error));
 	if (!streq(j->plan->vm_uuid, uuid))
-		return -EINVAL;
+		return refuse(ret_error, -EBADMSG,
+			      strdup_printf("it records uuid %s, not the %s its name says",
+					    j->plan->vm_uuid, uuid));
+	if (vm_name && !streq(j->plan->vm_name, vm_name)) {
+		_cleanup_free_ char *a = str_escape(j->plan->vm_name, 64), *b = str_escape(vm_name, 64);
+		return refuse(ret_error, -EBADMSG,
+			      strdup_printf("it records VM '%s', not '%s'", strna(a), strna(b)));
+	}
 	*ret = TAKE_PTR(j);
 	return 0;
 }

@@ -169,6 +169,11 @@ static void act(const struct hook_args *args, const struct sysroot *root,
 			printf("  nothing to do\n");
 		return;
 	}
+	if (!root->live && ((dns && cfg->network_dns) || (zone && cfg->network_zone))) {
+		/* systemd-resolved and firewalld are this machine's, not the host tree's. */
+		log_warning("Not routing DNS or changing zones for a host tree (--sysroot)");
+		return;
+	}
 	if (dns && cfg->network_dns) {
 		if ((r = ifindex_of(root, n->bridge, &ifindex)) < 0)
 			log_warning_errno(r, "No interface %s: %m", n->bridge);

@@ -96,6 +96,33 @@ int path_is_trusted(const struct sysroot *root, const char *abs_path, bool execu
 	return 0;
 }
 
+#define CONFIG_FILE_MAX 65536
+
+int config_file_read(const struct sysroot *root, const char *abs_path, char **ret_text,
+		     char **ret_problem)
+{
+	_cleanup_free_ char *file = sysroot_path(root, abs_path);
+	struct stat st;
+	if (!file)
+		return -ENOMEM;
+	/* A FIFO would block the hook (and libvirt with it); a longer file would be cut short. */
+	if (stat(file, &st) < 0 || !S_ISREG(st.st_mode)) {
+		*ret_problem = strdup_printf("%s is not a regular file", abs_path);
+		return -EPERM;
+	}
+	if (st.st_size >= CONFIG_FILE_MAX) {
+		*ret_problem = strdup_printf("%s is larger than %u bytes", abs_path,
+					     CONFIG_FILE_MAX - 1);
+		return -EPERM;
+	}
+	int r = read_attr_alloc_at(AT_FDCWD, file, CONFIG_FILE_MAX, ret_text);
+	if (r < 0) {
+		*ret_problem = strdup_printf("cannot read %s: %s", abs_path, strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
 /* before-<stage>[-name|.ext] / after-<stage>[...]: which stage and side, or -EINVAL. */
 static int parse_script_name(const char *name, enum stage_id *ret_stage, bool *ret_after)
 {
@@ -165,11 +192,13 @@ static int load_dir(const struct sysroot *root, const char *dir, struct config *
 		if (!path)
 			return -ENOMEM;
 		if (streq(*n, "vm.conf")) {
+			_cleanup_free_ char *text = NULL;
 			if ((r = path_is_trusted(root, path, false, &why)) < 0)
 				return r == -EPERM ? fail_with(ret_error, TAKE_PTR(why), "a VM config") : r;
-			_cleanup_free_ char *file = sysroot_path(root, path), *text = NULL;
-			if (!file || read_attr_alloc_at(AT_FDCWD, file, 65536, &text) < 0)
-				return -EIO;
+			if ((r = config_file_read(root, path, &text, &why)) < 0) {
+				(void)fail_with(ret_error, TAKE_PTR(why), "a VM config");
+				return r;
+			}
 			if ((r = config_parse_file(c, text, path, ret_error)) < 0)
 				return r;
 			if ((r = strv_push(&c->notes, strdup_printf("settings from %s", path))) < 0)
@@ -212,7 +241,9 @@ int config_load_for_vm(const struct sysroot *root, const char *vm, const char *u
 		return r;
 	const char *subs[] = { "default", vm && domain_name_is_safe(vm) ? vm : NULL, uuid };
 	for (size_t i = 0; i < ARRAY_SIZE(subs); i++) {
-		if (!subs[i] || (i > 0 && streq(subs[i], "default")))
+		/* A VM called "default", or called by its own UUID, gets that directory once. */
+		if (!subs[i] || (i > 0 && streq(subs[i], "default")) ||
+		    (i == 2 && subs[1] && streq(subs[1], subs[2])))
 			continue;
 		_cleanup_free_ char *dir = strdup_printf("%s/%s", OVERRIDE_DIR, subs[i]);
 		if (!dir)

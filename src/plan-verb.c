@@ -38,18 +38,19 @@ int plan_verb(const struct hook_args *a, bool release, bool json)
 		log_error_errno(r, "Cannot open the host root %s: %m", a->sysroot ?: "/");
 		return 2;
 	}
-	if (journal_dir_open(root, false, &jfd) < 0)
+	if (journal_dir_open(root, false, &jfd, NULL) < 0)
 		jfd = -1;
 
 	if (release) {
-		r = jfd >= 0 ? journal_load(jfd, dom->uuid, &j) : -ENOENT;
+		r = jfd >= 0 ? journal_load(jfd, dom->uuid, dom->name, &j, &err) : -ENOENT;
 		if (r == -ENOENT) {
 			printf("Plan for VM '%s' (release/end): nothing recorded, nothing to do\n",
 			       dom->name);
 			return 0;
 		}
 		if (r < 0) {
-			log_error_errno(r, "Cannot read the journal of %s: %m", dom->uuid);
+			log_error_errno(r, "The journal of %s is refused (%s)", dom->uuid,
+					err ?: strerror(-r));
 			return 1;
 		}
 		j->plan->op = PLAN_RELEASE;

@@ -186,9 +186,10 @@ static int check_other_vms(struct plan_ctx *ctx, int journal_dir_fd)
 		if (streq(*u, ctx->dom->uuid))
 			continue;
 		_cleanup_(journal_freep) struct journal *j = NULL;
-		int r = journal_load(journal_dir_fd, *u, &j);
+		_cleanup_free_ char *err = NULL;
+		int r = journal_load(journal_dir_fd, *u, NULL, &j, &err);
 		if (r < 0) {
-			log_warning_errno(r, "Ignoring unreadable journal %s: %m", *u);
+			log_warning_errno(r, "Ignoring the journal of %s (%s)", *u, err ?: strerror(-r));
 			continue;
 		}
 		/* A record from before the last reboot describes a host that no longer exists. */
@@ -370,6 +371,19 @@ static int plan_all(struct plan_ctx *ctx)
 	return 0;
 }
 
+/* Release refuses a journal with values it would not act on: never start what it could not undo. */
+static int check_recordable(struct plan *p)
+{
+	for (size_t i = 0; i < p->n_actions; i++) {
+		_cleanup_free_ char *problem = journal_action_problem(p, &p->actions[i]);
+		int r;
+		if (problem && (r = plan_refuse(p, "cannot record what release would undo: %s",
+						problem)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 int planner_prepare(const struct domain *dom, const struct host *host, const struct config *cfg,
 		    int journal_dir_fd, struct plan **ret)
 {
@@ -380,7 +394,7 @@ int planner_prepare(const struct domain *dom, const struct host *host, const str
 				.journal_dir_fd = journal_dir_fd };
 	int r = plan_all(&ctx);
 	plan_ctx_done(&ctx);
-	if (r < 0)
+	if (r < 0 || (r = check_recordable(p)) < 0)
 		return r;
 	*ret = TAKE_PTR(p);
 	return 0;

@@ -38,8 +38,9 @@ static int other_vms_pins(int dir_fd, const char *self_uuid, struct cpuset *ret)
 		for (char **u = uuids; u && *u; u++) {
 			_cleanup_(journal_freep) struct journal *j = NULL;
 			struct cpuset set;
-			if ((self_uuid && streq(*u, self_uuid)) || journal_load(dir_fd, *u, &j) < 0 ||
-			    !j->plan->pinned_cpus || cpuset_parse(j->plan->pinned_cpus, &set) < 0)
+			if ((self_uuid && streq(*u, self_uuid)) ||
+			    journal_load(dir_fd, *u, NULL, &j, NULL) < 0 || !j->plan->pinned_cpus ||
+			    cpuset_parse(j->plan->pinned_cpus, &set) < 0)
 				continue;
 			cpuset_union(&all, &set);
 		}

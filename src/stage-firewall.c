@@ -122,6 +122,8 @@ int open_service_run(struct exec_ctx *ctx, struct action *a)
 	const char *svc;
 	if (split(a->target, zone, sizeof zone, &svc) < 0)
 		return log_error_errno(-EINVAL, "Bad firewall action %s", a->target);
+	if (!ctx->root->live) /* firewalld is this machine's, not the host tree's */
+		return log_error_errno(-EOPNOTSUPP, "Cannot open %s in a host tree: %m", a->target);
 	int r = firewall_service_open(ctx->root, zone, svc);
 	if (r > 0)
 		return ACTION_NOOP;
@@ -142,6 +144,8 @@ int open_service_undo(struct exec_ctx *ctx, struct action *a)
 	const char *svc;
 	if (split(a->target, zone, sizeof zone, &svc) < 0)
 		return log_error_errno(-EINVAL, "Bad firewall action %s", a->target);
+	if (!ctx->root->live)
+		return log_error_errno(-EOPNOTSUPP, "Cannot close %s in a host tree: %m", a->target);
 	int r = firewall_service_open(ctx->root, zone, svc);
 	if (r == 0 || r == -EHOSTDOWN)
 		return ACTION_NOOP; /* closed already, or firewalld gone (with its runtime state) */

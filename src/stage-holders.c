@@ -127,6 +127,10 @@ int release_nodes_run(struct exec_ctx *ctx, struct action *a)
 	uint64_t start = now_usec();
 	if (!d || d->n_nodes == 0)
 		return ACTION_NOOP;
+	/* A captured host's pids are this machine's pids of other processes. */
+	if (!ctx->root->live)
+		return log_error_errno(-EOPNOTSUPP, "Cannot signal the processes of a host tree "
+					  "(--sysroot): %m");
 	int r = host_find_holders(ctx->host, d->nodes, d->n_nodes, &list, &n);
 	if (r < 0)
 		return log_error_errno(r, "Cannot scan /proc: %m");

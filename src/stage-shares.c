@@ -167,8 +167,11 @@ int stage_shares_plan(struct plan_ctx *ctx)
 static int exportfs(struct exec_ctx *ctx, struct action *a, bool export)
 {
 	const char *colon = strchr(a->target, ':');
-	if (!colon || colon[1] != '/' || strchr(a->target, ' '))
+	if (!colon || colon[1] != '/' || strchr(a->target, ' ') || a->target[0] == '-')
 		return log_error_errno(-EINVAL, "Bad NFS action %s", a->target);
+	if (!ctx->root->live) /* EXPORTFS is this machine's, not the host tree's */
+		return log_error_errno(-EOPNOTSUPP, "Cannot %sexport %s in a host tree: %m",
+				       export ? "" : "un", a->target);
 	_cleanup_free_ char *client = strndup(a->target, (size_t)(colon - a->target));
 	if (!client)
 		return -ENOMEM;

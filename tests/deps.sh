@@ -7,9 +7,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 if command -v apt-get >/dev/null 2>&1; then
 	pkgs="gcc make pkg-config libxml2-dev libkmod-dev libpci-dev libudev-dev libsystemd-dev libsmartcols-dev pci.ids"
-	# clang and its sanitizer runtimes: CI builds with both compilers, and runs ASan+UBSan.
-	# cppcheck and clang-tidy: make analyze (with gcc's -fanalyzer).
-	[ "$what" = test ] && pkgs="$pkgs clang libclang-rt-dev cppcheck clang-tidy"
+	# clang and its sanitizer runtimes: CI builds with both compilers, and runs ASan+UBSan;
+	# cppcheck and clang-tidy: make analyze (with gcc's -fanalyzer); strace: the hostile-input
+	# tests prove that nothing is written where it should not be.
+	[ "$what" = test ] && pkgs="$pkgs clang libclang-rt-dev cppcheck clang-tidy strace"
 	missing=""
 	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -26,7 +27,7 @@ if command -v apt-get >/dev/null 2>&1; then
 	fi
 elif command -v dnf >/dev/null 2>&1; then
 	pkgs="gcc make pkgconf-pkg-config libxml2-devel kmod-devel pciutils-devel systemd-devel libsmartcols-devel hwdata"
-	[ "$what" = test ] && pkgs="$pkgs clang compiler-rt cppcheck clang-tools-extra"
+	[ "$what" = test ] && pkgs="$pkgs clang compiler-rt cppcheck clang-tools-extra strace"
 	missing=""
 	for p in $pkgs; do rpm -q "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 	if [ -n "$missing" ]; then

@@ -116,6 +116,14 @@ TEST(hostile_inputs_are_refused)
 				    "</devices></domain>";
 	_cleanup_free_ char *e10 = parse_err(bad_addr, strlen(bad_addr));
 	ASSERT_TRUE(startswith(e10, "invalid PCI address"));
+	/* The same function twice, written two ways. */
+	const char *twice = HEAD "<devices><hostdev mode='subsystem' type='pci'><source><address "
+				"domain='0' bus='1' slot='0' function='0'/></source></hostdev>"
+				"<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' "
+				"bus='0x01' slot='0x00' function='0x0'/></source></hostdev>"
+				"</devices></domain>";
+	_cleanup_free_ char *e12 = parse_err(twice, strlen(twice));
+	ASSERT_STREQ(e12, "PCI <hostdev> 0000:01:00.0 is listed twice");
 	/* 5 MiB: over libvirt's own 4 MiB limit. */
 	size_t big = (size_t)5 << 20;
 	char *huge = malloc(big);
