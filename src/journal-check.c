@@ -247,18 +247,18 @@ static bool is_label(const char *s)
 }
 
 struct rule {
-	enum stage_id stage;
-	bool any_stage;
 	bool (*target)(const char *s);
 	const char *target_is;
 	bool (*prior)(const char *s); /* NULL: a label, or nothing */
 	const char *prior_is;
+	enum stage_id stage;
+	bool any_stage;
 	bool one_of_the_devices;      /* the target is a PCI function the VM took */
 	bool result;                  /* a count of what was added */
 };
 
-#define TARGET(fn, what) .target = fn, .target_is = what
-#define PRIOR(fn, what) .prior = fn, .prior_is = what
+#define TARGET(fn, what) .target = (fn), .target_is = (what)
+#define PRIOR(fn, what) .prior = (fn), .prior_is = (what)
 static const struct rule rules[_ACTION_KIND_MAX] = {
 	[ACTION_STOP_UNIT] = { .stage = STAGE_DISPLAY_MANAGER, TARGET(is_unit_name, "a unit name") },
 	[ACTION_TERMINATE_SESSION] = { .stage = STAGE_SESSIONS,

@@ -488,7 +488,7 @@ int journal_dir_open(const struct sysroot *root, bool create, int *ret_fd, char 
 	}
 	_cleanup_close_ int fd = openat(root->run_fd, JOURNAL_DIR,
 					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
+	struct stat st = { 0 };
 	if (fd < 0 && errno == ENOENT)
 		return -ENOENT;
 	int r = fd < 0 || fstat(fd, &st) < 0 ? -errno : 0;
