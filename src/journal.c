@@ -227,7 +227,8 @@ int journal_parse(const char *text, size_t size, struct journal **ret)
 				return r;
 		} else if (streq(key, "pinned")) {
 			struct cpuset set;
-			if (cpuset_parse(value, &set) < 0)
+			/* Only a VM that pins CPUs has the record; "pinned " would not read back. */
+			if (cpuset_parse(value, &set) < 0 || cpuset_is_empty(&set))
 				return -EINVAL;
 			free(j->plan->pinned_cpus);
 			if (!(j->plan->pinned_cpus = cpuset_format(&set)))

@@ -56,6 +56,7 @@ TEST(tampered_records_are_refused)
 		"vfio-hook-journal 1\nuuid " UUID "\nstate prepared\naction done drivers unbind-pci 0 a/%00 % %\n",
 		"vfio-hook-journal 1\nuuid " UUID "\nstate prepared\naction done drivers unbind-pci 0 a b c d\n",
 		"vfio-hook-journal 1\nuuid " UUID "\nstate prepared\nshell rm -rf /\n",
+		"vfio-hook-journal 1\nuuid " UUID "\nstate prepared\npinned ^0\n",
 		"vfio-hook-journal 1\nuuid " UUID "\nstate prepared\naction done drivers unbind-pci x y % %\n",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
