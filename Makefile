@@ -19,7 +19,7 @@ else
 Q := @
 endif
 
-WARN := -std=gnu11 -Wall -Wextra -Wformat=2 -Wformat-nonliteral -Wshadow -Wstrict-prototypes \
+WARN_COMMON := -std=gnu11 -Wall -Wextra -Wformat=2 -Wformat-nonliteral -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wmissing-declarations -Wold-style-definition -Wpointer-arith \
 	-Wwrite-strings -Wundef -Wvla -Wcast-align -Wnull-dereference -Wimplicit-fallthrough \
 	-Wswitch-enum -Wno-unused-parameter -Werror=implicit-function-declaration \
@@ -30,12 +30,15 @@ HARDEN   := -O2 -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-prote
 LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
+WARN := $(WARN_COMMON)
+
 IS_GCC := $(shell $(CC) --version 2>/dev/null | grep -qi 'gcc\|free software' && echo 1)
 ifeq ($(IS_GCC),1)
 WARN += $(WARN_GCC)
 endif
 ifeq ($(WERROR),1)
 WARN += -Werror
+WARN_COMMON += -Werror
 endif
 
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -67,15 +70,16 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 
 .PHONY: all clean check check-fast unit integration e2e demo deps deps-test install uninstall \
-	asan golden bench analyze help
+	asan golden bench analyze help fuzz fuzz-build
 all: $(O)/vfio-hook
 
 help:
 	@echo "make            build $(O)/vfio-hook"
 	@echo "make demo       install build deps, build, print the plan for the bundled example"
-	@echo "make check      install test deps, run unit, integration and real-kernel tests"
-	@echo "make check-fast unit and integration tests only (no VM)"
+	@echo "make check      install test deps, run unit, integration, fuzz and real-kernel tests"
+	@echo "make check-fast unit and integration tests, short fuzz runs (no VM)"
 	@echo "make asan check the same under ASan+UBSan (build in build-asan/)"
+	@echo "make fuzz       long libFuzzer runs, FUZZ_RUNS executions per target (build in $(FUZZ_O)/)"
 	@echo "make golden     regenerate golden plans (review the diff)"
 	@echo "make analyze    gcc -fanalyzer, clang-tidy and cppcheck over src/ and tests/unit;"
 	@echo "                any finding fails (make deps-test installs the tools)"
@@ -98,6 +102,44 @@ $(O)/tests/%: tests/unit/%.c $(O)/libvfiohook.a tests/lib/test.h
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) -Itests/lib $(CFLAGS) $(LDOPT) -o $@ $< $(O)/libvfiohook.a $(LDLIBS)
 
+# libFuzzer targets (tests/fuzz/), always built with clang into $(FUZZ_O)/: the library
+# instrumented for coverage with ASan+UBSan, each target linked with libFuzzer. clang's
+# warnings only (WARN_COMMON): $(CC) may be gcc.
+FUZZ_O      := build-fuzz
+FUZZ_CC     ?= clang
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := $(WARN_COMMON) -O1 -g $(FUZZ_SAN)
+FUZZ_NAMES  := domain vm-flags config journal
+FUZZ_BINS   := $(FUZZ_NAMES:%=$(FUZZ_O)/fuzz-%)
+FUZZ_OBJS   := $(LIB_SRCS:%.c=$(FUZZ_O)/%.o)
+FUZZ_RUNS   ?= 10000000
+FUZZ_LARGE_RUNS ?= 20000
+FUZZ_JOBS   ?= 1
+FUZZ_TARGETS ?=
+
+$(FUZZ_O)/src/%.o: src/%.c $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+
+$(FUZZ_O)/libvfiohook.a: $(FUZZ_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_O)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_O)/libvfiohook.a $(wildcard tests/fuzz/*.h)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< \
+		$(FUZZ_O)/libvfiohook.a $(LDLIBS)
+
+# Built when clang can link libFuzzer; without it the fuzz layer fails and says why.
+fuzz-build:
+	$(Q)if FUZZ_CC="$(FUZZ_CC)" sh tests/fuzz/run.sh probe; then \
+		$(MAKE) --no-print-directory $(FUZZ_BINS); fi
+
+# Long runs, niced: the smoke runs in check-fast are the tests; these look for new inputs.
+fuzz: fuzz-build
+	$(Q)FUZZ_LARGE_RUNS=$(FUZZ_LARGE_RUNS) nice -n 19 sh tests/fuzz/run.sh long --build $(FUZZ_O) --runs $(FUZZ_RUNS) \
+		--jobs $(FUZZ_JOBS) $(FUZZ_TARGETS)
+
 deps:
 	$(Q)sh tests/deps.sh build
 deps-test:
@@ -111,12 +153,12 @@ unit: $(UNIT_BINS)
 integration: $(O)/vfio-hook
 
 # Every test layer reports through one runner, which prints the final "N passed, N failed".
-check-fast: $(O)/vfio-hook $(UNIT_BINS)
-	$(Q)sh tests/run.sh --build $(O) unit integration
+check-fast: $(O)/vfio-hook $(UNIT_BINS) fuzz-build
+	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz
 
 check: deps-test
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS)
-	$(Q)sh tests/run.sh --build $(O) unit integration e2e
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) fuzz-build
+	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz e2e
 
 e2e: $(O)/vfio-hook
 	$(Q)sh tests/run.sh --build $(O) e2e
@@ -192,4 +234,4 @@ uninstall:
 	@echo "Kept $(HOOKDIR)/vfio-hook.conf and $(HOOKDIR)/vfio-hook.d: your settings."
 
 clean:
-	rm -rf $(O) build-asan
+	rm -rf $(O) build-asan $(FUZZ_O)

@@ -35,6 +35,8 @@ struct vm_flags {
 
 const char *vm_flag_to_string(enum vm_flag f);
 enum vm_flag vm_flag_from_string(const char *s);
+/* "--word(-word)*": one flag args[ ] accepts, known or not. */
+bool vm_flag_is_well_formed(const char *s);
 static inline bool vm_flags_has(const struct vm_flags *f, enum vm_flag flag)
 {
 	return f->set & (1u << flag);

@@ -135,9 +135,11 @@ static int parse_nfs_options(const char *v, char **ret)
 	return *ret ? 0 : -ENOMEM;
 }
 
+/* A flag the VM's description could say: one that args[ ] would refuse when the VM starts is
+ * refused here, with its file and line. */
 static bool flag_is_valid(const char *f)
 {
-	return startswith(f, "--") && strlen(f) < 64 && str_is_printable_ascii(f);
+	return strlen(f) < 64 && vm_flag_is_well_formed(f);
 }
 
 static int parse_disable(struct config *c, const char *v, const char *name)

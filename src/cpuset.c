@@ -11,12 +11,6 @@ void cpuset_add(struct cpuset *s, unsigned cpu)
 		s->bits[cpu / 64] |= UINT64_C(1) << (cpu % 64);
 }
 
-static void cpuset_del(struct cpuset *s, unsigned cpu)
-{
-	if (cpu < CPUSET_MAX)
-		s->bits[cpu / 64] &= ~(UINT64_C(1) << (cpu % 64));
-}
-
 bool cpuset_has(const struct cpuset *s, unsigned cpu)
 {
 	return cpu < CPUSET_MAX && (s->bits[cpu / 64] >> (cpu % 64)) & 1;
@@ -91,9 +85,8 @@ int cpuset_parse(const char *s, struct cpuset *ret)
 			return -EINVAL;
 		p++;
 	}
-	for (unsigned c = 0; c < CPUSET_MAX; c++)
-		if (cpuset_has(&neg, c))
-			cpuset_del(&set, c);
+	for (size_t i = 0; i < ARRAY_SIZE(set.bits); i++)
+		set.bits[i] &= ~neg.bits[i];
 	*ret = set;
 	return 0;
 }
@@ -106,6 +99,10 @@ char *cpuset_format(const struct cpuset *s)
 		return NULL;
 	out[0] = 0;
 	for (unsigned c = 0; c < CPUSET_MAX; c++) {
+		if (!s->bits[c / 64]) {
+			c |= 63; /* skip an empty word whole */
+			continue;
+		}
 		if (!cpuset_has(s, c))
 			continue;
 		unsigned e = c;

@@ -365,9 +365,11 @@ static int parse_tree(struct parse_state *s, const xmlNode *root)
 	struct domain *d = s->d;
 	int r;
 
-	if (!node_is(root, "domain"))
-		return fail(s, "domain XML root element is <%s>, expected <domain>",
-			    (const char *)root->name);
+	if (!node_is(root, "domain")) {
+		/* An element name may be any Unicode letter, and long: escape it like any input. */
+		_cleanup_free_ char *e = str_escape((const char *)root->name, 64);
+		return fail(s, "domain XML root element is <%s>, expected <domain>", strna(e));
+	}
 	if ((r = check_no_entities(s, root, 0)) < 0)
 		return r;
 

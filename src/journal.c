@@ -372,7 +372,8 @@ static int parse_record(struct parse_state *s, enum section *section, unsigned *
 		if (*section > SECTION_DEVICES)
 			return fail(s, "pinned record twice or after the actions");
 		*section = SECTION_PINNED;
-		if (cpuset_parse(value, &set) < 0)
+		/* Only a VM that pins CPUs has the record: an empty set would not read back. */
+		if (cpuset_parse(value, &set) < 0 || cpuset_is_empty(&set))
 			return fail(s, "pinned '%s' is not a CPU list", strna(e));
 		return (p->pinned_cpus = cpuset_format(&set)) ? 0 : -ENOMEM;
 	}

@@ -71,6 +71,11 @@ static bool token_is_flag(const char *t, size_t len)
 	return len > 2 && t[0] == '-' && t[1] == '-' && token_is_word(t + 2, len - 2);
 }
 
+bool vm_flag_is_well_formed(const char *s)
+{
+	return token_is_flag(s, strlen(s));
+}
+
 /* zone:svc(,svc)* */
 static bool token_is_zone_services(const char *t, size_t len)
 {

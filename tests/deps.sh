@@ -7,9 +7,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 if command -v apt-get >/dev/null 2>&1; then
 	pkgs="gcc make pkg-config libxml2-dev libkmod-dev libpci-dev libudev-dev libsystemd-dev libsmartcols-dev pci.ids"
-	# clang and its sanitizer runtimes: CI builds with both compilers, and runs ASan+UBSan;
-	# cppcheck and clang-tidy: make analyze (with gcc's -fanalyzer); strace: the hostile-input
-	# tests prove that nothing is written where it should not be.
+	# clang and its runtimes: CI builds with both compilers, runs ASan+UBSan, and the fuzz
+	# layer links libFuzzer (libclang_rt.fuzzer, in libclang-rt-dev too); cppcheck and
+	# clang-tidy: make analyze (with gcc's -fanalyzer); strace: the hostile-input tests prove
+	# that nothing is written where it should not be.
 	[ "$what" = test ] && pkgs="$pkgs clang libclang-rt-dev cppcheck clang-tidy strace"
 	missing=""
 	for p in $pkgs; do
@@ -27,6 +28,7 @@ if command -v apt-get >/dev/null 2>&1; then
 	fi
 elif command -v dnf >/dev/null 2>&1; then
 	pkgs="gcc make pkgconf-pkg-config libxml2-devel kmod-devel pciutils-devel systemd-devel libsmartcols-devel hwdata"
+	# compiler-rt: clang's sanitizer runtimes and libFuzzer, as libclang-rt-dev on Debian.
 	[ "$what" = test ] && pkgs="$pkgs clang compiler-rt cppcheck clang-tools-extra strace"
 	missing=""
 	for p in $pkgs; do rpm -q "$p" >/dev/null 2>&1 || missing="$missing $p"; done

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The one test runner: runs the named layers (unit, integration, e2e), shows every
+# The one test runner: runs the named layers (unit, integration, fuzz, e2e), shows every
 # "PASS name" / "FAIL name" line they print, and ends with "N passed, N failed".
 # Usage: tests/run.sh [--build DIR] LAYER...
 set -u
@@ -28,6 +28,14 @@ for layer in "$@"; do
 		sh "$here/integration/run.sh" "$build" > "$out/integration.log" 2>&1 || status=1
 		cat "$out/integration.log"
 		cat "$out/integration.log" >> "$out/all.log"
+		;;
+	fuzz)
+		# Short libFuzzer runs from the seed corpora; binaries in $FUZZ_BUILD (make fuzz-build).
+		echo "== fuzz (libFuzzer smoke runs)"
+		sh "$here/fuzz/run.sh" smoke --build "${FUZZ_BUILD:-build-fuzz}" > "$out/fuzz.log" 2>&1 || status=1
+		grep -q '^\(PASS\|FAIL\) ' "$out/fuzz.log" || echo "FAIL fuzz.reported" >> "$out/fuzz.log"
+		cat "$out/fuzz.log"
+		cat "$out/fuzz.log" >> "$out/all.log"
 		;;
 	e2e)
 		echo "== e2e (real kernel in QEMU)"

@@ -25,7 +25,7 @@ TEST(errors_name_the_line)
 	config_done(&c);
 	static const char *const bad[] = { "debug = maybe", "unit_timeout = 0",
 					   "unit_timeout = 99999", "allow_group_members = ../x",
-					   "just words" };
+					   "just words", "flags=--", "flags = --d[bug" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		config_init(&c);
 		if (config_parse(&c, bad[i], NULL) >= 0)

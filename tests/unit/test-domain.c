@@ -105,6 +105,8 @@ TEST(hostile_inputs_are_refused)
 	ASSERT_STREQ(e6, "domain XML contains a NUL byte");
 	_cleanup_free_ char *e7 = parse_err("<network/>", 10);
 	ASSERT_STREQ(e7, "domain XML root element is <network>, expected <domain>");
+	_cleanup_free_ char *e7u = parse_err("<dom\xc3\xa9" "ain/>", 11);
+	ASSERT_STREQ(e7u, "domain XML root element is <dom\\xc3\\xa9ain>, expected <domain>");
 	const char *bad_uuid = "<domain><name>x</name><uuid>nope</uuid></domain>";
 	_cleanup_free_ char *e8 = parse_err(bad_uuid, strlen(bad_uuid));
 	ASSERT_STREQ(e8, "domain XML has no valid <uuid>");

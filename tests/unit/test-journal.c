@@ -149,6 +149,7 @@ static const struct {
 	{ HEAD "name other\nend\n", "second name" },
 	{ HEAD "device 0000:01:00.0\nend\n", "listed twice" },
 	{ HEAD "pinned 1\npinned 2\nend\n", "pinned record twice" },
+	{ HEAD "pinned ^0\nend\n", "is not a CPU list" },
 	{ HEAD "action done drivers unload-module 0 bochs loaded %\ndevice 0000:02:00.0\nend\n",
 	  "device record after the actions" },
 	{ "vfio-hook-journal 2\ndevice 0000:01:00.0\nend\n", "before uuid" },
