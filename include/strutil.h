@@ -27,4 +27,6 @@ char *truncate_nl(char *s);
  * terminals whatever a VM description or name contains. */
 char *str_escape(const char *s, size_t max);
 bool str_is_printable_ascii(const char *s);
+/* Only ASCII letters, digits and the characters of extra. */
+bool str_is_alnum_or(const char *s, const char *extra);
 _must_check_ int safe_atou(const char *s, int base, unsigned *ret);

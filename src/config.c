@@ -106,29 +106,21 @@ static int parse_words(const char *v, bool (*valid)(const char *), char ***ret)
 	return 0;
 }
 
-static bool chars_in(const char *s, const char *extra)
-{
-	for (; *s; s++)
-		if (!(isalnum((unsigned char)*s) || strchr(extra, *s)))
-			return false;
-	return true;
-}
-
 /* An absolute directory path without tricks: it is handed to exportfs and to setxattr. */
 static bool share_is_valid(const char *p)
 {
 	return p[0] == '/' && strlen(p) < 256 && !strstr(p, "/..") && !strstr(p, "//") &&
-	       chars_in(p, "/._+-@");
+	       str_is_alnum_or(p, "/._+-@");
 }
 
 static bool nfs_client_is_valid(const char *c)
 {
-	return strlen(c) < 128 && chars_in(c, ".:/*-_[]");
+	return strlen(c) < 128 && str_is_alnum_or(c, ".:/*-_[]");
 }
 
 static int parse_nfs_options(const char *v, char **ret)
 {
-	if (isempty(v) || strlen(v) > 256 || !chars_in(v, ",=_"))
+	if (isempty(v) || strlen(v) > 256 || !str_is_alnum_or(v, ",=_"))
 		return -EINVAL;
 	free(*ret);
 	*ret = strdup(v);

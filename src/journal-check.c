@@ -17,14 +17,6 @@
 #include "strutil.h"
 #include "sysfs-bind.h"
 
-static bool chars_in(const char *s, const char *extra)
-{
-	for (; *s; s++)
-		if (!(isalnum((unsigned char)*s) || strchr(extra, *s)))
-			return false;
-	return true;
-}
-
 /* The sysfs form, exactly as the kernel prints it ("0000:01:00.0"). */
 static bool is_pci_name(const char *s)
 {
@@ -49,7 +41,7 @@ static bool is_driver_or_none(const char *s)
 /* What libkmod and /sys/module take: no path, no alias. */
 static bool is_module_name(const char *s)
 {
-	return !isempty(s) && strlen(s) <= 64 && chars_in(s, "_-");
+	return !isempty(s) && strlen(s) <= 64 && str_is_alnum_or(s, "_-");
 }
 
 /* systemd's grammar: prefix[@instance].type, plain characters, below 256 bytes. */
@@ -57,7 +49,7 @@ static bool is_unit_with(const char *s, const char *const *types)
 {
 	const char *dot = strrchr(s, '.');
 	if (!dot || dot == s || strlen(s) > 255 || s[0] == '.' || s[0] == '-' ||
-	    !chars_in(s, ":-_.\\@"))
+	    !str_is_alnum_or(s, ":-_.\\@"))
 		return false;
 	for (const char *const *t = types; *t; t++)
 		if (streq(dot + 1, *t))
@@ -81,7 +73,7 @@ static bool is_slice_or_scope(const char *s)
 
 static bool is_session_id(const char *s)
 {
-	return !isempty(s) && strlen(s) <= 64 && chars_in(s, "_-.");
+	return !isempty(s) && strlen(s) <= 64 && str_is_alnum_or(s, "_-.");
 }
 
 /* "<prefix><decimal>" with no leading zero, below max. */
@@ -140,7 +132,7 @@ static bool is_hugepage_pool(const char *s)
 static bool is_cpus_or_all(const char *s)
 {
 	struct cpuset set;
-	return streq(s, "all") || (chars_in(s, ",-") && cpuset_parse(s, &set) == 0);
+	return streq(s, "all") || (str_is_alnum_or(s, ",-") && cpuset_parse(s, &set) == 0);
 }
 
 /* Absolute, no "." or ".." component, no empty one, no control character: not "/" itself. */
@@ -172,7 +164,7 @@ static bool is_mount_point(const char *s)
 /* The grammar config.c accepts for nfs_shares and smb_shares. */
 static bool is_share_path(const char *s)
 {
-	return is_clean_abs_path(s) && strlen(s) < 256 && chars_in(s, "/._+-@");
+	return is_clean_abs_path(s) && strlen(s) < 256 && str_is_alnum_or(s, "/._+-@");
 }
 
 /* "SOURCE FSTYPE OPTIONS SUPER-OPTIONS" of a block device's mount, as mountinfo wrote them. */
@@ -185,7 +177,7 @@ static bool is_mount_how(const char *s)
 	_cleanup_free_ char *rebuilt = strdup_printf("%s %s %s %s", source, fstype, opts, super);
 	return rebuilt && streq(rebuilt, s) && startswith(source, "/dev/") &&
 	       !strstr(source, "/..") && !strstr(source, "/./") && strlen(fstype) <= 64 &&
-	       chars_in(fstype, "._+-") && chars_in(opts, ",=_-.:/");
+	       str_is_alnum_or(fstype, "._+-") && str_is_alnum_or(opts, ",=_-.:/");
 }
 
 /* "zone:service" in firewalld. */
@@ -205,12 +197,12 @@ static bool is_nfs_export(const char *s)
 	if (!colon || colon == s || s[0] == '-' || (size_t)(colon - s) >= 128)
 		return false;
 	_cleanup_free_ char *client = strndup(s, (size_t)(colon - s));
-	return client && chars_in(client, "./*-_[]") && is_share_path(colon + 1);
+	return client && str_is_alnum_or(client, "./*-_[]") && is_share_path(colon + 1);
 }
 
 static bool is_nfs_options(const char *s)
 {
-	return !isempty(s) && strlen(s) <= 256 && chars_in(s, ",=_");
+	return !isempty(s) && strlen(s) <= 256 && str_is_alnum_or(s, ",=_");
 }
 
 /* user:role:type:level[...], what getxattr("security.selinux") gave. */
@@ -219,7 +211,7 @@ static bool is_selinux_context(const char *s)
 	size_t colons = 0;
 	for (const char *c = s; *c; c++)
 		colons += *c == ':';
-	return strlen(s) < 256 && colons >= 3 && s[0] != ':' && chars_in(s, ":_.,-");
+	return strlen(s) < 256 && colons >= 3 && s[0] != ':' && str_is_alnum_or(s, ":_.,-");
 }
 
 static bool is_before_or_after(const char *s)

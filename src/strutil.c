@@ -130,6 +130,14 @@ char *str_escape(const char *s, size_t max)
 	return out;
 }
 
+bool str_is_alnum_or(const char *s, const char *extra)
+{
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || strchr(extra, *s)))
+			return false;
+	return true;
+}
+
 bool str_is_printable_ascii(const char *s)
 {
 	for (; *s; s++)

@@ -293,6 +293,12 @@ hook_unwrap() {
     rm -rf $HOOK_PREFIXES
 }
 
+# hook_config LINE...: /etc/libvirt/hooks/vfio-hook.conf with these lines, removed at exit.
+hook_config() {
+    printf '%s\n' "$@" >/etc/libvirt/hooks/vfio-hook.conf
+    on_exit "rm -f /etc/libvirt/hooks/vfio-hook.conf"
+}
+
 # hook_prefix OP [ARG...]: run the hook's OP calls behind ARG...; none: run it plainly.
 hook_prefix() {
     local op=$1; shift

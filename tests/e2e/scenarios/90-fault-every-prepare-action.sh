@@ -13,8 +13,7 @@ define_vm $vm yes
 xml=$E2E_WORK/$vm.xml
 hook_wrap
 # Failures must not wait out the default deadlines.
-printf 'unit_timeout = 20\nprocess_timeout = 5\nmodule_timeout = 5\n' >/etc/libvirt/hooks/vfio-hook.conf
-on_exit "rm -f /etc/libvirt/hooks/vfio-hook.conf"
+hook_config 'unit_timeout = 20' 'process_timeout = 5' 'module_timeout = 5'
 
 plan_actions "$xml" >"$E2E_WORK/actions"
 note "the prepare plan:"; cat "$E2E_WORK/actions"

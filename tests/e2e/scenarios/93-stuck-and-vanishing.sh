@@ -11,8 +11,7 @@ vm=e2e-stuck
 define_vm $vm yes
 xml=$E2E_WORK/$vm.xml
 hook_wrap
-printf 'unit_timeout = 5\nprocess_timeout = 3\nmodule_timeout = 4\n' >/etc/libvirt/hooks/vfio-hook.conf
-on_exit "rm -f /etc/libvirt/hooks/vfio-hook.conf"
+hook_config 'unit_timeout = 5' 'process_timeout = 3' 'module_timeout = 4'
 
 # start_must_fail BOUND_S WANT...: virsh start fails within BOUND_S with our message,
 # which mentions each WANT.
