@@ -7,6 +7,8 @@
 #   run.sh long [--build DIR] [--runs N] [--jobs J] [TARGET...]
 #                                    N executions per target, J at once, growing the corpus
 #                                    in DIR/corpus/T, then a summary table (DIR/fuzz-summary.txt)
+#   run.sh summary [--build DIR] [TARGET...]
+#                                    that table again, from the last long run of each target
 # Targets: domain journal vm-flags config, and domain-large, the domain target on documents of
 # hundreds of KiB (up to 1 MiB): $FUZZ_LARGE_RUNS executions (20,000) in a long run, 1% of N
 # in a smoke run.
@@ -51,12 +53,13 @@ probe() {
 }
 
 # Largest input each target sees: the domain parser must meet big documents too (libvirt
-# allows 4 MiB), up to 1 MiB; the journal a little past its 256 KiB cap; descriptions and
-# configs 64 KiB. Smoke runs stay small, but for domain-large.
+# allows 4 MiB), up to 1 MiB; the journal a little past its 256 KiB cap; descriptions 64 KiB;
+# configs 16 KiB. Smoke runs stay small, but for domain-large.
 max_len() {
 	case $1/$mode in
 	domain/long | domain-large/*) echo 1048576 ;;
 	journal/long) echo 266240 ;;
+	config/long) echo 16384 ;; # hundreds of lines: real files have tens
 	*/long) echo 65536 ;;
 	domain/*) echo 65536 ;;
 	*) echo 4096 ;;
@@ -191,6 +194,21 @@ verdict() {
 	return 1
 }
 
+# The figures of the last long run of each target, as a table. corpus: libFuzzer's own at the
+# end (units/bytes); files: what DIR/corpus/T holds, every run's finds.
+summary() {
+	printf '%-12s %11s %9s %8s %7s %5s %8s %4s %12s %6s %8s\n' target executions seconds \
+		exec/s crashes leaks timeouts oom corpus files peak-rss
+	for t in "$@"; do
+		[ -f "$build/long/$t/figures" ] || continue
+		read -r t execs secs rate crashes leaks timeouts ooms files rss rc \
+			< "$build/long/$t/figures"
+		corpus=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$build/long/$t/log" | tail -n 1)
+		printf '%-12s %11s %9s %8s %7s %5s %8s %4s %12s %6s %6sMB\n' "$t" "$execs" "$secs" \
+			"$rate" "$crashes" "$leaks" "$timeouts" "$ooms" "${corpus#corp: }" "$files" "$rss"
+	done
+}
+
 case $mode in
 probe)
 	probe
@@ -248,22 +266,16 @@ long)
 		[ "$t" = domain-large ] && n=$large_runs
 		verdict "$build/long/$t" "$n" || status=1
 	done
-	{
-		printf '%-12s %11s %9s %8s %7s %5s %8s %4s %7s %8s\n' target executions seconds \
-			exec/s crashes leaks timeouts oom corpus peak-rss
-		for t in $targets; do
-			read -r t execs secs rate crashes leaks timeouts ooms corp rss rc \
-				< "$build/long/$t/figures"
-			printf '%-12s %11s %9s %8s %7s %5s %8s %4s %7s %6sMB\n' "$t" "$execs" "$secs" \
-				"$rate" "$crashes" "$leaks" "$timeouts" "$ooms" "$corp" "$rss"
-		done
-	} > "$build/fuzz-summary.txt"
+	summary $targets > "$build/fuzz-summary.txt"
 	echo
 	cat "$build/fuzz-summary.txt"
 	exit $status
 	;;
+summary)
+	summary "$@"
+	;;
 *)
-	echo "usage: $0 probe | smoke|long [--build DIR] [--runs N] [--jobs J] [TARGET...]" >&2
+	echo "usage: $0 probe | smoke|long|summary [--build DIR] [--runs N] [--jobs J] [TARGET...]" >&2
 	exit 2
 	;;
 esac
