@@ -15,7 +15,7 @@ n() { if [ -f "$1" ]; then grep -c "^$2 $3" "$1"; else echo 0; fi; }
 row() {
 	pass=$(n "$2" PASS "$3") failed=$(n "$2" FAIL "$3") skip=$(n "$2" SKIP "$3")
 	extra=""
-	[ "$skip" -eq 0 ] || extra=" ($skip skipped: need root)"
+	[ "$skip" -eq 0 ] || extra=" ($skip skipped)"
 	printf '| %s | %d | %d%s | %s |\n' "$1" $((pass + failed)) "$pass" "$extra" "$4"
 }
 
