@@ -12,6 +12,7 @@
 #include "hook.h"
 #include "log.h"
 #include "strutil.h"
+#include "verbs.h"
 
 static void help_hook(const char *argv0)
 {
@@ -34,6 +35,15 @@ static void help_cli(void)
 	       "Hands a GPU and its whole IOMMU group from the host to vfio-pci when a libvirt VM\n"
 	       "starts, and gives back exactly what it took when it stops.\n\n"
 	       "Verbs:\n"
+	       "  list [--json]          CPU topology and every IOMMU group with its devices,\n"
+	       "                         drivers, reset support and a verdict for passthrough\n"
+	       "  status [--json]        Which VMs hold which devices and host changes, since\n"
+	       "                         when, and whether the host still matches\n"
+	       "  recover [--dry-run] VM Give back what VM (name or UUID) took, from its journal,\n"
+	       "                         as release would (after a crash, by hand)\n"
+	       "  doctor [--json] [VM | --xml FILE]\n"
+	       "                         Check the host (and a VM's domain) for passthrough;\n"
+	       "                         exit 0 all passed, 1 a check failed, 3 only warnings\n"
 	       "  plan [--xml FILE] [--release] [--json]\n"
 	       "                         Show what prepare (or release) would do for the domain\n"
 	       "                         XML in FILE or on stdin; changes nothing\n"
@@ -43,6 +53,9 @@ static void help_cli(void)
 	       "                         Run the network hook by hand (<hookData> on stdin)\n\n"
 	       "Options:\n"
 	       "     --sysroot DIR       Read (and with hook, act on) a host tree under DIR\n"
+	       "     --json              Print JSON (list, status, doctor, plan)\n"
+	       "     --color[=WHEN]      Colour: auto (default), always or never; NO_COLOR\n"
+	       "                         turns auto off\n"
 	       "     --debug             Log debug detail\n"
 	       "  -h --help              Show this help\n"
 	       "     --version           Show the version\n\n"
@@ -57,9 +70,33 @@ enum {
 	ARG_RELEASE,
 	ARG_JSON,
 	ARG_DRY_RUN,
+	ARG_COLOR,
 };
 
-static int run_cli(int argc, char **argv)
+bool verb_use_color(const struct verb_args *a, FILE *out)
+{
+	if (a->color != COLOR_AUTO)
+		return a->color == COLOR_ALWAYS;
+	const char *term = getenv("TERM");
+	return !getenv("NO_COLOR") && isatty(fileno(out)) && !(term && streq(term, "dumb"));
+}
+
+static const struct {
+	const char *name;
+	int (*run)(const struct verb_args *a);
+	int min_args, max_args;
+	const char *usage;
+} cli_verbs[] = {
+	{ "list", list_verb, 0, 0, "list [--json]" },
+	{ "status", status_verb, 0, 0, "status [--json]" },
+	{ "recover", recover_verb, 1, 1, "recover [--dry-run] VM" },
+	{ "doctor", doctor_verb, 0, 1, "doctor [--json] [VM | --xml FILE]" },
+	{ "plan", plan_verb, 0, 0, "plan [--xml FILE] [--release] [--json]" },
+};
+
+/* Options may come before or after the verb; "+" stops at positional arguments, so
+ * `hook -- VM ...` keeps names literal. Returns -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, struct verb_args *v, bool *debug)
 {
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -70,13 +107,11 @@ static int run_cli(int argc, char **argv)
 		{ "release", no_argument, NULL, ARG_RELEASE },
 		{ "json", no_argument, NULL, ARG_JSON },
 		{ "dry-run", no_argument, NULL, ARG_DRY_RUN },
+		{ "color", optional_argument, NULL, ARG_COLOR },
 		{}
 	};
-	struct hook_args args = { .extra = "-" };
-	bool release = false, json = false;
 	int c;
 
-	/* "+": stop at the verb's positional arguments; `hook -- VM ...` keeps names literal. */
 	while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
@@ -86,72 +121,85 @@ static int run_cli(int argc, char **argv)
 			printf("vfio-hook %s\n", VERSION);
 			return EXIT_SUCCESS;
 		case ARG_SYSROOT:
-			args.sysroot = optarg;
+			v->sysroot = optarg;
 			break;
 		case ARG_DEBUG:
-			args.debug = true;
+			*debug = true;
+			break;
+		case ARG_XML:
+			v->xml_path = optarg;
+			break;
+		case ARG_RELEASE:
+			v->release = true;
+			break;
+		case ARG_JSON:
+			v->json = true;
+			break;
+		case ARG_DRY_RUN:
+			v->dry_run = true;
+			break;
+		case ARG_COLOR:
+			if (!optarg || streq(optarg, "always"))
+				v->color = COLOR_ALWAYS;
+			else if (streq(optarg, "never"))
+				v->color = COLOR_NEVER;
+			else if (streq(optarg, "auto"))
+				v->color = COLOR_AUTO;
+			else {
+				fprintf(stderr, "--color takes auto, always or never.\n");
+				return 2;
+			}
 			break;
 		default:
 			fprintf(stderr, "Try 'vfio-hook --help'.\n");
 			return 2;
 		}
 	}
+	return -1;
+}
+
+static int run_cli(int argc, char **argv)
+{
+	struct verb_args v = { 0 };
+	bool debug = false;
+	int r;
+
+	if ((r = parse_options(argc, argv, &v, &debug)) >= 0)
+		return r;
 	if (optind >= argc) {
 		help_cli();
 		return 2;
 	}
 	const char *verb = argv[optind];
 	optind++;
-	while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0) {
-		switch (c) {
-		case 'h':
-			help_cli();
-			return EXIT_SUCCESS;
-		case ARG_SYSROOT:
-			args.sysroot = optarg;
-			break;
-		case ARG_DEBUG:
-			args.debug = true;
-			break;
-		case ARG_XML:
-			args.xml_path = optarg;
-			break;
-		case ARG_RELEASE:
-			release = true;
-			break;
-		case ARG_JSON:
-			json = true;
-			break;
-		case ARG_DRY_RUN:
-			args.dry_run = true;
-			break;
-		default:
-			fprintf(stderr, "Try 'vfio-hook --help'.\n");
-			return 2;
-		}
-	}
-	if (args.debug)
+	if ((r = parse_options(argc, argv, &v, &debug)) >= 0)
+		return r;
+	if (debug)
 		log_set_max_priority(LOG_DEBUG);
+	v.positional = argv + optind;
+	v.n_positional = argc - optind;
 
-	if (streq(verb, "plan")) {
-		if (optind != argc) {
-			fprintf(stderr, "vfio-hook plan takes no positional arguments.\n");
+	for (size_t i = 0; i < ARRAY_SIZE(cli_verbs); i++) {
+		if (!streq(verb, cli_verbs[i].name))
+			continue;
+		if (v.n_positional < cli_verbs[i].min_args || v.n_positional > cli_verbs[i].max_args) {
+			fprintf(stderr, "Usage: vfio-hook %s\n", cli_verbs[i].usage);
 			return 2;
 		}
-		int plan_verb(const struct hook_args *a, bool release, bool json);
-		return plan_verb(&args, release, json);
+		return cli_verbs[i].run(&v);
 	}
 	if (streq(verb, "hook") || streq(verb, "network-hook")) {
-		int n = argc - optind;
-		if (n < 3 || n > 4) {
-			fprintf(stderr, "Usage: vfio-hook hook [--dry-run] -- VM OPERATION "
-					"SUB-OPERATION [EXTRA]\n");
+		struct hook_args args = { .sysroot = v.sysroot, .xml_path = v.xml_path,
+					  .dry_run = v.dry_run, .debug = debug };
+		if (v.n_positional < 3 || v.n_positional > 4) {
+			fprintf(stderr, "Usage: vfio-hook %s [--dry-run] -- NAME OPERATION "
+					"SUB-OPERATION [EXTRA]\n", verb);
 			return 2;
 		}
-		args.vm = argv[optind];
-		args.op = argv[optind + 1];
-		args.subop = argv[optind + 2];
-		args.extra = n == 4 ? argv[optind + 3] : "-";
+		args.vm = v.positional[0];
+		args.op = v.positional[1];
+		args.subop = v.positional[2];
+		args.extra = v.n_positional == 4 ? v.positional[3] : "-";
 		return streq(verb, "hook") ? hook_run(&args) : network_hook_run(&args);
 	}
 	fprintf(stderr, "Unknown verb '%s'. Try 'vfio-hook --help'.\n", verb);

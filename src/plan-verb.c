@@ -11,11 +11,11 @@
 #include "log.h"
 #include "stages.h"
 #include "strutil.h"
+#include "verbs.h"
 
-int plan_verb(const struct hook_args *a, bool release, bool json);
-
-int plan_verb(const struct hook_args *a, bool release, bool json)
+int plan_verb(const struct verb_args *a)
 {
+	bool release = a->release, json = a->json;
 	_cleanup_free_ char *xml = NULL, *err = NULL;
 	_cleanup_(domain_freep) struct domain *dom = NULL;
 	_cleanup_(sysroot_freep) struct sysroot *root = NULL;
