@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stdint.h>
+
 #include "plan.h"
 #include "sysroot.h"
 
@@ -28,6 +30,7 @@ struct journal {
 	enum journal_state state;
 	char *boot_id;
 	pid_t pid;
+	uint64_t since;    /* when prepare began (Unix seconds); 0: not recorded (older journals) */
 	struct plan *plan; /* vm name, uuid, devices and actions with their states */
 };
 

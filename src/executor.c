@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <libkmod.h>
 #include <sys/file.h>
+#include <time.h>
 
 #include "executor.h"
 #include "log.h"
@@ -136,6 +137,7 @@ int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 		.state = JOURNAL_PREPARING,
 		.boot_id = ctx->host ? ctx->host->boot_id : NULL,
 		.pid = getpid(),
+		.since = (uint64_t)time(NULL),
 		.plan = plan,
 	};
 	ctx->journal_dir_fd = dir_fd;

@@ -116,8 +116,10 @@ int journal_format(const struct journal *j, char **ret)
 	RET_GATHER(r, put_value(f, p->vm_name));
 	RET_GATHER(r, put_text(f, "\nboot-id "));
 	RET_GATHER(r, put_value(f, j->boot_id));
-	RET_GATHER(r, put_text(f, "\npid %d\nstate %s\nhost-graphics %s\n", (int)j->pid,
-			       journal_state_to_string(j->state),
+	RET_GATHER(r, put_text(f, "\npid %d\n", (int)j->pid));
+	if (j->since > 0)
+		RET_GATHER(r, put_text(f, "since %" PRIu64 "\n", j->since));
+	RET_GATHER(r, put_text(f, "state %s\nhost-graphics %s\n", journal_state_to_string(j->state),
 			       p->host_graphics_go ? "go" : "stay"));
 	for (char **d = p->devices; d && *d; d++)
 		RET_GATHER(r, put_text(f, "device %s\n", *d));
@@ -272,12 +274,17 @@ enum header_key {
 	KEY_PID,
 	KEY_STATE,
 	KEY_HOST_GRAPHICS,
+	KEY_SINCE,
 	_KEY_MAX,
 };
+
+/* Every header record but since, which journals written before it existed lack. */
+#define REQUIRED_KEYS (((1u << _KEY_MAX) - 1) & ~(1u << KEY_SINCE))
 
 static const char *const header_keys[_KEY_MAX] = {
 	[KEY_UUID] = "uuid",   [KEY_NAME] = "name",   [KEY_BOOT_ID] = "boot-id",
 	[KEY_PID] = "pid",     [KEY_STATE] = "state", [KEY_HOST_GRAPHICS] = "host-graphics",
+	[KEY_SINCE] = "since",
 };
 
 /* Records come in the order journal_format writes them. */
@@ -288,6 +295,22 @@ enum section {
 	SECTION_ACTIONS,
 	SECTION_END,
 };
+
+/* Decimal seconds as journal_format writes them: no sign, no leading zero, not 0, and within
+ * a signed 64-bit time_t. */
+static int parse_since(const char *value, uint64_t *ret)
+{
+	if (strlen(value) > 19 || value[0] == '0')
+		return -EINVAL;
+	for (const char *c = value; *c; c++)
+		if (!isdigit((unsigned char)*c))
+			return -EINVAL;
+	uint64_t v = strtoull(value, NULL, 10);
+	if (v > INT64_MAX)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
 
 static int parse_header(struct parse_state *s, enum header_key k, const char *value)
 {
@@ -328,6 +351,10 @@ static int parse_header(struct parse_state *s, enum header_key k, const char *va
 			return fail(s, "host-graphics '%s' is neither go nor stay", strna(e));
 		j->plan->host_graphics_go = streq(value, "go");
 		return 0;
+	case KEY_SINCE:
+		return parse_since(value, &j->since) < 0 ?
+			       fail(s, "since '%s' is not a time in seconds", strna(e)) :
+			       0;
 	case _KEY_MAX:
 		break;
 	}
@@ -349,7 +376,7 @@ static int parse_record(struct parse_state *s, enum section *section, unsigned *
 		*seen |= 1u << k;
 		return parse_header(s, (enum header_key)k, value);
 	}
-	if (*section == SECTION_HEADER && *seen != (1u << _KEY_MAX) - 1)
+	if (*section == SECTION_HEADER && (*seen & REQUIRED_KEYS) != REQUIRED_KEYS)
 		return fail(s, "%s record before uuid, name, boot-id, pid, state and host-graphics",
 			    key);
 	if (streq(key, "device")) {
@@ -434,7 +461,7 @@ int journal_parse(const char *text, size_t size, struct journal **ret, char **re
 					 JOURNAL_VERSION);
 			}
 		} else if (streq(key, "end") && !value) {
-			if (seen != (1u << _KEY_MAX) - 1)
+			if ((seen & REQUIRED_KEYS) != REQUIRED_KEYS)
 				r = fail(&s, "end line before the uuid, name, boot-id, pid, state and "
 					     "host-graphics records");
 			section = SECTION_END;

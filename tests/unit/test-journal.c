@@ -58,6 +58,7 @@ static struct journal *sample(void)
 	j->plan = plan_new(PLAN_PREPARE, "win 10 $(x)\n", UUID);
 	j->boot_id = strdup(BOOT);
 	j->pid = 1234;
+	j->since = 1700000000;
 	j->state = JOURNAL_PREPARED;
 	j->plan->host_graphics_go = true;
 	j->plan->pinned_cpus = strdup("2-3");
@@ -91,8 +92,33 @@ TEST(round_trip)
 	ASSERT_NULL(k->plan->actions[6].prior);
 	ASSERT_STREQ(k->plan->actions[1].target, "/mnt/data dir");
 	ASSERT_TRUE(k->plan->host_graphics_go);
+	ASSERT_TRUE(strstr(text, "\npid 1234\nsince 1700000000\nstate prepared\n") != NULL);
+	ASSERT_EQ(k->since, 1700000000);
 	ASSERT_OK(journal_format(k, &again));
 	ASSERT_STREQ(again, text);
+}
+
+/* Journals written before the since record existed still load, with the time unknown; and one
+ * without a time is written without the record. */
+TEST(since_is_optional)
+{
+	static const char old[] = HEAD "action done drivers unload-module 0 bochs loaded %\nend\n";
+	_cleanup_(journal_freep) struct journal *j = NULL, *k = NULL;
+	_cleanup_free_ char *err = NULL, *text = NULL, *again = NULL;
+	if (journal_parse(old, strlen(old), &j, &err) < 0)
+		FAIL_AT("refused a journal without since: %s", strna(err));
+	ASSERT_EQ(j->since, 0);
+	ASSERT_OK(journal_format(j, &text));
+	ASSERT_NULL(strstr(text, "since"));
+	ASSERT_STREQ(text, old);
+	/* Anywhere in the header, as the other header records. */
+	static const char first[] = "vfio-hook-journal 2\nsince 42\nuuid " UUID "\nname win10\n"
+				    "boot-id %\npid 42\nstate prepared\nhost-graphics go\nend\n";
+	if (journal_parse(first, strlen(first), &k, &err) < 0)
+		FAIL_AT("refused since before uuid: %s", strna(err));
+	ASSERT_EQ(k->since, 42);
+	ASSERT_OK(journal_format(k, &again));
+	ASSERT_TRUE(strstr(again, "\npid 42\nsince 42\n") != NULL);
 }
 
 /* Every state sequence the executor can leave behind parses. */
@@ -258,6 +284,17 @@ static const struct {
 	  "host-graphics go\nend\n", "not a boot id" },
 	{ "vfio-hook-journal 2\nuuid " UUID "\nname win10\nboot-id %\npid 99999999\nstate prepared\n"
 	  "host-graphics go\nend\n", "not a process id" },
+	/* The time prepare began: canonical decimal seconds, once, in the header. */
+	{ HEAD "since 1700000000\nend\n", "since record after the devices" },
+	{ "vfio-hook-journal 2\nsince 1\nsince 2\n", "second since" },
+	{ "vfio-hook-journal 2\nsince 0\n", "since '0' is not a time in seconds" },
+	{ "vfio-hook-journal 2\nsince 0170\n", "since '0170' is not a time" },
+	{ "vfio-hook-journal 2\nsince -5\n", "since '-5' is not a time" },
+	{ "vfio-hook-journal 2\nsince +5\n", "since '+5' is not a time" },
+	{ "vfio-hook-journal 2\nsince 17e8\n", "since '17e8' is not a time" },
+	{ "vfio-hook-journal 2\nsince 9223372036854775808\n", "is not a time" },
+	{ "vfio-hook-journal 2\nsince 12345678901234567890\n", "is not a time" },
+	{ "vfio-hook-journal 2\nsince 1%200\n", "is not a time" },
 };
 
 TEST(tampered_records_are_refused)
