@@ -15,6 +15,7 @@
 #include "host.h"
 #include "journal.h"
 #include "log.h"
+#include "release.h"
 #include "stages.h"
 #include "strutil.h"
 #include "sysroot.h"
@@ -264,59 +265,14 @@ static int do_prepare(struct hook_call *c)
 	return r;
 }
 
-static int release_with(struct hook_call *c, const struct config *cfg)
-{
-	_cleanup_close_ int jfd = -1, lock = -1;
-	_cleanup_(journal_freep) struct journal *j = NULL;
-	_cleanup_free_ char *err = NULL;
-
-	int r = journal_dir_open(c->root, false, &jfd, &err);
-	if (r >= 0 && !c->args->dry_run && executor_lock(jfd, cfg->lock_timeout_s, &lock) < 0)
-		log_warning("Another VM's hook holds the lock; releasing anyway");
-	if (r >= 0)
-		r = journal_load(jfd, c->dom->uuid, c->dom->name, &j, &err);
-	if (r == -ENOENT) {
-		if (c->args->dry_run)
-			printf("Plan for VM '%s' (release/end): nothing recorded, nothing to do\n",
-			       c->dom->name);
-		log_debug("No journal for %s: nothing to give back", c->dom->uuid);
-		if (!c->args->dry_run)
-			(void)!journal_remove(jfd, c->dom->uuid); /* what a killed first write left */
-		return 0;
-	}
-	if (r < 0)
-		return log_warning_errno(r, "Nothing given back: the journal of %s is refused (%s)",
-					 c->dom->uuid, err ?: strerror(-r));
-	j->plan->op = PLAN_RELEASE;
-	if (c->args->dry_run)
-		return plan_print(j->plan, stdout, false);
-
-	struct exec_ctx ctx = { .root = c->root, .cfg = cfg, .vm_name = c->dom->name,
-				.vm_uuid = c->dom->uuid };
-	r = executor_release(&ctx, jfd, j);
-	exec_ctx_done(&ctx);
-	if (r >= 0)
-		log_info("Released: the host has back what %s took", c->dom->name);
-	return r;
-}
-
 static int do_release(struct hook_call *c)
 {
-	_cleanup_free_ char *err = NULL;
-	struct config cfg;
-
 	/* Release trusts what prepare recorded, never the description it receives now. */
 	if (parse_domain(c) < 0)
 		return 0;
 	open_log_file(c);
-	if (config_load_for_vm(c->root, c->dom->name, c->dom->uuid, &cfg, &err) < 0) {
-		/* The devices still come back, with default deadlines. */
-		log_warning("%s; using defaults", strna(err));
-		config_done(&cfg); /* what was parsed before the error goes too */
-	}
-	int r = release_with(c, &cfg);
-	config_done(&cfg);
-	return r;
+	int r = release_vm(c->root, c->dom->name, c->dom->uuid, c->args->dry_run);
+	return r < 0 ? r : 0;
 }
 
 int hook_run(const struct hook_args *args)
