@@ -64,7 +64,9 @@ static int unit_state_snapshot(const struct host *h, const char *name, struct un
 	char *save = NULL;
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char n[256], id[256], state[64];
-		if (sscanf(l, "%255s %255s %63s", n, id, state) != 3 || !streq(n, name))
+		/* By name or by the unit it resolved to, as GetUnit on a live host. */
+		if (sscanf(l, "%255s %255s %63s", n, id, state) != 3 ||
+		    !(streq(n, name) || streq(id, name)))
 			continue;
 		ret->id = strdup(id);
 		ret->active_state = strdup(state);
