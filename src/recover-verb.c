@@ -40,13 +40,13 @@ static int find_journal(int jfd, const char *vm, char **ret_uuid, char **ret_nam
 		if (journal_load(jfd, *u, vm, &k, NULL) >= 0 && (r = strv_extend(&found, *u)) < 0)
 			return log_error_errno(r, "Out of memory");
 	}
-	size_t n = strv_length(found);
-	if (n == 0)
+	if (!found || !found[0])
 		return log_error_errno(-ENOENT, "Nothing recorded for VM '%s': no journal names it "
 					"(vfio-hook status lists them)", strna(e));
-	if (n > 1)
+	if (found[1])
 		return log_error_errno(-ENOTUNIQ, "%zu journals name VM '%s' (%s, %s%s): give the UUID",
-				       n, strna(e), found[0], found[1], n > 2 ? ", ..." : "");
+				       strv_length(found), strna(e), found[0], found[1],
+				       found[2] ? ", ..." : "");
 	if (!(*ret_name = strdup(vm)) || !(*ret_uuid = strdup(found[0])))
 		return log_error_errno(-ENOMEM, "Out of memory");
 	return 0;

@@ -386,7 +386,7 @@ static int status_run(const struct verb_args *a, struct sysroot *root)
 	if (!entries)
 		return log_error_errno(-ENOMEM, "Out of memory");
 	r = 0;
-	for (size_t i = 0; i < n && r >= 0; i++)
+	for (size_t i = 0; uuids && i < n && r >= 0; i++)
 		r = entry_fill(&entries[i], root, h, jfd, uuids[i]);
 	if (r < 0)
 		log_error_errno(r, "Cannot read the journals: %m");
