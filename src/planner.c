@@ -117,7 +117,8 @@ static int expand_groups(struct plan_ctx *ctx)
 	struct plan *p = ctx->plan;
 	int r;
 
-	if (h->n_iommu_groups == 0)
+	/* Without hostdevs there is nothing to hand over: other stages may still apply. */
+	if (h->n_iommu_groups == 0 && ctx->dom->n_pci > 0)
 		return plan_refuse(p, "the IOMMU is off: %s/sys/kernel/iommu_groups is empty (enable "
 				      "VT-d or AMD-Vi in the firmware, and intel_iommu=on on Intel)",
 				   h->root->prefix);

@@ -68,12 +68,15 @@ fi
 for s in $SCENARIOS; do
     say "running $s"
     work=/run/vfio-e2e/work/$s
-    mkdir -p "$work"
+    # What a scenario keeps for the host (panes, --json output) goes to its artifacts dir:
+    # run.sh puts it under build/e2e/artifacts/<scenario>/.
+    artifacts=$results/artifacts/$s
+    mkdir -p "$work" "$artifacts"
     # A scenario that needs longer says so in a "# e2e-timeout: SECONDS" line.
     limit=$(sed -n 's/^# e2e-timeout: *\([0-9][0-9]*\).*/\1/p' "$payload/scenarios/$s.sh" | head -1)
     limit=${limit:-$SCENARIO_TIMEOUT}
     t0=$(date +%s%N)
-    (cd "$work" && E2E_DIR=$payload E2E_WORK=$work \
+    (cd "$work" && E2E_DIR=$payload E2E_WORK=$work E2E_ARTIFACTS=$artifacts \
         timeout -k 10 "$limit" bash "$payload/scenarios/$s.sh") \
         >"$results/$s.log" 2>&1 </dev/null
     rc=$?
@@ -84,6 +87,7 @@ for s in $SCENARIOS; do
     if [[ -f $work/points ]]; then
         awk -v s="$s" '{ print $1, s "/" $2, $3 }' "$work/points" >>"$results/results"
     fi
+    rmdir "$artifacts" 2>/dev/null || true
     if ((rc == 0)); then r=PASS; else r=FAIL; fi
     echo "$r $s $secs" >>"$results/results"
     say "$r $s $secs"

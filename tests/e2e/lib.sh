@@ -4,6 +4,8 @@
 # scenario non-zero. Cleanups registered with on_exit run however it ends.
 
 E2E_USER=${E2E_USER:-desk}
+# Files the scenario keeps for the host (guest-driver.sh sets it; run.sh copies it back).
+E2E_ARTIFACTS=${E2E_ARTIFACTS:-${E2E_WORK:-.}/artifacts}
 
 fail() { echo "ASSERT FAILED: $*" >&2; exit 1; }
 note() { echo "-- $*"; }
@@ -289,7 +291,9 @@ WRAP
 }
 
 hook_unwrap() {
-    install -m 0755 /usr/local/bin/vfio-hook /etc/libvirt/hooks/qemu
+    # -p: the hook keeps the mtime it had when installed, before libvirtd started (doctor
+    # checks that libvirtd started after the hook was installed).
+    install -p -m 0755 /usr/local/bin/vfio-hook /etc/libvirt/hooks/qemu
     rm -rf $HOOK_PREFIXES
 }
 
@@ -364,4 +368,25 @@ run_as_user() {
     local uid; uid=$(id -u "$E2E_USER")
     XDG_RUNTIME_DIR=/run/user/$uid DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$uid/bus \
         setpriv --reuid "$uid" --regid "$(id -g "$E2E_USER")" --init-groups "$@"
+}
+
+# --- artifacts ------------------------------------------------------------------------
+# keep NAME CMD...: run CMD with its stdout in $E2E_ARTIFACTS/NAME and its stderr in
+# NAME.err (removed when empty); show both in the log; set RC to CMD's exit status.
+keep() {
+    local f=$E2E_ARTIFACTS/$1; shift
+    mkdir -p "$E2E_ARTIFACTS"
+    RC=0
+    "$@" >"$f" 2>"$f.err" || RC=$?
+    note "$* -> exit $RC ($f)"
+    cat "$f" "$f.err"
+    [[ -s $f.err ]] || rm -f "$f.err"
+}
+
+# schema_check NAME SCHEMA: have the host validate artifact NAME against
+# docs/SCHEMA.schema.json (the guest has no JSON Schema validator); run.sh reports it
+# as the result "<scenario>/json-schema-NAME".
+schema_check() {
+    mkdir -p "$E2E_ARTIFACTS"
+    echo "$1 $2" >>"$E2E_ARTIFACTS/schema-checks"
 }

@@ -83,7 +83,7 @@ mkdir -p "$build"
 build=$(realpath "$build")
 
 # Payload disk: the binary, the helpers, the chosen scenarios and the guest driver.
-rm -rf "$build/payload" "$build/results" "$build/payload.img" "$build/results.img"
+rm -rf "$build/payload" "$build/results" "$build/artifacts" "$build/payload.img" "$build/results.img"
 mkdir -p "$build/payload/scenarios" "$build/results"
 install -m 0755 "$binary" "$build/payload/vfio-hook"
 install -m 0644 "$here/lib.sh" "$build/payload/lib.sh"
@@ -162,6 +162,9 @@ reported=1
 tar -C "$build/results" -xf "$build/results.img" 2>/dev/null ||
     echo "run.sh: results disk unreadable or empty" >&2
 res=$build/results
+# The scenarios' artifacts (panes, --json output), one directory per scenario.
+arts=$build/artifacts
+[[ ! -d $res/artifacts ]] || mv "$res/artifacts" "$arts"
 
 passed=0 failed=0
 if [[ -s $res/ready ]]; then sed 's/^/guest: /' "$res/ready" >&2; fi
@@ -176,6 +179,16 @@ if [[ -n $capture ]]; then
     fi
 fi
 for s in "${scenarios[@]}"; do
+    # JSON its scenario asked the host to validate (lib.sh's schema_check), each a result.
+    while read -r f schema; do
+        [[ -n $f ]] || continue
+        if out=$(python3 "$repo/tests/lib/json-schema-check.py" "$arts/$s/$f" \
+            "$repo/docs/$schema.schema.json" 2>&1); then
+            echo "PASS $s/json-schema-$f -"; passed=$((passed + 1))
+        else
+            echo "FAIL $s/json-schema-$f - ($out)"; failed=$((failed + 1))
+        fi
+    done < <(cat "$arts/$s/schema-checks" 2>/dev/null)
     # Its sub-results first (fault and kill points), each counted on its own.
     while read -r verdict name secs; do
         echo "$verdict $name $secs"
@@ -204,5 +217,6 @@ echo "image: ${t_image}s (includes deps and a build if it was not cached)"
 echo "guest boot: ${ready:-?}s from kernel start to desktop ready"
 echo "guest run: ${t_qemu}s of QEMU wall time; total: $((SECONDS - t_start))s"
 echo "logs: $build/serial.log, $res/"
+[[ ! -d $arts ]] || echo "artifacts: $arts/"
 echo "$passed passed, $failed failed"
 ((failed == 0))
