@@ -344,7 +344,7 @@ jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))'
 vfio-hook-journal 2
 uuid 8f2b0c44-1c7e-4b1a-9d55-2f1b5c6a7e01
 name win11
-boot-id 2c4db535-4216-400d-8299-15aab067b330
+boot-id $(cat "$desk/proc/sys/kernel/random/boot_id")
 pid 4242
 state prepared
 host-graphics go
