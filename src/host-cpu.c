@@ -76,13 +76,14 @@ static int find_or_add_l3(struct cpu_topology *t, const struct cpuset *cpus, con
 	for (size_t i = 0; i < t->n_l3s; i++)
 		if (!memcmp(&t->l3s[i].cpus, cpus, sizeof *cpus))
 			return (int)i;
+	_cleanup_free_ char *sz = size ? cache_size(size) : NULL;
+	if (size && !sz)
+		return -ENOMEM;
 	struct cpu_l3 *l = realloc(t->l3s, sizeof *l * (t->n_l3s + 1));
 	if (!l)
 		return -ENOMEM;
 	t->l3s = l;
-	l[t->n_l3s] = (struct cpu_l3){ .cpus = *cpus, .size = size ? cache_size(size) : NULL };
-	if (size && !l[t->n_l3s].size)
-		return -ENOMEM;
+	l[t->n_l3s] = (struct cpu_l3){ .cpus = *cpus, .size = TAKE_PTR(sz) };
 	return (int)t->n_l3s++;
 }
 
@@ -114,6 +115,7 @@ static int load_caches(struct cpu_topology *t, int sys_fd, struct cpu_core *core
 {
 	char dir[64];
 	_cleanup_strv_free_ char **idx = NULL;
+	_cleanup_free_ char *caches = NULL;
 	snprintf(dir, sizeof dir, "devices/system/cpu/cpu%u/cache", core->first_cpu);
 	if (dir_list_at(sys_fd, dir, &idx) < 0)
 		return 0;
@@ -144,10 +146,11 @@ static int load_caches(struct cpu_topology *t, int sys_fd, struct cpu_core *core
 		const char *suffix = streq(type, "Data") ? "d" : streq(type, "Instruction") ? "i" : "";
 		_cleanup_free_ char *sz = size[0] ? cache_size(size) : strdup("?");
 		_cleanup_free_ char *piece = sz ? strdup_printf("L%u%s %s", level, suffix, sz) : NULL;
-		int r = piece ? append(&core->caches, piece) : -ENOMEM;
+		int r = piece ? append(&caches, piece) : -ENOMEM;
 		if (r < 0)
 			return r;
 	}
+	core->caches = TAKE_PTR(caches);
 	return 0;
 }
 

@@ -182,10 +182,13 @@ static char *size_string(unsigned long long bytes)
 	static const char units[] = "KMGTPE";
 	if (bytes < 1024)
 		return strdup_printf("%lluB", bytes);
-	double v = (double)bytes;
+	unsigned long long scale = 1024;
 	size_t u = 0;
-	for (v /= 1024; v >= 1024 && u + 1 < sizeof units - 1; v /= 1024)
+	while (bytes / scale >= 1024 && u + 2 < sizeof units) {
+		scale *= 1024;
 		u++;
+	}
+	double v = (double)bytes / (double)scale;
 	return v >= 10 || v == (double)(unsigned long long)v
 		       ? strdup_printf("%.0f%c", v, units[u])
 		       : strdup_printf("%.1f%c", v, units[u]);
@@ -388,8 +391,10 @@ static int add_block(const struct list_ctx *c, struct libscols_table *tb,
 	_cleanup_free_ char *size = b->size ? size_string(b->size) : strdup("");
 	_cleanup_free_ char *mounts = join(b->mountpoints, ", "), *text_mounts = NULL;
 	int r;
-	if (!size || !mounts || (r = row(tb, parent, type, b->kname, &ln)) < 0)
+	if (!size || !mounts)
 		return -ENOMEM;
+	if ((r = row(tb, parent, type, b->kname, &ln)) < 0)
+		return r;
 	if (b->mountpoints && !c->json && !(text_mounts = strdup_printf(" on %s", mounts)))
 		return -ENOMEM;
 	/* "crypt cryptroot 100G ext4 "home" on /home" */
@@ -606,7 +611,7 @@ static int list_groups(struct list_ctx *c, struct libscols_table *json_tb)
 			return r;
 		tb = own;
 	}
-	if (n == 0) {
+	if (n == 0 || !groups) {
 		if ((r = add_notice(c, tb, "iommu",
 				    "No IOMMU groups: the IOMMU is off, so nothing can be passed "
 				    "through. Enable VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the "
