@@ -179,7 +179,8 @@ ANALYZE_DEPS := $(wildcard include/*.h) tests/lib/test.h Makefile
 # calls it leaked (GCC PR analyzer/106473 is one such case). These files store that way
 # throughout; each report in them was read and the pointer found owned. Leak checks stay on
 # everywhere else, and LSan (make asan check-fast) watches these files at run time.
-ANALYZE_LEAK_FP := block.c host-console.c host-pci.c host-procs.c journal.c main.c strutil.c
+ANALYZE_LEAK_FP := block.c host-console.c host-cpu.c host-pci.c host-procs.c journal.c main.c \
+	strutil.c
 $(ANALYZE_LEAK_FP:%.c=$(ANALYZE_DIR)/src/%.o): ANALYZE_FLAGS += -Wno-analyzer-malloc-leak
 # A failed ASSERT exits the forked test process without freeing: by design.
 $(UNIT_SRCS:%.c=$(ANALYZE_DIR)/%.o): ANALYZE_FLAGS += -Wno-analyzer-malloc-leak

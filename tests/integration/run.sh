@@ -460,6 +460,60 @@ J
 	chmod 0600 "$st/run/vfio-hook/6c0d5e2a-0b1f-4d43-9a1e-000000000002.journal"
 	refuse_case ambiguous-name "2 journals name VM 'win10' ($sr_uuid, 6c0d5e2a-0b1f-4d43-9a1e-000000000002): give the UUID" win10
 fi
+# --- vfio-hook list ----------------------------------------------------------------------------
+# Golden reports of the captured hosts (REGENERATE=1 rewrites them), colour rules, and the JSON
+# against docs/list.schema.json.
+skip() { echo "SKIP integration.$1 ($2)"; }
+golden_cmp() { # NAME EXPECTED ACTUAL
+	if [ "${REGENERATE:-}" = 1 ]; then
+		mkdir -p "$(dirname "$2")" && cp "$3" "$2" && pass "$1"
+	elif [ -f "$2" ] && cmp -s "$2" "$3"; then pass "$1"
+	else fail "$1" "$(diff -u "$2" "$3" 2>&1 | head -40)"; fi
+}
+has_jsonschema=no
+python3 -c 'import jsonschema' 2>/dev/null && has_jsonschema=yes
+for host in "$hosts"/*/; do
+	h=$(basename "$host")
+	host=$hosts/$h
+	mkdir -p "$scratch/list/$h"
+	before=$(fingerprint "$host")
+	for mode in txt json; do
+		out=$scratch/list/$h/list.$mode
+		if [ $mode = json ]; then set -- --json; else set -- --color=never; fi
+		{ "$bin" --sysroot "$host" list "$@" 2>&1; echo "--- exit $?"; } | sed "s|$host|FIXTURE|g" > "$out"
+		golden_cmp "list-golden-$h-$mode" "$golden/$h/list.$mode" "$out"
+	done
+	"$bin" --sysroot "$host" list --json > "$scratch/list/$h/raw.json" 2> "$scratch/err"; rc=$?
+	if [ $rc -eq 0 ] && [ ! -s "$scratch/err" ] &&
+		python3 -c 'import json,sys; json.load(sys.stdin)' < "$scratch/list/$h/raw.json"; then
+		pass "list-json-parses-$h"
+	else fail "list-json-parses-$h" "exit $rc" "$(head -5 "$scratch/err")"; fi
+	if [ $has_jsonschema = yes ]; then
+		if python3 -c 'import json,sys,jsonschema
+jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load(sys.stdin))' \
+			"$repo/docs/list.schema.json" < "$scratch/list/$h/raw.json" 2> "$scratch/err"; then
+			pass "list-json-schema-$h"
+		else fail "list-json-schema-$h" "$(tail -5 "$scratch/err")"; fi
+	else skip "list-json-schema-$h" "python3-jsonschema not installed"; fi
+	# Piped output without --color has no escape sequences; NO_COLOR wins over auto.
+	"$bin" --sysroot "$host" list > "$scratch/out" 2>&1
+	check "list-piped-no-color-$h" sh -c "! grep -q \"$(printf '\033')\" '$scratch/out'"
+	NO_COLOR=1 "$bin" --sysroot "$host" list --color=auto > "$scratch/out" 2>&1
+	check "list-no-color-env-$h" sh -c "! grep -q \"$(printf '\033')\" '$scratch/out'"
+	after=$(fingerprint "$host")
+	check "list-writes-nothing-$h" test "$before" = "$after"
+done
+if [ -d "$desk" ]; then
+	out=$scratch/list/q35-bochs-desktop/list.color
+	"$bin" --sysroot "$desk" list --color=always > "$out" 2>&1
+	golden_cmp list-golden-q35-bochs-desktop-color "$golden/q35-bochs-desktop/list.color" "$out"
+	check list-color-always-has-escapes grep -q "$(printf '\033')\[" "$out"
+fi
+# The live host, read-only: whatever it has (no IOMMU, no USB), list succeeds with one document.
+"$bin" list --json > "$scratch/out" 2> "$scratch/err"; rc=$?
+if [ $rc -eq 0 ] && python3 -c 'import json,sys; json.load(sys.stdin)' < "$scratch/out"; then
+	pass list-live-host-json
+else fail list-live-host-json "exit $rc" "$(head -5 "$scratch/err")"; fi
 
 # --- golden plans on captured hosts ----------------------------------------------------------
 count=0
