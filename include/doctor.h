@@ -34,10 +34,9 @@ struct doctor_ctx {
 	const struct host *host;   /* NULL if the host could not be read */
 	const struct domain *dom;  /* NULL: host checks only */
 	const struct config *cfg;  /* the VM's configuration, with dom */
-	bool root_user;            /* may read what only root may */
 	/* The domain's passed functions: its <hostdev>s and their IOMMU groups, bridges left out
 	 * (filled in by doctor_domain_collect). */
-	const struct pci_function **passed;
+	struct pci_function **passed;
 	size_t n_passed;
 };
 
