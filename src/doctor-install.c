@@ -348,11 +348,12 @@ int doctor_overrides_safe(const struct doctor_ctx *ctx, struct doctor_outcome *o
 		return doctor_advise(o, "make it root's alone (chown root:root, chmod go-w) or fix "
 					"it: docs/configuration.md");
 	}
-	return doctor_set(o, DOCTOR_PASS, "%s and %zu override director%s: nothing others could "
-					  "change",
-			  exists_at(root->etc_fd, "libvirt/hooks/vfio-hook.conf") ? "vfio-hook.conf" :
-										 "no vfio-hook.conf",
-			  strv_length(names), strv_length(names) == 1 ? "y" : "ies");
+	bool conf = exists_at(root->etc_fd, "libvirt/hooks/vfio-hook.conf");
+	size_t n = strv_length(names);
+	if (!conf && n == 0)
+		return doctor_set(o, DOCTOR_PASS, "no vfio-hook.conf, no override directories");
+	return doctor_set(o, DOCTOR_PASS, "%s%zu override director%s: root's alone",
+			  conf ? "vfio-hook.conf and " : "no vfio-hook.conf; ", n, n == 1 ? "y" : "ies");
 }
 
 /* What older hook scripts left, and what replaces it. */

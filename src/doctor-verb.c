@@ -164,8 +164,9 @@ static int print_table(const struct doctor_outcome *out, const bool *ran, bool c
 	}
 	if (scols_print_table(tb) < 0)
 		return -EIO;
-	fprintf(f, "\n%zu passed, %zu warnings, %zu failed, %zu skipped\n", count[DOCTOR_PASS],
-		count[DOCTOR_WARN], count[DOCTOR_FAIL], count[DOCTOR_SKIP]);
+	fprintf(f, "\n%zu passed, %zu warning%s, %zu failed, %zu skipped\n", count[DOCTOR_PASS],
+		count[DOCTOR_WARN], count[DOCTOR_WARN] == 1 ? "" : "s", count[DOCTOR_FAIL],
+		count[DOCTOR_SKIP]);
 	return ferror(f) ? -EIO : 0;
 }
 
