@@ -29,7 +29,8 @@ static int add_passed(struct doctor_ctx *ctx, struct pci_function *f)
 {
 	if (is_passed(ctx, f))
 		return 0;
-	struct pci_function **l = realloc(ctx->passed, sizeof *l * (ctx->n_passed + 1));
+	struct pci_function **l = realloc(ctx->passed,
+					  sizeof(struct pci_function *) * (ctx->n_passed + 1));
 	if (!l)
 		return -ENOMEM;
 	ctx->passed = l;

@@ -55,6 +55,8 @@ static int files_equal(int a, int b)
 		ssize_t n = read(a, x, sizeof x);
 		if (n < 0)
 			return -errno;
+		if (n == 0)
+			return read(b, y, 1) == 0;
 		size_t got = 0;
 		while (got < (size_t)n) {
 			ssize_t k = read(b, y + got, (size_t)n - got);
@@ -64,10 +66,8 @@ static int files_equal(int a, int b)
 				return 0;
 			got += (size_t)k;
 		}
-		if (memcmp(x, y, (size_t)n) != 0)
+		if (memcmp(x, y, got) != 0)
 			return 0;
-		if (n == 0)
-			return read(b, y, 1) == 0;
 	}
 }
 

@@ -159,7 +159,7 @@ static int print_table(const struct doctor_outcome *out, const bool *ran, bool c
 			continue;
 		/* What to do, on its own line under what was found. */
 		_cleanup_free_ char *todo = strdup_printf("-> %s", out[i].advice);
-		if (!todo || !(ln = scols_table_new_line(tb, NULL)) || (r = set_cell(ln, 2, todo)) < 0)
+		if (!todo || !(ln = scols_table_new_line(tb, NULL)) || set_cell(ln, 2, todo) < 0)
 			return -ENOMEM;
 	}
 	if (scols_print_table(tb) < 0)
