@@ -38,6 +38,8 @@ struct domain {
 	unsigned long long memory_kib;
 	bool hugepages;
 	unsigned long long hugepage_kib; /* 0: the default size */
+	char *firmware;   /* <os firmware='efi'>: "efi", "bios", or NULL when not given */
+	char *loader;     /* <os><loader> path (OVMF_CODE.fd...), NULL if none */
 	struct vm_flags flags;
 };
 

@@ -101,6 +101,14 @@ const char *pci_function_label(const struct pci_function *d); /* device name or 
 /* Live module state from /sys/module (refcount, holders, built in). */
 _must_check_ int host_module_info(const struct host *h, const char *name, struct module_info *ret);
 void module_info_done(struct module_info *m);
+/* Whether a module is loaded, could be loaded (libkmod finds it for the running kernel) or
+ * neither; <0 for an invalid name. */
+enum {
+	MODULE_MISSING,
+	MODULE_AVAILABLE,
+	MODULE_LOADED,
+};
+_must_check_ int host_module_available(const struct host *h, const char *name);
 /* PCI devices bound to any driver of the module. */
 _must_check_ int host_module_devices(const struct host *h, const char *module, char ***ret);
 

@@ -96,6 +96,18 @@ char *cgroup_session_id(const char *cgroup);
 /* ".../user@1000.service/.../pipewire.service" → "pipewire.service"; NULL if none. */
 char *cgroup_user_unit(const char *cgroup, uid_t uid);
 
+/* Where a domain's huge pages come from and how many it needs. */
+struct hugepages_need {
+	char pool[4096];          /* relative to /sys: kernel/mm/hugepages/hugepages-2048kB */
+	unsigned long long page_kib;
+	unsigned long long pages; /* wanted */
+	unsigned nr, free_pages;  /* the pool now */
+	int node;                 /* the pinned CPUs' NUMA node, -1: the host-wide pool */
+};
+/* -ENOENT when the kernel cannot provide them, with ret_problem saying why. */
+_must_check_ int hugepages_need(const struct host *h, const struct domain *d,
+				struct hugepages_need *ret, char **ret_problem);
+
 /* (domain, host, config, other VMs' journals) → prepare plan; refusals live in the plan. */
 _must_check_ int planner_prepare(const struct domain *dom, const struct host *host,
 				 const struct config *cfg, int journal_dir_fd, struct plan **ret);

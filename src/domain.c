@@ -25,6 +25,8 @@ struct domain *domain_free(struct domain *d)
 	free(d->name);
 	free(d->uuid);
 	free(d->description);
+	free(d->firmware);
+	free(d->loader);
 	free(d->pci);
 	strv_free(d->usb);
 	strv_free(d->scsi);
@@ -310,6 +312,25 @@ static int parse_memory(struct parse_state *s, const xmlNode *root)
 	return 0;
 }
 
+/* Firmware: only what says BIOS or UEFI; libvirt fills the rest in from its firmware
+ * descriptors. */
+static int parse_os(struct parse_state *s, const xmlNode *root)
+{
+	struct domain *d = s->d;
+	xmlNode *os = child(root, "os");
+	if (!os)
+		return 0;
+	_cleanup_free_ char *loader = NULL;
+	int r = text_of(child(os, "loader"), TEXT_MAX, &loader);
+	if (r < 0)
+		return r == -E2BIG ? fail(s, "domain <loader> too long") : r;
+	const char *path = strstrip(loader);
+	if (!isempty(path) && !(d->loader = strdup(path)))
+		return -ENOMEM;
+	d->firmware = attr(os, "firmware");
+	return 0;
+}
+
 static int parse_metadata(struct parse_state *s, const xmlNode *root)
 {
 	struct vm_flags *f = &s->d->flags;
@@ -393,6 +414,8 @@ static int parse_tree(struct parse_state *s, const xmlNode *root)
 	if ((r = vm_flags_parse_description(&d->flags, d->description)) < 0)
 		return r;
 	if ((r = parse_metadata(s, root)) < 0)
+		return r;
+	if ((r = parse_os(s, root)) < 0)
 		return r;
 
 	xmlNode *devices = child(root, "devices");

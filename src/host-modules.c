@@ -104,6 +104,34 @@ _printf_(6, 0) static void kmod_log_quiet(void *data, int priority, const char *
 	/* A failed lookup is an answer here ("not available"), not something to report. */
 }
 
+int host_module_available(const struct host *h, const char *name)
+{
+	if (!module_name_is_valid(name))
+		return -EINVAL;
+	_cleanup_free_ char *loaded = strdup_printf("module/%s", name);
+	if (!loaded)
+		return -ENOMEM;
+	if (exists_at(h->root->sys_fd, loaded))
+		return MODULE_LOADED;
+	if (!h->kernel_release)
+		return MODULE_MISSING;
+	_cleanup_free_ char *rel = strdup_printf("/lib/modules/%s", h->kernel_release);
+	_cleanup_free_ char *dir = rel ? sysroot_path(h->root, rel) : NULL;
+	if (!dir)
+		return -ENOMEM;
+	_cleanup_(kmod_unrefp) struct kmod_ctx *ctx = kmod_new(dir, NULL);
+	if (!ctx)
+		return MODULE_MISSING;
+	kmod_set_log_fn(ctx, kmod_log_quiet, NULL);
+	_cleanup_(kmod_list_unrefp) struct kmod_list *list = NULL;
+	int r = kmod_module_new_from_lookup(ctx, name, &list);
+	if (r < 0 || !list) {
+		log_debug_errno(r, "%s not found in %s", name, dir);
+		return MODULE_MISSING;
+	}
+	return MODULE_AVAILABLE;
+}
+
 int host_vfio_probe(struct host *h);
 int host_vfio_probe(struct host *h)
 {
@@ -111,23 +139,9 @@ int host_vfio_probe(struct host *h)
 		h->vfio_pci = VFIO_PCI_LOADED;
 		return 0;
 	}
-	h->vfio_pci = VFIO_PCI_MISSING;
-	if (!h->kernel_release)
-		return 0;
-	_cleanup_free_ char *rel = strdup_printf("/lib/modules/%s", h->kernel_release);
-	_cleanup_free_ char *dir = rel ? sysroot_path(h->root, rel) : NULL;
-	if (!dir)
-		return -ENOMEM;
-	_cleanup_(kmod_unrefp) struct kmod_ctx *ctx = kmod_new(dir, NULL);
-	if (!ctx)
-		return 0;
-	kmod_set_log_fn(ctx, kmod_log_quiet, NULL);
-	_cleanup_(kmod_list_unrefp) struct kmod_list *list = NULL;
-	int r = kmod_module_new_from_lookup(ctx, "vfio-pci", &list);
-	if (r < 0 || !list) {
-		log_debug_errno(r, "vfio-pci not found in %s", dir);
-		return 0;
-	}
-	h->vfio_pci = VFIO_PCI_MODULE;
+	int r = host_module_available(h, "vfio-pci");
+	if (r < 0)
+		return r;
+	h->vfio_pci = r == MODULE_MISSING ? VFIO_PCI_MISSING : VFIO_PCI_MODULE;
 	return 0;
 }

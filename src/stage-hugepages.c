@@ -57,42 +57,61 @@ static bool sysfs_pool_is_safe(const char *p)
 		      tail) == 2;
 }
 
-int stage_hugepages_plan(struct plan_ctx *ctx)
+int hugepages_need(const struct host *h, const struct domain *d, struct hugepages_need *ret,
+		   char **ret_problem)
 {
-	const struct domain *d = ctx->dom;
 	unsigned long long page_kib = d->hugepage_kib;
-	int sys = ctx->host->root->sys_fd;
-	char pool[PATH_MAX], path[PATH_MAX + 32], why[128], want[32];
-	unsigned nr, free_pages;
+	int sys = h->root->sys_fd;
+	struct hugepages_need n = { .node = -1 };
+	char path[PATH_MAX + 32];
 
-	if (!d->hugepages)
-		return 0;
-	if (page_kib == 0 && default_page_kib(ctx->host->root->proc_fd, &page_kib) < 0)
-		return plan_refuse(ctx->plan, "the domain wants huge pages but the kernel has none");
+	if (page_kib == 0 && default_page_kib(h->root->proc_fd, &page_kib) < 0)
+		return (*ret_problem = strdup("the domain wants huge pages but the kernel has none")) ?
+			       -ENOENT : -ENOMEM;
 	if (d->memory_kib == 0)
-		return plan_refuse(ctx->plan, "the domain wants huge pages but gives no <memory>");
-	unsigned long long pages = (d->memory_kib + page_kib - 1) / page_kib;
+		return (*ret_problem = strdup("the domain wants huge pages but gives no <memory>")) ?
+			       -ENOENT : -ENOMEM;
+	n.page_kib = page_kib;
+	n.pages = (d->memory_kib + page_kib - 1) / page_kib;
 
 	struct cpuset pins = d->vcpupin;
 	cpuset_union(&pins, &d->emulatorpin);
-	int node = cpuset_is_empty(&pins) ? -1 : pinned_node(sys, &pins);
-	if (node >= 0)
-		snprintf(pool, sizeof pool, "devices/system/node/node%d/hugepages/hugepages-%llukB",
-			 node, page_kib);
+	n.node = cpuset_is_empty(&pins) ? -1 : pinned_node(sys, &pins);
+	if (n.node >= 0)
+		snprintf(n.pool, sizeof n.pool,
+			 "devices/system/node/node%d/hugepages/hugepages-%llukB", n.node, page_kib);
 	else
-		snprintf(pool, sizeof pool, "kernel/mm/hugepages/hugepages-%llukB", page_kib);
-	snprintf(path, sizeof path, "%s/nr_hugepages", pool);
-	if (read_attr_uint_at(sys, path, 10, &nr) < 0)
-		return plan_refuse(ctx->plan, "no %llu kB huge pages on this kernel (%s)", page_kib,
-				   pool);
-	snprintf(path, sizeof path, "%s/free_hugepages", pool);
-	if (read_attr_uint_at(sys, path, 10, &free_pages) < 0)
-		free_pages = 0;
-	snprintf(want, sizeof want, "%llu", pages);
+		snprintf(n.pool, sizeof n.pool, "kernel/mm/hugepages/hugepages-%llukB", page_kib);
+	snprintf(path, sizeof path, "%s/nr_hugepages", n.pool);
+	if (read_attr_uint_at(sys, path, 10, &n.nr) < 0)
+		return (*ret_problem = strdup_printf("no %llu kB huge pages on this kernel (%s)",
+						     page_kib, n.pool)) ? -ENOENT : -ENOMEM;
+	snprintf(path, sizeof path, "%s/free_hugepages", n.pool);
+	if (read_attr_uint_at(sys, path, 10, &n.free_pages) < 0)
+		n.free_pages = 0;
+	*ret = n;
+	return 0;
+}
+
+int stage_hugepages_plan(struct plan_ctx *ctx)
+{
+	const struct domain *d = ctx->dom;
+	struct hugepages_need n;
+	char why[128], want[32];
+
+	if (!d->hugepages)
+		return 0;
+	_cleanup_free_ char *problem = NULL;
+	int r = hugepages_need(ctx->host, d, &n, &problem);
+	if (r == -ENOENT)
+		return plan_refuse(ctx->plan, "%s", problem);
+	if (r < 0)
+		return r;
+	snprintf(want, sizeof want, "%llu", n.pages);
 	snprintf(why, sizeof why, "%llu MiB in %llu kB pages%s (%u free now)",
-		 d->memory_kib / 1024, page_kib, node >= 0 ? ", on the pinned CPUs' node" : "",
-		 free_pages);
-	return plan_add(ctx->plan, STAGE_HUGEPAGES, ACTION_ALLOC_HUGEPAGES, pool, want, why, 0);
+		 d->memory_kib / 1024, n.page_kib, n.node >= 0 ? ", on the pinned CPUs' node" : "",
+		 n.free_pages);
+	return plan_add(ctx->plan, STAGE_HUGEPAGES, ACTION_ALLOC_HUGEPAGES, n.pool, want, why, 0);
 }
 
 static int pool_counts(int sys, const char *pool, unsigned *nr, unsigned *free_pages)

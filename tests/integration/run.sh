@@ -514,6 +514,144 @@ fi
 if [ $rc -eq 0 ] && python3 -c 'import json,sys; json.load(sys.stdin)' < "$scratch/out"; then
 	pass list-live-host-json
 else fail list-live-host-json "exit $rc" "$(head -5 "$scratch/err")"; fi
+# --- vfio-hook doctor --------------------------------------------------------------------------
+# Golden outputs on the captured hosts, then a healthy and a broken setup built on scratch
+# copies (the fixtures hold no /etc, no ACPI tables and no process start times).
+schema=$repo/docs/doctor.schema.json
+if python3 -c 'import jsonschema' 2>/dev/null; then has_jsonschema=1; else has_jsonschema=0; echo "SKIP integration.doctor-json-schema (python3 jsonschema not installed)"; fi
+# doctor_json NAME FILE: FILE is one JSON document valid against docs/doctor.schema.json.
+doctor_json() {
+	[ $has_jsonschema = 1 ] || return 0
+	if python3 - "$schema" "$2" > "$scratch/schema.err" 2>&1 <<'PY'
+import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))
+PY
+	then pass "doctor-json-schema-$1"; else fail "doctor-json-schema-$1" "$(tail -5 "$scratch/schema.err")"; fi
+}
+# result FILE CHECK: the RESULT column of CHECK in a --color=never table.
+result() { awk -v c="$2" '$1 == c { print $2; exit }' "$1"; }
+
+for host in "$hosts"/*/; do
+	h=$(basename "$host")
+	host=$hosts/$h
+	[ -d "$domains/$h" ] || continue
+	before=$(fingerprint "$host")
+	for v in host gpu-and-audio; do
+		set -- --sysroot "$host"
+		[ $v = host ] || set -- "$@" --xml "$domains/$h/$v.xml"
+		name=doctor; [ $v = host ] || name=doctor-$v
+		mkdir -p "$scratch/golden/$h"
+		for fmt in txt json; do
+			actual=$scratch/golden/$h/$name.$fmt
+			expected=$golden/$h/$name.$fmt
+			if [ $fmt = json ]; then "$bin" doctor --json "$@" > "$actual.raw" 2>&1; rc=$?
+			else "$bin" doctor --color=never "$@" > "$actual.raw" 2>&1; rc=$?; fi
+			{ sed "s|$host|FIXTURE|g" "$actual.raw"; echo "--- exit $rc"; } > "$actual"
+			[ $fmt = json ] && doctor_json "$h-$name" "$actual.raw"
+			if [ "${REGENERATE:-}" = 1 ]; then
+				cp "$actual" "$expected"; pass "golden-$h-$name.$fmt"
+			elif [ -f "$expected" ] && cmp -s "$expected" "$actual"; then
+				pass "golden-$h-$name.$fmt"
+			else fail "golden-$h-$name.$fmt" "$(diff -u "$expected" "$actual" 2>&1 | head -40)"; fi
+		done
+	done
+	check "doctor-writes-nothing-$h" test "$before" = "$(fingerprint "$host")"
+done
+
+if [ -d "$desk" ]; then
+	# Healthy: VT-d announced, vfio-hook installed before libvirtd started, devices that
+	# reset, a UEFI domain saved where libvirt keeps it.
+	ok=$scratch/doctor-ok
+	rm -rf "$ok" && cp -a "$desk" "$ok"
+	mkdir -p "$ok/sys/firmware/acpi/tables" "$ok/etc/libvirt/hooks" "$ok/etc/libvirt/qemu"
+	chmod 755 "$ok/etc" "$ok/etc/libvirt" "$ok/etc/libvirt/hooks" "$ok/etc/libvirt/qemu"
+	: > "$ok/sys/firmware/acpi/tables/DMAR"
+	cp "$bin" "$ok/etc/libvirt/hooks/qemu" && chmod 755 "$ok/etc/libvirt/hooks/qemu"
+	touch -d @1795000000 "$ok/etc/libvirt/hooks/qemu"
+	printf 'cpu  1 2 3 4\nbtime 1795000000\nprocesses 500\n' > "$ok/proc/stat"
+	# libvirtd started 120 s after boot (clock ticks: USER_HZ is 100 on Linux).
+	echo '312 (libvirtd) S 1 312 312 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 17 0 12000 1 1' > "$ok/proc/312/stat"
+	for f in 0000:00:03.0 0000:00:03.1; do echo bus > "$ok/sys/devices/pci0000:00/$f/reset_method"; done
+	sed "s|<devices>|<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type></os><devices>|" \
+		"$vmxml" > "$ok/etc/libvirt/qemu/win10.xml"
+	"$bin" doctor --color=never --sysroot "$ok" win10 > "$scratch/doctor-ok.txt" 2>&1; rc=$?
+	bad_results=""
+	for c in iommu-firmware:pass iommu-kernel:pass vfio-modules:pass hook-installed:pass \
+		hook-picked-up:pass overrides-safe:pass old-layouts:pass domain-firmware:pass \
+		group-complete:pass device-reset:pass host-display:warn hugepages:skip; do
+		[ "$(result "$scratch/doctor-ok.txt" "${c%%:*}")" = "${c#*:}" ] || bad_results="$bad_results $c"
+	done
+	if [ $rc -eq 0 ] && [ -z "$bad_results" ]; then pass doctor-healthy-exit-0
+	else fail doctor-healthy-exit-0 "exit $rc, not as expected:$bad_results" "$(cat "$scratch/doctor-ok.txt")"; fi
+	"$bin" doctor --json --sysroot "$ok" win10 > "$scratch/doctor-ok.json" 2>&1
+	doctor_json healthy "$scratch/doctor-ok.json"
+
+	# The same VM by --xml and on stdin gives the same answers.
+	"$bin" doctor --color=never --sysroot "$ok" --xml - < "$ok/etc/libvirt/qemu/win10.xml" > "$scratch/out" 2>&1
+	check doctor-xml-stdin-same cmp -s "$scratch/out" "$scratch/doctor-ok.txt"
+
+	# Broken host: no IOMMU, a hook others can write, loaded after libvirtd started, and
+	# the scripts' old layout.
+	bad=$scratch/doctor-bad
+	rm -rf "$bad" && cp -a "$ok" "$bad"
+	rm -rf "$bad/sys/kernel/iommu_groups"/* "$bad/sys/firmware/acpi/tables/DMAR"
+	: > "$bad/sys/firmware/acpi/tables/APIC"
+	chmod 775 "$bad/etc/libvirt/hooks/qemu"
+	touch -d @1795000500 "$bad/etc/libvirt/hooks/qemu"
+	mkdir -p "$bad/etc/libvirt/hooks/qemu.d/win10/prepare/begin" "$bad/bin"
+	printf '#!/bin/bash\n/bin/vfio-startup.sh\n' > "$bad/etc/libvirt/hooks/qemu.d/win10/prepare/begin/start.sh"
+	printf '#!/bin/bash\n' > "$bad/bin/vfio-startup.sh"
+	"$bin" doctor --color=never --sysroot "$bad" > "$scratch/doctor-bad.txt" 2>&1; rc=$?
+	bad_results=""
+	for c in iommu-firmware:fail iommu-kernel:fail iommu-passthrough-mode:skip hook-installed:fail \
+		hook-picked-up:fail old-layouts:warn; do
+		[ "$(result "$scratch/doctor-bad.txt" "${c%%:*}")" = "${c#*:}" ] || bad_results="$bad_results $c"
+	done
+	if [ $rc -eq 1 ] && [ -z "$bad_results" ] &&
+		grep -q 'qemu is writable by group or others' "$scratch/doctor-bad.txt" &&
+		grep -q 'systemctl restart libvirtd' "$scratch/doctor-bad.txt" &&
+		grep -q 'intel_iommu=on\|IOMMU' "$scratch/doctor-bad.txt" &&
+		grep -q 'qemu.d/win10/, /bin/vfio-startup.sh' "$scratch/doctor-bad.txt"; then
+		pass doctor-broken-host-exit-1
+	else fail doctor-broken-host-exit-1 "exit $rc, not as expected:$bad_results" "$(cat "$scratch/doctor-bad.txt")"; fi
+	"$bin" doctor --json --sysroot "$bad" > "$scratch/doctor-bad.json" 2>&1
+	doctor_json broken-host "$scratch/doctor-bad.json"
+
+	# Broken domain on the healthy host: BIOS, half of the GPU's group, a GPU without reset,
+	# huge pages the kernel does not have.
+	rm -f "$ok/sys/devices/pci0000:00/0000:00:03.0/reset_method"
+	cat > "$scratch/doctor-bios.xml" <<'XML'
+<domain type='qemu'><name>bios</name><uuid>6c0d5e2a-0b1f-4d43-9a1e-0000000000d1</uuid>
+<memory unit='GiB'>4</memory><memoryBacking><hugepages><page size='1' unit='G'/></hugepages></memoryBacking>
+<os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
+<devices><hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x00' slot='0x03' function='0x0'/></source></hostdev></devices></domain>
+XML
+	"$bin" doctor --color=never --sysroot "$ok" --xml "$scratch/doctor-bios.xml" > "$scratch/doctor-bios.txt" 2>&1; rc=$?
+	bad_results=""
+	for c in domain-firmware:warn group-complete:fail device-reset:fail hugepages:fail; do
+		[ "$(result "$scratch/doctor-bios.txt" "${c%%:*}")" = "${c#*:}" ] || bad_results="$bad_results $c"
+	done
+	if [ $rc -eq 1 ] && [ -z "$bad_results" ] &&
+		grep -q '0000:00:03.1 .* is in IOMMU group 1 but not in the domain XML' "$scratch/doctor-bios.txt"; then
+		pass doctor-broken-domain-exit-1
+	else fail doctor-broken-domain-exit-1 "exit $rc, not as expected:$bad_results" "$(cat "$scratch/doctor-bios.txt")"; fi
+
+	# A script at hooks/qemu is an older dispatcher.
+	printf '#!/bin/bash\nexit 0\n' > "$ok/etc/libvirt/hooks/qemu"
+	"$bin" doctor --color=never --sysroot "$ok" > "$scratch/out" 2>&1; rc=$?
+	if [ $rc -eq 1 ] && [ "$(result "$scratch/out" hook-installed)" = fail ] &&
+		grep -q 'is a script' "$scratch/out"; then pass doctor-script-hook
+	else fail doctor-script-hook "exit $rc" "$(cat "$scratch/out")"; fi
+
+	# Bad usage and input: exit 2, one line on stderr.
+	for args in "nosuchvm" "../win10" "win10 --xml $vmxml" "--xml $repo/tests/corpus/truncated.xml"; do
+		# shellcheck disable=SC2086
+		"$bin" doctor --sysroot "$ok" $args > "$scratch/out" 2> "$scratch/err"; rc=$?
+		if [ $rc -eq 2 ] && [ ! -s "$scratch/out" ] && [ "$(lines "$scratch/err")" -eq 1 ]; then
+			pass "doctor-bad-input-$(echo "$args" | cut -d' ' -f1 | tr -c 'a-z0-9\n' '-')"
+		else fail "doctor-bad-input-$args" "exit $rc" "$(cat "$scratch/err")"; fi
+	done
+fi
 
 # --- golden plans on captured hosts ----------------------------------------------------------
 count=0

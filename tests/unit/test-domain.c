@@ -76,6 +76,29 @@ TEST(full_domain)
 	ASSERT_STREQ(d->flags.host_services[0], "home:ssh");
 }
 
+TEST(firmware)
+{
+	_cleanup_(domain_freep) struct domain *efi = parse_ok(
+		HEAD "<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type></os></domain>");
+	ASSERT_STREQ(efi->firmware, "efi");
+	ASSERT_NULL(efi->loader);
+
+	_cleanup_(domain_freep) struct domain *ovmf = parse_ok(
+		HEAD "<os><type>hvm</type><loader readonly='yes' type='pflash'>\n "
+		"/usr/share/OVMF/OVMF_CODE_4M.fd </loader></os></domain>");
+	ASSERT_NULL(ovmf->firmware);
+	ASSERT_STREQ(ovmf->loader, "/usr/share/OVMF/OVMF_CODE_4M.fd");
+
+	_cleanup_(domain_freep) struct domain *bios = parse_ok(
+		HEAD "<os><type>hvm</type><loader> </loader><boot dev='hd'/></os></domain>");
+	ASSERT_NULL(bios->firmware);
+	ASSERT_NULL(bios->loader);
+
+	_cleanup_(domain_freep) struct domain *none = parse_ok(HEAD "</domain>");
+	ASSERT_NULL(none->firmware);
+	ASSERT_NULL(none->loader);
+}
+
 TEST(cdata_and_entities_in_description)
 {
 	_cleanup_(domain_freep) struct domain *d = parse_ok(

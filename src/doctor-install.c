@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * doctor: the hook's installation. Is /etc/libvirt/hooks/qemu vfio-hook and root's alone, did
+ * the running daemon see it, do SELinux and AppArmor let it run, are the overrides safe, and
+ * what is left of older script layouts.
+ */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <time.h>
+
+#include "doctor.h"
+#include "fileio.h"
+#include "strutil.h"
+
+#define HOOK_REL "libvirt/hooks/qemu" /* under /etc */
+#define HOOK_PATH "/etc/" HOOK_REL
+#define HOOK_SCAN_MAX (256u << 20)
+
+/* Every vfio-hook binary carries this string: it is how doctor recognises one, also in a
+ * host tree under --sysroot where /proc/self/exe says nothing. */
+static const char hook_marker[] = "vfio-hook: libvirt qemu hook binary, marker 1";
+
+/* 1 if the open file contains the marker, 0 if not. */
+static int file_has_marker(int fd)
+{
+	const size_t m = sizeof hook_marker - 1, chunk = 1u << 16;
+	_cleanup_free_ char *buf = malloc(chunk + m);
+	size_t keep = 0, total = 0;
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n = read(fd, buf + keep, chunk);
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		size_t have = keep + (size_t)n;
+		if (memmem(buf, have, hook_marker, m))
+			return 1;
+		/* Keep the tail: the marker may straddle two reads. */
+		keep = MIN(have, m - 1);
+		memmove(buf, buf + have - keep, keep);
+		total += (size_t)n;
+		if (total > HOOK_SCAN_MAX)
+			return 0;
+	}
+}
+
+/* 1 if both files have the same bytes. */
+static int files_equal(int a, int b)
+{
+	char x[8192], y[8192];
+	for (;;) {
+		ssize_t n = read(a, x, sizeof x);
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return read(b, y, 1) == 0;
+		size_t got = 0;
+		while (got < (size_t)n) {
+			ssize_t k = read(b, y + got, (size_t)n - got);
+			if (k < 0)
+				return -errno;
+			if (k == 0)
+				return 0;
+			got += (size_t)k;
+		}
+		if (memcmp(x, y, got) != 0)
+			return 0;
+	}
+}
+
+int doctor_hook_installed(const struct doctor_ctx *ctx, struct doctor_outcome *o)
+{
+	const struct sysroot *root = ctx->root;
+	struct stat st;
+	int r;
+
+	if (root->etc_fd < 0 || fstatat(root->etc_fd, HOOK_REL, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (root->etc_fd >= 0 && errno != ENOENT)
+			return doctor_skip_errno(o, -errno, HOOK_PATH);
+		if ((r = doctor_set(o, DOCTOR_FAIL, "no hook at " HOOK_PATH)) < 0)
+			return r;
+		return doctor_advise(o, "make install (or the package) puts vfio-hook there; then "
+					"restart libvirtd or virtqemud");
+	}
+	_cleanup_close_ int fd = -1;
+	if (S_ISREG(st.st_mode) &&
+	    (fd = openat(root->etc_fd, HOOK_REL, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return doctor_skip_errno(o, -errno, HOOK_PATH);
+	char head[4] = "";
+	if (fd >= 0 && pread(fd, head, sizeof head, 0) < 0)
+		return doctor_skip_errno(o, -errno, HOOK_PATH);
+	if (fd >= 0 && memcmp(head, "#!", 2) == 0) {
+		if ((r = doctor_set(o, DOCTOR_FAIL, HOOK_PATH " is a script (an older hook "
+							      "dispatcher), not vfio-hook")) < 0)
+			return r;
+		return doctor_advise(o, "keep a copy, then make install: docs/migrating.md says what "
+					"replaces what");
+	}
+	if (fd >= 0 && (r = file_has_marker(fd)) < 0)
+		return doctor_skip_errno(o, r, HOOK_PATH);
+	if (fd < 0 || r == 0) {
+		if ((r = doctor_set(o, DOCTOR_FAIL, HOOK_PATH " is %s, not vfio-hook",
+				    S_ISLNK(st.st_mode) ? "a symbolic link" :
+				    S_ISREG(st.st_mode) ? "another program" : "not a regular file")) < 0)
+			return r;
+		return doctor_advise(o, "make install puts vfio-hook there as a file");
+	}
+
+	_cleanup_free_ char *problem = NULL;
+	r = path_is_trusted(root, HOOK_PATH, true, &problem);
+	if (r == -EPERM) {
+		if ((r = doctor_set(o, DOCTOR_FAIL, "%s", problem)) < 0)
+			return r;
+		return doctor_advise(o, "chown root:root " HOOK_PATH "; chmod 755 " HOOK_PATH
+					"; and no directory above it writable by others");
+	}
+	if (r < 0)
+		return doctor_skip_errno(o, r, HOOK_PATH);
+
+	/* Only on the live host: which build runs here says nothing about a copied tree. */
+	if (root->live) {
+		_cleanup_close_ int self = openat(root->proc_fd, "self/exe", O_RDONLY | O_CLOEXEC);
+		if (self >= 0 && lseek(fd, 0, SEEK_SET) == 0 && files_equal(fd, self) == 0) {
+			if ((r = doctor_set(o, DOCTOR_WARN, HOOK_PATH " is vfio-hook, root's alone, "
+								"but another build than this "
+								"one (%s)", VERSION)) < 0)
+				return r;
+			return doctor_advise(o, "make install, if this build is the one to run");
+		}
+	}
+	return doctor_set(o, DOCTOR_PASS, HOOK_PATH " is vfio-hook, root's alone and executable");
+}
+
+/* When the machine booted, from /proc/stat. */
+static int boot_time(const struct sysroot *root, unsigned long long *ret)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = read_attr_alloc_at(root->proc_fd, "stat", 1u << 20, &text);
+	if (r < 0)
+		return r;
+	const char *p = strstr(text, "\nbtime ");
+	if (!p || sscanf(p, "\nbtime %llu", ret) != 1)
+		return -ENOENT;
+	return 0;
+}
+
+/* Process start, clock ticks after boot: field 22, counted after the last ')'. */
+static int process_start_ticks(const struct sysroot *root, const char *pid,
+			       unsigned long long *ret)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "%s/stat", pid);
+	int r = read_attr_at(root->proc_fd, path, buf, sizeof buf);
+	if (r < 0)
+		return r;
+	const char *p = strrchr(buf, ')');
+	unsigned long long start;
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+			 "%*d %*d %*d %llu", &start) != 1)
+		return -EINVAL;
+	*ret = start;
+	return 0;
+}
+
+static void format_utc(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || strftime(buf, size, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(buf, size, "@%lld", (long long)t);
+}
+
+int doctor_hook_picked_up(const struct doctor_ctx *ctx, struct doctor_outcome *o)
+{
+	const struct sysroot *root = ctx->root;
+	_cleanup_strv_free_ char **pids = NULL;
+	struct stat st;
+	int r;
+
+	if (root->etc_fd < 0 || fstatat(root->etc_fd, HOOK_REL, &st, 0) < 0) {
+		if (root->etc_fd >= 0 && errno != ENOENT)
+			return doctor_skip_errno(o, -errno, HOOK_PATH);
+		return doctor_set(o, DOCTOR_SKIP, "no hook installed");
+	}
+	if ((r = dir_list_at(root->proc_fd, ".", &pids)) < 0)
+		return doctor_skip_errno(o, r, "/proc");
+
+	bool found = false;
+	for (char **p = pids; p && *p; p++) {
+		char path[64], comm[64];
+		unsigned pid;
+		if (safe_atou(*p, 10, &pid) < 0)
+			continue;
+		snprintf(path, sizeof path, "%s/comm", *p);
+		if (read_attr_at(root->proc_fd, path, comm, sizeof comm) < 0 ||
+		    !(streq(comm, "libvirtd") || streq(comm, "virtqemud")))
+			continue;
+		found = true;
+		unsigned long long btime, ticks;
+		long hz = sysconf(_SC_CLK_TCK);
+		if (boot_time(root, &btime) < 0 || process_start_ticks(root, *p, &ticks) < 0 ||
+		    hz <= 0) {
+			r = doctor_set(o, DOCTOR_SKIP, "cannot tell when %s (pid %u) started", comm,
+				       pid);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		time_t started = (time_t)(btime + ticks / (unsigned long long)hz);
+		if (started >= st.st_mtime) {
+			if (o->result == DOCTOR_PASS &&
+			    (r = doctor_set(o, DOCTOR_PASS, "%s (pid %u) started after the hook was "
+							    "installed", comm, pid)) < 0)
+				return r;
+			continue;
+		}
+		char when[64], hook_when[64];
+		format_utc(started, when, sizeof when);
+		format_utc(st.st_mtime, hook_when, sizeof hook_when);
+		if ((r = doctor_set(o, DOCTOR_FAIL, "%s (pid %u) started %s, before the hook was "
+						    "installed (%s): it has not picked it up", comm,
+				    pid, when, hook_when)) < 0 ||
+		    (r = doctor_advise(o, "systemctl restart %s", comm)) < 0)
+			return r;
+		return 0;
+	}
+	if (found)
+		return 0;
+	if ((r = doctor_set(o, DOCTOR_WARN, "neither libvirtd nor virtqemud is running")) < 0)
+		return r;
+	return doctor_advise(o, "systemctl start libvirtd (virtqemud.socket starts virtqemud on "
+				"demand: then nothing to do)");
+}
+
+int doctor_selinux(const struct doctor_ctx *ctx, struct doctor_outcome *o)
+{
+	const struct sysroot *root = ctx->root;
+	char enforce[16], label[256], boolean[16];
+	int r;
+
+	if (read_attr_at(root->sys_fd, "fs/selinux/enforce", enforce, sizeof enforce) < 0)
+		return doctor_set(o, DOCTOR_SKIP, "SELinux is not enabled");
+	if (!streq(enforce, "1"))
+		return doctor_set(o, DOCTOR_PASS, "SELinux is permissive: it stops nothing");
+	_cleanup_free_ char *path = sysroot_path(root, HOOK_PATH);
+	if (!path)
+		return -ENOMEM;
+	ssize_t n = lgetxattr(path, "security.selinux", label, sizeof label - 1);
+	if (n < 0 && errno == ENOENT)
+		return doctor_set(o, DOCTOR_SKIP, "no hook installed");
+	if (n < 0 && errno != ENODATA)
+		return doctor_skip_errno(o, -errno, HOOK_PATH "'s label");
+	label[n < 0 ? 0 : n] = 0;
+	if (n <= 0 || !strstr(label, ":virt_hook_t:")) {
+		_cleanup_free_ char *e = str_escape(n > 0 ? label : "none", 128);
+		if ((r = doctor_set(o, DOCTOR_FAIL, "SELinux enforces and " HOOK_PATH " is labelled "
+						    "%s, not virt_hook_t: libvirt cannot run it",
+				    strna(e))) < 0)
+			return r;
+		return doctor_advise(o, "restorecon -Rv /etc/libvirt/hooks");
+	}
+	/* virt_hook_t is confined unless this boolean lets the daemons run hooks unconfined:
+	 * confined, the hook can neither unload drivers nor stop units. */
+	if (read_attr_at(root->sys_fd, "fs/selinux/booleans/virt_hooks_unconfined", boolean,
+			 sizeof boolean) > 0 && boolean[0] == '1')
+		return doctor_set(o, DOCTOR_PASS, "labelled virt_hook_t; virt_hooks_unconfined is on");
+	if ((r = doctor_set(o, DOCTOR_WARN, "labelled virt_hook_t, but hooks run confined "
+					    "(virt_hooks_unconfined off or missing)")) < 0)
+		return r;
+	return doctor_advise(o, "setsebool -P virt_hooks_unconfined on (docs/doctor.md: a local "
+				"module if the policy has no such boolean)");
+}
+
+int doctor_apparmor(const struct doctor_ctx *ctx, struct doctor_outcome *o)
+{
+	const struct sysroot *root = ctx->root;
+	_cleanup_free_ char *profiles = NULL;
+
+	if (!is_dir_at(root->sys_fd, "kernel/security/apparmor"))
+		return doctor_set(o, DOCTOR_SKIP, "AppArmor is not enabled");
+	int r = read_attr_alloc_at(root->sys_fd, "kernel/security/apparmor/profiles", 4u << 20,
+				   &profiles);
+	if (r < 0)
+		return doctor_skip_errno(o, r, "/sys/kernel/security/apparmor/profiles");
+	static const char *const daemons[] = { "libvirtd", "/usr/sbin/libvirtd", "virtqemud",
+					       "/usr/sbin/virtqemud" };
+	char *save = NULL;
+	for (char *l = strtok_r(profiles, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		for (size_t i = 0; i < ARRAY_SIZE(daemons); i++) {
+			size_t n = strlen(daemons[i]);
+			if (!strneq(l, daemons[i], n) || !startswith(l + n, " ("))
+				continue;
+			const char *name = strrchr(daemons[i], '/') ? strrchr(daemons[i], '/') + 1 :
+								      daemons[i];
+			if (strstr(l + n, "(enforce)"))
+				/* The hook runs in the daemon's profile: what it allows is what the
+				 * hook may do. */
+				return doctor_set(o, DOCTOR_PASS,
+						  "%s's profile is enforced: hooks under "
+						  "/etc/libvirt/hooks run in it, with module loading "
+						  "and sysfs writes; see docs/doctor.md", name);
+			return doctor_set(o, DOCTOR_PASS, "%s's profile only complains", name);
+		}
+	}
+	return doctor_set(o, DOCTOR_PASS, "no AppArmor profile for libvirtd or virtqemud");
+}
+
+/* One directory of vfio-hook.d, loaded as the hook would load it. */
+static int check_override_dir(const struct sysroot *root, const char *name, char **ret_error)
+{
+	struct config cfg;
+	config_init(&cfg);
+	const char *vm = NULL, *uuid = NULL;
+	if (uuid_is_valid(name))
+		uuid = name;
+	else if (domain_name_is_safe(name) && !streq(name, "default"))
+		vm = name;
+	int r = config_load_for_vm(root, vm, uuid, &cfg, ret_error);
+	config_done(&cfg);
+	return r;
+}
+
+int doctor_overrides_safe(const struct doctor_ctx *ctx, struct doctor_outcome *o)
+{
+	const struct sysroot *root = ctx->root;
+	_cleanup_free_ char *dir = sysroot_path(root, OVERRIDE_DIR), *error = NULL;
+	_cleanup_strv_free_ char **names = NULL;
+	if (!dir)
+		return -ENOMEM;
+	int r = dir_list_at(AT_FDCWD, dir, &names);
+	if (r < 0 && r != -ENOENT)
+		return doctor_skip_errno(o, r, OVERRIDE_DIR);
+
+	/* default is loaded with every VM: checking each directory covers it too. */
+	r = names ? 0 : check_override_dir(root, "default", &error);
+	for (char **n = names; r >= 0 && n && *n; n++)
+		r = check_override_dir(root, *n, &error);
+	if (r == -EACCES)
+		return doctor_skip_errno(o, r, OVERRIDE_DIR);
+	if (r < 0 && !error)
+		return r == -ENOMEM ? r : doctor_skip_errno(o, r, OVERRIDE_DIR);
+	if (r < 0) {
+		_cleanup_free_ char *e = str_escape(error, 512);
+		if ((r = doctor_set(o, DOCTOR_FAIL, "%s", strna(e))) < 0)
+			return r;
+		return doctor_advise(o, "make it root's alone (chown root:root, chmod go-w) or fix "
+					"it: docs/configuration.md");
+	}
+	bool conf = exists_at(root->etc_fd, "libvirt/hooks/vfio-hook.conf");
+	size_t n = strv_length(names);
+	if (!conf && n == 0)
+		return doctor_set(o, DOCTOR_PASS, "no vfio-hook.conf, no override directories");
+	return doctor_set(o, DOCTOR_PASS, "%s%zu override director%s: root's alone",
+			  conf ? "vfio-hook.conf and " : "no vfio-hook.conf; ", n, n == 1 ? "y" : "ies");
+}
+
+/* What older hook scripts left, and what replaces it. */
+static const struct {
+	const char *path;  /* under the root */
+	const char *name;  /* as shown */
+	const char *maps_to;
+} old_files[] = {
+	{ "/etc/libvirt/hooks/default", "hooks/default",
+	  "hooks/default and default.d: settings become vfio-hook.conf and vm.conf keys" },
+	{ "/etc/libvirt/hooks/default.d", "hooks/default.d",
+	  "hooks/default and default.d: settings become vfio-hook.conf and vm.conf keys" },
+	{ "/etc/libvirt/hooks/qemu_last_backup", "hooks/qemu_last_backup",
+	  "qemu_last_backup: an earlier hook's copy, unused" },
+	{ "/bin/vfio-startup.sh", "/bin/vfio-startup.sh",
+	  "vfio-startup.sh and vfio-teardown.sh: the built-in stages (vfio-hook plan)" },
+	{ "/bin/vfio-teardown.sh", "/bin/vfio-teardown.sh",
+	  "vfio-startup.sh and vfio-teardown.sh: the built-in stages (vfio-hook plan)" },
+	{ "/etc/systemd/system/libvirt-nosleep@.service", "libvirt-nosleep@.service",
+	  "libvirt-nosleep@.service: nothing starts it any more" },
+};
+
+int doctor_old_layouts(const struct doctor_ctx *ctx, struct doctor_outcome *o)
+{
+	const struct sysroot *root = ctx->root;
+	_cleanup_strv_free_ char **found = NULL, **advice = NULL, **vms = NULL;
+	int r;
+
+	/* libvirt runs top-level executables in qemu.d itself; directories there are a
+	 * dispatcher's per-VM layout. */
+	_cleanup_free_ char *qemud = sysroot_path(root, "/etc/libvirt/hooks/qemu.d");
+	if (!qemud)
+		return -ENOMEM;
+	r = dir_list_at(AT_FDCWD, qemud, &vms);
+	if (r < 0 && r != -ENOENT)
+		return doctor_skip_errno(o, r, "/etc/libvirt/hooks/qemu.d");
+	for (char **v = vms; v && *v; v++) {
+		_cleanup_free_ char *sub = strdup_printf("libvirt/hooks/qemu.d/%s", *v);
+		if (!sub)
+			return -ENOMEM;
+		if (!is_dir_at(root->etc_fd, sub))
+			continue;
+		_cleanup_free_ char *e = str_escape(*v, 64);
+		if ((r = strv_push(&found, strdup_printf("qemu.d/%s/", strna(e)))) < 0 ||
+		    (r = strv_extend_unique(&advice, "qemu.d/<vm>/ scripts: vfio-hook.d/<vm>/before-STAGE-NAME "
+					      "executables, where still needed")) < 0)
+			return r;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(old_files); i++) {
+		_cleanup_free_ char *p = sysroot_path(root, old_files[i].path);
+		struct stat st;
+		if (!p)
+			return -ENOMEM;
+		if (lstat(p, &st) < 0) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				continue;
+			return doctor_skip_errno(o, -errno, old_files[i].path);
+		}
+		if ((r = strv_extend(&found, old_files[i].name)) < 0 ||
+		    (r = strv_extend_unique(&advice, old_files[i].maps_to)) < 0)
+			return r;
+	}
+	if (!found)
+		return doctor_set(o, DOCTOR_PASS, "no files of older hook scripts");
+	_cleanup_free_ char *list = NULL, *what = NULL;
+	for (char **f = found; *f; f++) {
+		char *n = strdup_printf("%s%s%s", list ?: "", list ? ", " : "", *f);
+		free(list);
+		if (!(list = n))
+			return -ENOMEM;
+	}
+	for (char **a = advice; a && *a; a++) {
+		char *n = strdup_printf("%s%s%s", what ?: "", what ? "; " : "", *a);
+		free(what);
+		if (!(what = n))
+			return -ENOMEM;
+	}
+	if ((r = doctor_set(o, DOCTOR_WARN, "older hook scripts' files, not run by vfio-hook: %s",
+			    list)) < 0)
+		return r;
+	return doctor_advise(o, "%s (docs/migrating.md)", what);
+}
