@@ -97,6 +97,9 @@ bool pci_function_is_display(const struct pci_function *d);
 /* A GPU that drives (or can drive) a display the host uses: connectors, or the boot VGA. */
 bool pci_function_drives_display(const struct pci_function *d);
 const char *pci_function_label(const struct pci_function *d); /* device name or class name */
+/* Since Linux 5.15 reset_method exists exactly when the device can be reset: its absence
+ * then means "no reset", while on older kernels (or an unknown release) it means nothing. */
+bool host_reset_method_is_authoritative(const struct host *h);
 
 /* Live module state from /sys/module (refcount, holders, built in). */
 _must_check_ int host_module_info(const struct host *h, const char *name, struct module_info *ret);

@@ -228,8 +228,15 @@ int doctor_device_reset(const struct doctor_ctx *ctx, struct doctor_outcome *o)
 					  "without vendor-reset", desc, family);
 			a = strdup_printf("install vendor-reset (github.com/gnif/vendor-reset) and "
 					  "write device_specific to %s's reset_method", f->name);
+		} else if (!f->reset_method && !host_reset_method_is_authoritative(ctx->host)) {
+			/* Kernels before 5.15 do not say; the VM still starts. */
+			res = DOCTOR_WARN;
+			d = strdup_printf("%s: this kernel does not say whether it can be reset", desc);
+			a = strdup("after the VM stops, check that it works again before the next "
+				   "start");
 		} else if (!f->reset_method) {
-			res = pci_function_is_display(f) ? DOCTOR_FAIL : DOCTOR_WARN;
+			/* A warning, not a failure: the VM starts, the second start may not. */
+			res = DOCTOR_WARN;
 			d = strdup_printf("%s has no reset method: after the VM stops it may not work "
 					  "again until the host reboots", desc);
 			a = strdup(pci_function_is_display(f) ?

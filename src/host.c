@@ -44,3 +44,11 @@ int host_load(struct sysroot *root, struct host **ret)
 	*ret = TAKE_PTR(h);
 	return 0;
 }
+
+bool host_reset_method_is_authoritative(const struct host *h)
+{
+	unsigned major, minor;
+	if (!h->kernel_release || sscanf(h->kernel_release, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major > 5 || (major == 5 && minor >= 15);
+}

@@ -503,13 +503,14 @@ static int add_device(const struct list_ctx *c, struct libscols_table *tb,
 	    (d->iommu_group >= 0 && (r = setf(ln, COL_GROUP, "%d", d->iommu_group)) < 0))
 		return r;
 
-	/* reset_method lists what the kernel can do; present and empty means nothing. Absent
-	 * (kernels before 5.15, or a capture without it) is unknown: not a verdict. */
+	/* reset_method lists what the kernel can do; empty, or absent on 5.15 and later, means
+	 * nothing. Absent on older kernels is unknown: not a verdict. */
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "bus/pci/devices/%s/reset_method", d->name);
 	if (d->reset_method)
 		r = set(ln, COL_RESET, d->reset_method);
-	else if (exists_at(c->h->root->sys_fd, path)) {
+	else if (host_reset_method_is_authoritative(c->h) ||
+		 exists_at(c->h->root->sys_fd, path)) {
 		if ((r = set(ln, COL_RESET, c->json ? "none" : "no reset")) >= 0)
 			r = paint(c, ln, COL_RESET, "red");
 	} else
