@@ -99,7 +99,7 @@ static int set_cell(struct libscols_line *ln, size_t col, const char *s)
 	return scols_line_set_data(ln, col, e) < 0 ? -ENOMEM : 0;
 }
 
-static int print_json(const struct doctor_outcome *out, const bool *ran, FILE *f)
+static int print_json(const struct doctor_outcome *out, const bool *ran, const char *vm, FILE *f)
 {
 	_cleanup_(scols_unref_tablep) struct libscols_table *tb = scols_new_table();
 	if (!tb)
@@ -107,7 +107,7 @@ static int print_json(const struct doctor_outcome *out, const bool *ran, FILE *f
 	scols_table_enable_json(tb, 1);
 	scols_table_set_name(tb, "checks");
 	scols_table_set_stream(tb, f);
-	static const char *const keys[] = { "id", "scope", "result", "detail", "advice" };
+	static const char *const keys[] = { "id", "scope", "result", "detail", "advice", "vm" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (!scols_table_new_column(tb, keys[i], 0, 0))
 			return -ENOMEM;
@@ -121,7 +121,8 @@ static int print_json(const struct doctor_outcome *out, const bool *ran, FILE *f
 		if ((r = set_cell(ln, 0, checks[i].id)) < 0 ||
 		    (r = set_cell(ln, 1, checks[i].domain ? "domain" : "host")) < 0 ||
 		    (r = set_cell(ln, 2, doctor_result_to_string(out[i].result))) < 0 ||
-		    (r = set_cell(ln, 3, out[i].detail)) < 0 || (r = set_cell(ln, 4, out[i].advice)) < 0)
+		    (r = set_cell(ln, 3, out[i].detail)) < 0 || (r = set_cell(ln, 4, out[i].advice)) < 0 ||
+		    (r = set_cell(ln, 5, checks[i].domain ? vm : NULL)) < 0)
 			return r;
 	}
 	return scols_print_table(tb) < 0 ? -EIO : 0;
@@ -237,8 +238,16 @@ int doctor_verb(const struct verb_args *a)
 		ran[i] = true;
 		failed = failed || out[i].result == DOCTOR_FAIL;
 	}
+	if (r >= 0 && !a->json && dom) {
+		/* Which domain the domain checks looked at, as the XML names it. */
+		_cleanup_free_ char *name = str_escape(dom->name, 256);
+		if (!name)
+			r = -ENOMEM;
+		else
+			printf("Domain '%s' (%s)\n\n", name, dom->uuid);
+	}
 	if (r >= 0)
-		r = a->json ? print_json(out, ran, stdout) :
+		r = a->json ? print_json(out, ran, dom ? dom->name : NULL, stdout) :
 			      print_table(out, ran, verb_use_color(a, stdout), stdout);
 	outcomes_done(out, ARRAY_SIZE(checks));
 	free(ctx.passed);

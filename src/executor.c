@@ -126,8 +126,8 @@ static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_
 		if (r < 0)
 			log_warning_errno(r, "Cannot remove the journal of %s: %m", j->plan->vm_uuid);
 	} else
-		log_error("Not everything came back; the journal keeps what is left for the next "
-			  "release");
+		log_error("Not everything came back; the journal keeps what is left: see "
+			  "'vfio-hook status', then 'vfio-hook recover %s'", j->plan->vm_name);
 	return ret;
 }
 
