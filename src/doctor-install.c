@@ -198,18 +198,32 @@ int doctor_hook_picked_up(const struct doctor_ctx *ctx, struct doctor_outcome *o
 		    !(streq(comm, "libvirtd") || streq(comm, "virtqemud")))
 			continue;
 		found = true;
-		unsigned long long btime, ticks;
+		double boot, started, slack;
+		unsigned long long btime = 0, ticks;
 		long hz = sysconf(_SC_CLK_TCK);
-		if (boot_time(root, &btime) < 0 || process_start_ticks(root, *p, &ticks) < 0 ||
-		    hz <= 0) {
+		if ((!root->live && boot_time(root, &btime) < 0) ||
+		    process_start_ticks(root, *p, &ticks) < 0 || hz <= 0) {
 			r = doctor_set(o, DOCTOR_SKIP, "cannot tell when %s (pid %u) started", comm,
 				       pid);
 			if (r < 0)
 				return r;
 			continue;
 		}
-		time_t started = (time_t)(btime + ticks / (unsigned long long)hz);
-		if (started >= st.st_mtime) {
+		/* The start is counted in clock ticks after boot. Live, the boot's wall-clock time
+		 * is exact (realtime minus boottime); a captured tree has /proc/stat's btime, cut to
+		 * whole seconds: only a start more than that before the install counts. */
+		if (root->live) {
+			struct timespec rt, bt;
+			clock_gettime(CLOCK_REALTIME, &rt);
+			clock_gettime(CLOCK_BOOTTIME, &bt);
+			boot = (double)(rt.tv_sec - bt.tv_sec) + (double)(rt.tv_nsec - bt.tv_nsec) / 1e9;
+			slack = 1.0 / (double)hz;
+		} else {
+			boot = (double)btime;
+			slack = 1.0;
+		}
+		started = boot + (double)ticks / (double)hz;
+		if (started + slack >= (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9) {
 			if (o->result == DOCTOR_PASS &&
 			    (r = doctor_set(o, DOCTOR_PASS, "%s (pid %u) started after the hook was "
 							    "installed", comm, pid)) < 0)
@@ -217,7 +231,7 @@ int doctor_hook_picked_up(const struct doctor_ctx *ctx, struct doctor_outcome *o
 			continue;
 		}
 		char when[64], hook_when[64];
-		format_utc(started, when, sizeof when);
+		format_utc((time_t)started, when, sizeof when);
 		format_utc(st.st_mtime, hook_when, sizeof hook_when);
 		if ((r = doctor_set(o, DOCTOR_FAIL, "%s (pid %u) started %s, before the hook was "
 						    "installed (%s): it has not picked it up", comm,
