@@ -12,9 +12,9 @@
 #include "hook.h"
 #include "log.h"
 #include "strutil.h"
+#include "table.h"
 #include "verbs.h"
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct libscols_table *, scols_unref_table);
 
 /* Ids are stable: scripts and docs/doctor.md name them. */
 static const struct doctor_check checks[] = {
@@ -89,16 +89,6 @@ static int read_domain(const struct verb_args *a, const struct sysroot *root, ch
 	return 0;
 }
 
-static int set_cell(struct libscols_line *ln, size_t col, const char *s)
-{
-	if (!s)
-		return 0;
-	_cleanup_free_ char *e = str_escape(s, 4096);
-	if (!e)
-		return -ENOMEM;
-	return scols_line_set_data(ln, col, e) < 0 ? -ENOMEM : 0;
-}
-
 static int print_json(const struct doctor_outcome *out, const bool *ran, const char *vm, FILE *f)
 {
 	_cleanup_(scols_unref_tablep) struct libscols_table *tb = scols_new_table();
@@ -118,11 +108,11 @@ static int print_json(const struct doctor_outcome *out, const bool *ran, const c
 		int r;
 		if (!ln)
 			return -ENOMEM;
-		if ((r = set_cell(ln, 0, checks[i].id)) < 0 ||
-		    (r = set_cell(ln, 1, checks[i].domain ? "domain" : "host")) < 0 ||
-		    (r = set_cell(ln, 2, doctor_result_to_string(out[i].result))) < 0 ||
-		    (r = set_cell(ln, 3, out[i].detail)) < 0 || (r = set_cell(ln, 4, out[i].advice)) < 0 ||
-		    (r = set_cell(ln, 5, checks[i].domain ? vm : NULL)) < 0)
+		if ((r = table_set_escaped(ln, 0, checks[i].id)) < 0 ||
+		    (r = table_set_escaped(ln, 1, checks[i].domain ? "domain" : "host")) < 0 ||
+		    (r = table_set_escaped(ln, 2, doctor_result_to_string(out[i].result))) < 0 ||
+		    (r = table_set_escaped(ln, 3, out[i].detail)) < 0 || (r = table_set_escaped(ln, 4, out[i].advice)) < 0 ||
+		    (r = table_set_escaped(ln, 5, checks[i].domain ? vm : NULL)) < 0)
 			return r;
 	}
 	return scols_print_table(tb) < 0 ? -EIO : 0;
@@ -149,9 +139,9 @@ static int print_table(const struct doctor_outcome *out, const bool *ran, bool c
 		int r;
 		if (!ln)
 			return -ENOMEM;
-		if ((r = set_cell(ln, 0, checks[i].id)) < 0 ||
-		    (r = set_cell(ln, 1, doctor_result_to_string(out[i].result))) < 0 ||
-		    (r = set_cell(ln, 2, out[i].detail)) < 0)
+		if ((r = table_set_escaped(ln, 0, checks[i].id)) < 0 ||
+		    (r = table_set_escaped(ln, 1, doctor_result_to_string(out[i].result))) < 0 ||
+		    (r = table_set_escaped(ln, 2, out[i].detail)) < 0)
 			return r;
 		const char *c = result_colors[out[i].result];
 		if (c && scols_cell_set_color(scols_line_get_cell(ln, 1), c) < 0)
@@ -160,7 +150,7 @@ static int print_table(const struct doctor_outcome *out, const bool *ran, bool c
 			continue;
 		/* What to do, on its own line under what was found. */
 		_cleanup_free_ char *todo = strdup_printf("-> %s", out[i].advice);
-		if (!todo || !(ln = scols_table_new_line(tb, NULL)) || set_cell(ln, 2, todo) < 0)
+		if (!todo || !(ln = scols_table_new_line(tb, NULL)) || table_set_escaped(ln, 2, todo) < 0)
 			return -ENOMEM;
 	}
 	if (scols_print_table(tb) < 0)

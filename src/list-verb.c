@@ -17,9 +17,9 @@
 #include "host.h"
 #include "log.h"
 #include "strutil.h"
+#include "table.h"
 #include "verbs.h"
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct libscols_table *, scols_unref_table);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct kmod_ctx *, kmod_unref);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct kmod_list *, kmod_module_unref_list);
 
@@ -119,17 +119,6 @@ static int new_table(const struct list_ctx *c, const char *title, unsigned which
 	return 0;
 }
 
-/* Strings from the hardware and the filesystems never reach a terminal raw. NULL: unset. */
-static int set(struct libscols_line *ln, int col, const char *s)
-{
-	if (!s)
-		return 0;
-	_cleanup_free_ char *e = str_escape(s, 4096);
-	if (!e)
-		return -ENOMEM;
-	return scols_line_set_data(ln, (size_t)col, e) < 0 ? -ENOMEM : 0;
-}
-
 static int setf(struct libscols_line *ln, int col, const char *fmt, ...) _printf_(3, 4);
 static int setf(struct libscols_line *ln, int col, const char *fmt, ...)
 {
@@ -140,7 +129,7 @@ static int setf(struct libscols_line *ln, int col, const char *fmt, ...)
 	va_end(ap);
 	if (k < 0)
 		return -ENOMEM;
-	return set(ln, col, s);
+	return table_set_escaped(ln, col, s);
 }
 
 static int paint(const struct list_ctx *c, struct libscols_line *ln, int col, const char *color)
@@ -157,7 +146,7 @@ static int row(struct libscols_table *tb, struct libscols_line *parent, const ch
 	int r;
 	if (!ln)
 		return -ENOMEM;
-	if ((r = set(ln, COL_TYPE, type)) < 0 || (r = set(ln, COL_NAME, name)) < 0)
+	if ((r = table_set_escaped(ln, COL_TYPE, type)) < 0 || (r = table_set_escaped(ln, COL_NAME, name)) < 0)
 		return r;
 	*ret = ln;
 	return 0;
@@ -207,9 +196,9 @@ static int add_core_row(const struct list_ctx *c, struct libscols_table *tb,
 	if ((r = row(tb, parent, "core", NULL, &ln)) < 0 ||
 	    (r = core->core_id >= 0 ? setf(ln, COL_NAME, "core %d", core->core_id)
 				    : setf(ln, COL_NAME, "core of %u", core->first_cpu)) < 0 ||
-	    (r = set(ln, COL_CPUS, cpus)) < 0 || (r = set(ln, COL_CACHES, core->caches)) < 0)
+	    (r = table_set_escaped(ln, COL_CPUS, cpus)) < 0 || (r = table_set_escaped(ln, COL_CACHES, core->caches)) < 0)
 		return r;
-	if (core->caches && (r = set(ln, COL_DESC, core->caches)) < 0)
+	if (core->caches && (r = table_set_escaped(ln, COL_DESC, core->caches)) < 0)
 		return r;
 	if (core->package >= 0 && c->json)
 		return setf(ln, COL_DESC, "package %d%s%s", core->package,
@@ -235,11 +224,11 @@ static int add_l3_rows(const struct list_ctx *c, struct libscols_table *tb,
 				_cleanup_free_ char *cpus = cpuset_format(&t->l3s[k].cpus);
 				if (!cpus || (r = row(tb, parent, "l3", NULL, &ln)) < 0 ||
 				    (r = setf(ln, COL_NAME, "L3 #%zu", k)) < 0 ||
-				    (r = set(ln, COL_CPUS, cpus)) < 0 ||
+				    (r = table_set_escaped(ln, COL_CPUS, cpus)) < 0 ||
 				    (r = t->l3s[k].size ? setf(ln, COL_DESC, "shared L3 %s",
 								 t->l3s[k].size)
-							 : set(ln, COL_DESC, "shared L3")) < 0 ||
-				    (r = set(ln, COL_CACHES, t->l3s[k].size)) < 0)
+							 : table_set_escaped(ln, COL_DESC, "shared L3")) < 0 ||
+				    (r = table_set_escaped(ln, COL_CACHES, t->l3s[k].size)) < 0)
 					return r < 0 ? r : -ENOMEM;
 			}
 			if ((r = add_core_row(c, tb, ln, &t->cores[i])) < 0)
@@ -256,7 +245,7 @@ static int add_cpu_rows(const struct list_ctx *c, struct libscols_table *tb,
 	_cleanup_free_ char *online = cpuset_format(&t->online);
 	int r = 0;
 	if (!online || (r = row(tb, NULL, "cpus", "CPUs", &top)) < 0 ||
-	    (r = set(top, COL_CPUS, online)) < 0)
+	    (r = table_set_escaped(top, COL_CPUS, online)) < 0)
 		return r < 0 ? r : -ENOMEM;
 	if (!t->has_topology)
 		return setf(top, COL_DESC, "%u online; topology not available", t->n_online);
@@ -278,7 +267,7 @@ static int add_cpu_rows(const struct list_ctx *c, struct libscols_table *tb,
 		_cleanup_free_ char *cpus = cpuset_format(&t->nodes[i].cpus);
 		if (!cpus || (r = row(tb, top, "node", NULL, &ln)) < 0 ||
 		    (r = setf(ln, COL_NAME, "node%u", t->nodes[i].id)) < 0 ||
-		    (r = set(ln, COL_CPUS, cpus)) < 0 ||
+		    (r = table_set_escaped(ln, COL_CPUS, cpus)) < 0 ||
 		    (r = add_l3_rows(c, tb, ln, t, (int)t->nodes[i].id)) < 0)
 			return r < 0 ? r : -ENOMEM;
 	}
@@ -289,7 +278,7 @@ static int add_cpu_rows(const struct list_ctx *c, struct libscols_table *tb,
 		struct libscols_line *ln;
 		_cleanup_free_ char *vm = cpuset_format(&hint->vm);
 		if (!vm || (r = row(tb, NULL, "hint", "vcpupin", &ln)) < 0 ||
-		    (r = set(ln, COL_CPUS, vm)) < 0 || (r = set(ln, COL_DESC, hint->text)) < 0)
+		    (r = table_set_escaped(ln, COL_CPUS, vm)) < 0 || (r = table_set_escaped(ln, COL_DESC, hint->text)) < 0)
 			return r < 0 ? r : -ENOMEM;
 	}
 	return r;
@@ -333,7 +322,7 @@ static int add_connectors(const struct list_ctx *c, struct libscols_table *tb,
 		bool on = streq(k->status, "connected");
 		int r;
 		if ((r = row(tb, parent, "connector", dash ? dash + 1 : k->name, &ln)) < 0 ||
-		    (r = set(ln, COL_STATUS, k->status)) < 0 ||
+		    (r = table_set_escaped(ln, COL_STATUS, k->status)) < 0 ||
 		    (r = setf(ln, COL_DESC, "display connector, %s", k->status)) < 0 ||
 		    (r = paint(c, ln, COL_DESC, on ? "green" : "gray")) < 0)
 			return r;
@@ -353,7 +342,7 @@ static int add_sound(const struct list_ctx *c, struct libscols_table *tb,
 			id[0] = 0;
 		if ((r = row(tb, parent, "sound", *s, &ln)) < 0 ||
 		    (r = id[0] ? setf(ln, COL_DESC, "ALSA card %s", strstrip(id))
-			       : set(ln, COL_DESC, "ALSA card")) < 0)
+			       : table_set_escaped(ln, COL_DESC, "ALSA card")) < 0)
 			return r;
 	}
 	return 0;
@@ -408,12 +397,12 @@ static int add_block(const struct list_ctx *c, struct libscols_table *tb,
 		return r;
 	char bytes[32];
 	snprintf(bytes, sizeof bytes, "%llu", b->size);
-	if ((b->size && (r = set(ln, COL_SIZE, bytes)) < 0) ||
-	    (r = set(ln, COL_FSTYPE, b->fstype)) < 0 || (r = set(ln, COL_LABEL, b->label)) < 0 ||
-	    (b->mountpoints && (r = set(ln, COL_MOUNTS, b->mountpoints[0])) < 0) ||
+	if ((b->size && (r = table_set_escaped(ln, COL_SIZE, bytes)) < 0) ||
+	    (r = table_set_escaped(ln, COL_FSTYPE, b->fstype)) < 0 || (r = table_set_escaped(ln, COL_LABEL, b->label)) < 0 ||
+	    (b->mountpoints && (r = table_set_escaped(ln, COL_MOUNTS, b->mountpoints[0])) < 0) ||
 	    (b->kind != BLOCK_DISK && b->kind != BLOCK_PARTITION &&
-	     (r = set(ln, COL_CLASS, block_kind_to_string(b->kind))) < 0) ||
-	    (b->kind == BLOCK_DISK && (r = set(ln, COL_CLASS, "disk")) < 0))
+	     (r = table_set_escaped(ln, COL_CLASS, block_kind_to_string(b->kind))) < 0) ||
+	    (b->kind == BLOCK_DISK && (r = table_set_escaped(ln, COL_CLASS, "disk")) < 0))
 		return r;
 	if (b->mountpoints && (r = paint(c, ln, COL_DESC, "yellow")) < 0)
 		return r;
@@ -496,10 +485,10 @@ static int add_device(const struct list_ctx *c, struct libscols_table *tb,
 		      d->vendor, d->device, d->boot_vga == 1 ? " (boot VGA)" : "")) < 0 ||
 	    (r = setf(ln, COL_ID, "%04x:%04x", d->vendor, d->device)) < 0 ||
 	    (r = setf(ln, COL_CLASS, "%06x", d->class_code)) < 0 ||
-	    (r = set(ln, COL_DRIVER, d->driver ?: (c->json ? NULL : "-"))) < 0 ||
-	    (r = set(ln, COL_MODULES, mods ? modules : (c->json ? NULL : "-"))) < 0 ||
-	    (r = set(ln, COL_RESET_METHOD, d->reset_method)) < 0 ||
-	    (d->boot_vga >= 0 && (r = set(ln, COL_BOOT_VGA, d->boot_vga ? "true" : "false")) < 0) ||
+	    (r = table_set_escaped(ln, COL_DRIVER, d->driver ?: (c->json ? NULL : "-"))) < 0 ||
+	    (r = table_set_escaped(ln, COL_MODULES, mods ? modules : (c->json ? NULL : "-"))) < 0 ||
+	    (r = table_set_escaped(ln, COL_RESET_METHOD, d->reset_method)) < 0 ||
+	    (d->boot_vga >= 0 && (r = table_set_escaped(ln, COL_BOOT_VGA, d->boot_vga ? "true" : "false")) < 0) ||
 	    (d->iommu_group >= 0 && (r = setf(ln, COL_GROUP, "%d", d->iommu_group)) < 0))
 		return r;
 
@@ -508,13 +497,13 @@ static int add_device(const struct list_ctx *c, struct libscols_table *tb,
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "bus/pci/devices/%s/reset_method", d->name);
 	if (d->reset_method)
-		r = set(ln, COL_RESET, d->reset_method);
+		r = table_set_escaped(ln, COL_RESET, d->reset_method);
 	else if (host_reset_method_is_authoritative(c->h) ||
 		 exists_at(c->h->root->sys_fd, path)) {
-		if ((r = set(ln, COL_RESET, c->json ? "none" : "no reset")) >= 0)
+		if ((r = table_set_escaped(ln, COL_RESET, c->json ? "none" : "no reset")) >= 0)
 			r = paint(c, ln, COL_RESET, "red");
 	} else
-		r = set(ln, COL_RESET, c->json ? "unknown" : "?");
+		r = table_set_escaped(ln, COL_RESET, c->json ? "unknown" : "?");
 	if (r < 0)
 		return r;
 
@@ -562,12 +551,12 @@ static int add_group(const struct list_ctx *c, struct libscols_table *tb, int gr
 		return r;
 	r = group_verdict_for(c->h, group, c->mounts, c->n_mounts, &v);
 	if (r >= 0) {
-		if ((r = set(ln, COL_DESC, v.text)) >= 0 &&
-		    (r = set(ln, COL_VERDICT, group_verdict_kind_to_string(v.kind))) >= 0)
+		if ((r = table_set_escaped(ln, COL_DESC, v.text)) >= 0 &&
+		    (r = table_set_escaped(ln, COL_VERDICT, group_verdict_kind_to_string(v.kind))) >= 0)
 			r = paint(c, ln, COL_DESC, verdict_color(v.kind));
 		group_verdict_done(&v);
 	} else if (r == -EINVAL)
-		r = set(ln, COL_DESC, "no readable devices");
+		r = table_set_escaped(ln, COL_DESC, "no readable devices");
 	if (r < 0)
 		return r;
 	for (char **m = members; *m; m++) {
@@ -590,7 +579,7 @@ static int add_notice(const struct list_ctx *c, struct libscols_table *tb, const
 		return 0;
 	}
 	int r = row(tb, NULL, "note", name, &ln);
-	return r < 0 ? r : set(ln, COL_DESC, text);
+	return r < 0 ? r : table_set_escaped(ln, COL_DESC, text);
 }
 
 static int print_table(struct libscols_table *tb)

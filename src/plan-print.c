@@ -4,8 +4,8 @@
 
 #include "plan.h"
 #include "strutil.h"
+#include "table.h"
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct libscols_table *, scols_unref_table);
 
 enum {
 	COL_N,
@@ -37,13 +37,10 @@ static const char *op_name(const struct plan *p)
 	return p->op == PLAN_PREPARE ? "prepare/begin" : "release/end";
 }
 
-/* Strings from the VM owner (names, descriptions) never reach a terminal raw. */
+/* "-" for what a plan leaves empty, in the table and in JSON alike. */
 static int set_data(struct libscols_line *ln, size_t col, const char *s)
 {
-	_cleanup_free_ char *e = str_escape(s ?: "-", 4096);
-	if (!e)
-		return -ENOMEM;
-	return scols_line_set_data(ln, col, e) < 0 ? -ENOMEM : 0;
+	return table_set_escaped(ln, col, s ?: "-");
 }
 
 static int add_row(struct libscols_table *tb, unsigned n, const struct action *a, bool release)

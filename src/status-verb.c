@@ -15,9 +15,9 @@
 #include "libvirt-state.h"
 #include "log.h"
 #include "strutil.h"
+#include "table.h"
 #include "verbs.h"
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct libscols_table *, scols_unref_table);
 
 struct check {
 	enum host_match match;
@@ -118,16 +118,6 @@ static const char *qemu_text(const struct entry *e)
 	return e->qemu > 0 ? "running" : e->qemu == 0 ? "not running" : "unknown (not a plain name)";
 }
 
-/* Strings from the VM owner (names) never reach a terminal raw. */
-static int set_data(struct libscols_line *ln, size_t col, const char *s)
-{
-	if (!s)
-		return 0;
-	_cleanup_free_ char *e = str_escape(s, 4096);
-	if (!e)
-		return -ENOMEM;
-	return scols_line_set_data(ln, col, e) < 0 ? -ENOMEM : 0;
-}
 
 enum {
 	COL_N,
@@ -163,13 +153,13 @@ static int print_actions(const struct entry *e, FILE *out)
 		int r;
 		if (!ln)
 			return -ENOMEM;
-		if ((r = set_data(ln, COL_N, num)) < 0 ||
-		    (r = set_data(ln, COL_STAGE, stage_to_string(a->stage))) < 0 ||
-		    (r = set_data(ln, COL_ACTION, action_kind_verb(a->kind))) < 0 ||
-		    (r = set_data(ln, COL_TARGET, a->target)) < 0 ||
-		    (r = set_data(ln, COL_STATE, action_state_to_string(a->state))) < 0 ||
-		    (r = set_data(ln, COL_HOST, host_match_to_string(e->checks[i].match))) < 0 ||
-		    (r = set_data(ln, COL_FOUND, e->checks[i].found ?: "-")) < 0)
+		if ((r = table_set_escaped(ln, COL_N, num)) < 0 ||
+		    (r = table_set_escaped(ln, COL_STAGE, stage_to_string(a->stage))) < 0 ||
+		    (r = table_set_escaped(ln, COL_ACTION, action_kind_verb(a->kind))) < 0 ||
+		    (r = table_set_escaped(ln, COL_TARGET, a->target)) < 0 ||
+		    (r = table_set_escaped(ln, COL_STATE, action_state_to_string(a->state))) < 0 ||
+		    (r = table_set_escaped(ln, COL_HOST, host_match_to_string(e->checks[i].match))) < 0 ||
+		    (r = table_set_escaped(ln, COL_FOUND, e->checks[i].found ?: "-")) < 0)
 			return r;
 	}
 	if (n == 0)
