@@ -60,7 +60,8 @@ static const struct {
 	[COL_NAME] = { "name", "NAME", SCOLS_JSON_STRING, IN_CPUS | IN_GROUPS, 0.1, SCOLS_FL_TREE },
 	[COL_TYPE] = { "type", "TYPE", SCOLS_JSON_STRING, 0, 0.1, 0 },
 	[COL_CPUS] = { "cpus", "CPUS", SCOLS_JSON_STRING, IN_CPUS, 0.1, 0 },
-	[COL_DESC] = { "description", "DESCRIPTION", SCOLS_JSON_STRING, IN_CPUS | IN_GROUPS, 0.5, 0 },
+	[COL_DESC] = { "description", "DESCRIPTION", SCOLS_JSON_STRING, IN_CPUS | IN_GROUPS, 0.5,
+			SCOLS_FL_TRUNC },
 	[COL_DRIVER] = { "driver", "DRIVER", SCOLS_JSON_STRING, IN_GROUPS, 0.1, 0 },
 	[COL_MODULES] = { "modules", "MODULES", SCOLS_JSON_STRING, IN_GROUPS, 0.1, 0 },
 	[COL_RESET] = { "reset", "RESET", SCOLS_JSON_STRING, IN_GROUPS, 0.1, 0 },
@@ -100,6 +101,9 @@ static int new_table(const struct list_ctx *c, const char *title, unsigned which
 		scols_table_set_name(tb, "list");
 	} else {
 		scols_table_set_column_separator(tb, "  ");
+		/* On a narrow terminal, cut long descriptions rather than spill names and
+		 * verdicts onto lines of their own. */
+		scols_table_enable_nowrap(tb, 1);
 		if (title && (scols_cell_set_data(scols_table_get_title(tb), title) < 0 ||
 			      (c->color && scols_cell_set_color(scols_table_get_title(tb), "bold") < 0)))
 			return -ENOMEM;
