@@ -67,6 +67,23 @@ static enum host_match check_unit(const struct host *h, const struct action *a, 
 	return say(active == want_active ? HOST_MATCHES : HOST_DIFFERS, ret_detail, detail);
 }
 
+/* A user's service is running when it has processes in user@UID.service (sockets have
+ * none to look at: not checked). */
+static enum host_match check_user_unit(const struct host *h, const struct action *a,
+				       char **ret_detail)
+{
+	_cleanup_strv_free_ char **running = NULL;
+	if (!endswith(a->target, ".service"))
+		return say(HOST_NOT_CHECKED, ret_detail, NULL);
+	int r = host_user_services(h, a->uid, &running);
+	if (r < 0)
+		return say(HOST_NOT_CHECKED, ret_detail, strdup_printf("cannot read /proc: %s",
+								       strerror(-r)));
+	return strv_contains(running, a->target) ?
+		       say(HOST_DIFFERS, ret_detail, strdup("running")) :
+		       say(HOST_MATCHES, ret_detail, strdup("not running"));
+}
+
 static enum host_match check_vtcon(const struct host *h, const struct action *a,
 				   char **ret_detail)
 {
@@ -76,6 +93,9 @@ static enum host_match check_vtcon(const struct host *h, const struct action *a,
 		return say(HOST_NOT_CHECKED, ret_detail, NULL);
 	snprintf(path, sizeof path, "class/vtconsole/%s/bind", a->target);
 	int r = read_attr_uint_at(h->root->sys_fd, path, 10, &bind);
+	/* A framebuffer console goes away with its framebuffer (the GPU's driver unloaded). */
+	if (r == -ENOENT)
+		return say(HOST_MATCHES, ret_detail, strdup("gone"));
 	if (r < 0)
 		return say(HOST_NOT_CHECKED, ret_detail, strdup_printf("cannot read %s: %s", path,
 								       strerror(-r)));
@@ -179,6 +199,8 @@ enum host_match host_check_action(const struct host *h, const struct action *a, 
 		return check_unit(h, a, false, ret_detail);
 	case ACTION_START_UNIT:
 		return check_unit(h, a, true, ret_detail);
+	case ACTION_STOP_USER_UNIT:
+		return check_user_unit(h, a, ret_detail);
 	case ACTION_UNBIND_VTCON:
 		return check_vtcon(h, a, ret_detail);
 	case ACTION_UNBIND_PLATFORM:
@@ -189,10 +211,9 @@ enum host_match host_check_action(const struct host *h, const struct action *a, 
 		return check_governor(h, a, ret_detail);
 	case ACTION_UNMOUNT:
 		return check_unmounted(h, a, ret_detail);
-	/* User units, sessions, processes, cgroups, firewalld, exports, labels, scripts: more than
-	 * one cheap read would say, or nothing to compare with. */
+	/* Sessions, processes, cgroups, firewalld, exports, labels, scripts: more than one cheap
+	 * read would say, or nothing to compare with. */
 	case ACTION_TERMINATE_SESSION:
-	case ACTION_STOP_USER_UNIT:
 	case ACTION_RELEASE_NODES:
 	case ACTION_RUN_SCRIPT:
 	case ACTION_SET_ALLOWED_CPUS:
