@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Domain XML (libvirt's live definition on stdin) → struct domain, refusing anything hostile. */
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
@@ -273,19 +275,24 @@ static int parse_pin(struct parse_state *s, const xmlNode *pin, struct cpuset *i
 	return 0;
 }
 
+/* KiB in a libvirt <memory unit=...>; 0 (unknown) for a unit we do not know or a value that
+ * would not fit. */
 static unsigned long long scale_to_kib(unsigned long long v, const char *unit)
 {
+	unsigned long long factor;
 	if (!unit || streq(unit, "KiB") || streq(unit, "k") || streq(unit, "K"))
 		return v;
 	if (streq(unit, "b") || streq(unit, "bytes"))
 		return v / 1024;
 	if (streq(unit, "M") || streq(unit, "MiB"))
-		return v * 1024;
-	if (streq(unit, "G") || streq(unit, "GiB"))
-		return v * 1024 * 1024;
-	if (streq(unit, "T") || streq(unit, "TiB"))
-		return v * 1024 * 1024 * 1024;
-	return v;
+		factor = 1024;
+	else if (streq(unit, "G") || streq(unit, "GiB"))
+		factor = 1024ULL * 1024;
+	else if (streq(unit, "T") || streq(unit, "TiB"))
+		factor = 1024ULL * 1024 * 1024;
+	else
+		return v;
+	return v > ULLONG_MAX / factor ? 0 : v * factor;
 }
 
 static int parse_memory(struct parse_state *s, const xmlNode *root)
@@ -295,9 +302,12 @@ static int parse_memory(struct parse_state *s, const xmlNode *root)
 	if (mem) {
 		_cleanup_free_ char *t = NULL, *unit = attr(mem, "unit");
 		if (text_of(mem, 64, &t) == 0) {
+			/* Digits only: strtoull would take "-1" as the largest value. */
+			const char *digits = strstrip(t);
 			char *end;
-			unsigned long long v = strtoull(strstrip(t), &end, 10);
-			if (*end == 0)
+			errno = 0;
+			unsigned long long v = strtoull(digits, &end, 10);
+			if (*digits >= '0' && *digits <= '9' && *end == 0 && errno == 0)
 				d->memory_kib = scale_to_kib(v, unit);
 		}
 	}

@@ -557,6 +557,9 @@ int journal_save(int dir_fd, const struct journal *j)
 	int r = journal_format(j, &text);
 	if (r < 0)
 		return r;
+	/* What could not be read back must not be written: release would refuse it. */
+	if (strlen(text) > JOURNAL_MAX_SIZE || j->plan->n_actions > JOURNAL_MAX_ACTIONS)
+		return -EFBIG;
 	return write_file_atomic_at(dir_fd, name, text, strlen(text));
 }
 

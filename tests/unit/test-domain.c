@@ -196,4 +196,22 @@ TEST(description_too_long)
 	ASSERT_TRUE(startswith(e, "domain <description> longer than"));
 }
 
+/* A size that is negative or does not fit is unknown (0), never a huge number. */
+TEST(memory_sizes_that_do_not_fit)
+{
+	static const char *const bad[] = { "-1", "+5", " -0", "18446744073709551616", "x1" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		_cleanup_free_ char *xml = strdup_printf(HEAD "<memory unit='KiB'>%s</memory></domain>",
+							 bad[i]);
+		_cleanup_(domain_freep) struct domain *d = parse_ok(xml);
+		ASSERT_EQ(d->memory_kib, 0);
+	}
+	_cleanup_(domain_freep) struct domain *d =
+		parse_ok(HEAD "<memory unit='TiB'>17179869184</memory></domain>");
+	ASSERT_EQ(d->memory_kib, 0);
+	_cleanup_(domain_freep) struct domain *ok =
+		parse_ok(HEAD "<memory unit='MiB'>4096</memory></domain>");
+	ASSERT_EQ(ok->memory_kib, 4096ULL * 1024);
+}
+
 TEST_MAIN("domain")

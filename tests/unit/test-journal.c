@@ -334,6 +334,24 @@ static int scratch_dir(char *path, size_t size)
 	return fd;
 }
 
+static void remove_scratch(int fd, const char *path);
+
+/* A journal that would not load back is never written. */
+TEST(save_refuses_what_load_would_refuse)
+{
+	char path[PATH_MAX];
+	int fd = scratch_dir(path, sizeof path);
+	_cleanup_(journal_freep) struct journal *j = sample();
+	_cleanup_free_ char *big = malloc(JOURNAL_MAX_SIZE + 1);
+	ASSERT_NOT_NULL(big);
+	memset(big, 'r', JOURNAL_MAX_SIZE);
+	big[JOURNAL_MAX_SIZE] = 0;
+	free(j->plan->actions[0].prior);
+	j->plan->actions[0].prior = TAKE_PTR(big);
+	ASSERT_TRUE(journal_save(fd, j) == -EFBIG);
+	remove_scratch(fd, path);
+}
+
 static void remove_scratch(int fd, const char *path)
 {
 	_cleanup_strv_free_ char **names = NULL;
