@@ -626,6 +626,24 @@ XML
 		grep -q 'is a script' "$scratch/out"; then pass doctor-script-hook
 	else fail doctor-script-hook "exit $rc" "$(cat "$scratch/out")"; fi
 
+	# Confinement: libvirtd's AppArmor profile enforced; SELinux enforcing with a hook that
+	# has no virt_hook_t label (no file here has one), then permissive.
+	mkdir -p "$ok/sys/kernel/security/apparmor" "$ok/sys/fs/selinux"
+	printf 'libvirtd (enforce)\nlibvirt-6c0d5e2a (enforce)\n' > "$ok/sys/kernel/security/apparmor/profiles"
+	echo 1 > "$ok/sys/fs/selinux/enforce"
+	"$bin" doctor --color=never --sysroot "$ok" > "$scratch/out" 2>&1; rc=$?
+	if [ $rc -eq 1 ] && [ "$(result "$scratch/out" apparmor)" = pass ] &&
+		grep -q "libvirtd's profile is enforced" "$scratch/out" &&
+		[ "$(result "$scratch/out" selinux)" = fail ] && grep -q 'restorecon -Rv /etc/libvirt/hooks' "$scratch/out"; then
+		pass doctor-confinement-enforcing
+	else fail doctor-confinement-enforcing "exit $rc" "$(cat "$scratch/out")"; fi
+	echo 0 > "$ok/sys/fs/selinux/enforce"
+	"$bin" doctor --color=never --sysroot "$ok" > "$scratch/out" 2>&1
+	if [ "$(result "$scratch/out" selinux)" = pass ] && grep -q 'SELinux is permissive' "$scratch/out"; then
+		pass doctor-selinux-permissive
+	else fail doctor-selinux-permissive "$(cat "$scratch/out")"; fi
+	rm -rf "$ok/sys/kernel/security/apparmor" "$ok/sys/fs/selinux"
+
 	# Bad usage and input: exit 2, one line on stderr.
 	for args in "nosuchvm" "../win10" "win10 --xml $vmxml" "--xml $repo/tests/corpus/truncated.xml"; do
 		# shellcheck disable=SC2086
