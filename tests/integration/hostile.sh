@@ -90,6 +90,18 @@ hook() {
 	[ -z "$stray" ] || problems="$problems${nl}$2 $3 stepped outside the tree's state and log directories:${nl}$stray"
 }
 
+# recover VM: `vfio-hook recover` on the scratch tree, traced as the hook is.
+recover() {
+	: > "$scratch/strace"
+	timeout 60 $tracer "$bin" --sysroot "$host" recover "$1" < /dev/null \
+		> "$scratch/out" 2> "$scratch/err"
+	rc=$?
+	[ -n "$tracer" ] || return 0
+	stray=$(awk -v ROOT="$host" -v RUN="$state" -v LOG="$logs" -v CWD="$(pwd)" \
+		-f "$here/stray-writes.awk" "$scratch/strace" "$scratch/strace")
+	[ -z "$stray" ] || problems="$problems${nl}recover $1 stepped outside the tree's state and log directories:${nl}$stray"
+}
+
 # expect OP SUB RC LINES [TEXT]: the last call's exit status, stderr and stdout.
 expect() {
 	[ "$rc" -eq "$3" ] || problems="$problems${nl}$1 $2 exited $rc, not $3"
@@ -331,7 +343,9 @@ new_host
 
 # journal_case NAME SAYS [release-only]: the state was set up by the caller; release refuses with
 # one line naming the problem and exits 0; prepare (which first gives back an earlier run's
-# record) refuses with one line and exits 1; neither changes anything.
+# record) and `recover UUID` refuse with one line and exit 1; none changes anything.
+# release-only: a journal wrong only for the domain at hand (another VM's name), which prepare
+# and recover by UUID have no domain to hold against.
 journal_case() {
 	problems=""
 	before=$(tree_state "$host")
@@ -342,6 +356,8 @@ journal_case() {
 	if [ "${3:-}" != release-only ]; then
 		hook win10 prepare begin "$vm_xml"
 		expect prepare begin 1 1 "$2"
+		recover "$uuid"
+		expect recover "$uuid" 1 1 "$2"
 	fi
 	[ "$(tree_state "$host")" = "$before" ] || { problems="$problems${nl}the host tree changed"; new_host; }
 	report "hostile-journal-$1"
