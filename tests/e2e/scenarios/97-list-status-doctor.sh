@@ -21,14 +21,16 @@ hook=/etc/libvirt/hooks/qemu
 group=$(iommu_group_of $GPU)
 steady_state >"$E2E_WORK/baseline"
 
-# Text outputs without escape sequences (panes keep theirs).
+# Text outputs without escape sequences (panes keep theirs). Checks read them from here-strings,
+# never `... | grep -q`: with pipefail, grep quitting early fails the writer with SIGPIPE.
 plain() { sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r//g' "$@"; }
 # fail_lines FILE: lines reporting a failed check ("0 failed" summaries are not).
 fail_lines() { plain "$1" | grep -Eiw 'fail(ed|s)?' | grep -Eiv '(^|[^0-9])0 fail' || true; }
 # mentions FILE WORD...: FILE mentions every WORD (fixed strings).
 mentions() {
     local f=$1 w; shift
-    for w in "$@"; do plain "$f" | grep -qiF -- "$w" || fail "$(basename "$f") does not mention '$w'"; done
+    local text; text=$(plain "$f")
+    for w in "$@"; do grep -qiF -- "$w" <<<"$text" || fail "$(basename "$f") does not mention '$w'"; done
 }
 
 # --- list ----------------------------------------------------------------------------------
@@ -41,7 +43,7 @@ list_pane() {
     ((RC == 0)) || fail "vfio-hook list on a terminal exited $RC"
     grep -q $'\x1b\\[' "$pane" || fail "no escape sequence in the pane: not coloured on a terminal"
     mentions "$pane" "${GPU#0000:}" "${HDA#0000:}" bochs-drm snd_hda_intel
-    plain "$pane" | grep -Eiq "group[^0-9]*\\b$group\\b" || fail "the pane does not show IOMMU group $group"
+    grep -Eiq "group[^0-9]*\\b$group\\b" <<<"$(plain "$pane")" || fail "the pane does not show IOMMU group $group"
 }
 
 list_json() {
@@ -74,7 +76,7 @@ doctor_broken() {
     local f=$E2E_ARTIFACTS/doctor-broken-$1.txt
     keep "doctor-broken-$1.txt" vfio-hook --color=never doctor $vm
     ((RC == 1)) || fail "doctor $vm exited $RC, expected 1"
-    fail_lines "$f" | grep -qi hook || fail "no failed check about the hook: $(fail_lines "$f")"
+    grep -qi hook <<<"$(fail_lines "$f")" || fail "no failed check about the hook: $(fail_lines "$f")"
 }
 
 hook_not_executable() {
@@ -106,7 +108,7 @@ status_prepared() {
     keep status.txt vfio-hook --color=never status
     ((RC == 0)) || fail "status exited $RC"
     mentions "$f" $vm "${GPU#0000:}" "${HDA#0000:}" prepared
-    ! plain "$f" | grep -Eiq 'mismatch|differs|drift|not match' || fail "status says the host does not match"
+    ! grep -Eiq 'mismatch|differs|drift|not match' <<<"$(plain "$f")" || fail "status says the host does not match"
 }
 
 status_prepared_json() {
@@ -153,7 +155,7 @@ status_nothing_held() {
     local f=$E2E_ARTIFACTS/status-after.txt
     keep status-after.txt vfio-hook --color=never status
     ((RC == 0)) || fail "status exited $RC"
-    ! plain "$f" | grep -qF -e $vm -e "${GPU#0000:}" || fail "status still shows $vm or $GPU held"
+    ! grep -qF -e $vm -e "${GPU#0000:}" <<<"$(plain "$f")" || fail "status still shows $vm or $GPU held"
 }
 
 status_nothing_held_json() {
