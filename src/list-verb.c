@@ -366,9 +366,13 @@ static int add_usb(const struct list_ctx *c, struct libscols_table *tb,
 		if ((r = row(tb, parent, "usb", u->name, &ln)) < 0 ||
 		    (r = setf(ln, COL_ID, "%04x:%04x", u->vendor, u->product)) < 0)
 			break;
+		/* "QEMU" and "QEMU USB Tablet": the maker once. */
+		const char *maker = u->manufacturer;
+		if (maker && u->product_name && startswith(u->product_name, maker))
+			maker = NULL;
 		r = setf(ln, COL_DESC, "Bus %03u Device %03u: [%04x:%04x]%s%s%s%s%s", u->busnum,
-			 u->devnum, u->vendor, u->product, u->manufacturer ? " " : "",
-			 u->manufacturer ?: "", u->product_name ? " " : "", u->product_name ?: "",
+			 u->devnum, u->vendor, u->product, maker ? " " : "", maker ?: "",
+			 u->product_name ? " " : "", u->product_name ?: "",
 			 u->root_hub ? " (root hub)" : "");
 	}
 	usb_devices_free(l, n);

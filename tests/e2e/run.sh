@@ -131,7 +131,8 @@ echo "guest: kernel $krel, image $entry" >&2
 t_qemu=$SECONDS
 rc=0
 # intel-iommu comes before the PCI devices; 03.0 + 03.1 form the "GPU" (one slot,
-# no ACS, so one IOMMU group). Disks get fixed slots so the root is /dev/vda.
+# no ACS, so one IOMMU group). Disks get fixed slots so the root is /dev/vda; an xHCI
+# controller with a tablet on it gives `vfio-hook list` a USB tree to show.
 timeout -k 10 "$deadline" qemu-system-x86_64 \
     -name vfio-e2e -nodefaults -no-reboot -display none -monitor none \
     -accel tcg -machine q35 -smp 2 -m 2048 \
@@ -149,6 +150,7 @@ timeout -k 10 "$deadline" qemu-system-x86_64 \
     -device virtio-blk-pci,drive=results,bus=pcie.0,addr=0x6,serial=vfio-e2e-results \
     -drive file="$build/data.img",format=raw,if=none,id=data \
     -device virtio-blk-pci,drive=data,bus=pcie.0,addr=0x7,serial=e2e-data \
+    -device qemu-xhci,bus=pcie.0,addr=0x8,id=xhci -device usb-tablet,bus=xhci.0 \
     -serial file:"$build/serial.log" \
     -kernel "$entry/vmlinuz" -initrd "$entry/initrd.img" \
     -append "console=ttyS0 root=/dev/vda rw intel_iommu=on iommu=pt quiet $append" ||
