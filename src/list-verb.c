@@ -66,7 +66,7 @@ static const struct {
 	[COL_MODULES] = { "modules", "MODULES", SCOLS_JSON_STRING, IN_GROUPS, 0.1, 0 },
 	[COL_RESET] = { "reset", "RESET", SCOLS_JSON_STRING, IN_GROUPS, 0.1, 0 },
 	[COL_RESET_METHOD] = { "reset_method", "RESET_METHOD", SCOLS_JSON_STRING, 0, 0.1, 0 },
-	[COL_ID] = { "id", "ID", SCOLS_JSON_STRING, 0, 0.1, 0 },
+	[COL_ID] = { "id", "ID", SCOLS_JSON_STRING, IN_GROUPS, 0.1, 0 },
 	[COL_CLASS] = { "class", "CLASS", SCOLS_JSON_STRING, 0, 0.1, 0 },
 	[COL_BOOT_VGA] = { "boot_vga", "BOOT_VGA", SCOLS_JSON_BOOLEAN_OPTIONAL, 0, 0.1, 0 },
 	[COL_STATUS] = { "status", "STATUS", SCOLS_JSON_STRING, 0, 0.1, 0 },
@@ -370,10 +370,12 @@ static int add_usb(const struct list_ctx *c, struct libscols_table *tb,
 		const char *maker = u->manufacturer;
 		if (maker && u->product_name && startswith(u->product_name, maker))
 			maker = NULL;
-		r = setf(ln, COL_DESC, "Bus %03u Device %03u: [%04x:%04x]%s%s%s%s%s", u->busnum,
-			 u->devnum, u->vendor, u->product, maker ? " " : "", maker ?: "",
-			 u->product_name ? " " : "", u->product_name ?: "",
-			 u->root_hub ? " (root hub)" : "");
+		char id[16] = "";
+		if (c->json) /* the text table has the ID column of its own */
+			snprintf(id, sizeof id, " [%04x:%04x]", u->vendor, u->product);
+		r = setf(ln, COL_DESC, "Bus %03u Device %03u:%s%s%s%s%s%s", u->busnum, u->devnum,
+			 id, maker ? " " : "", maker ?: "", u->product_name ? " " : "",
+			 u->product_name ?: "", u->root_hub ? " (root hub)" : "");
 	}
 	usb_devices_free(l, n);
 	return r;
@@ -488,9 +490,14 @@ static int add_device(const struct list_ctx *c, struct libscols_table *tb,
 		return r < 0 ? r : -ENOMEM;
 
 	const char *vendor = d->vendor_name, *device = d->device_name;
-	if ((r = setf(ln, COL_DESC, "%s: %s%s%s [%04x:%04x]%s", d->class_name ?: "PCI device",
-		      vendor ?: "", vendor && device ? " " : "", device ?: (vendor ? "" : "Device"),
-		      d->vendor, d->device, d->boot_vga == 1 ? " (boot VGA)" : "")) < 0 ||
+	/* In JSON the description carries [vendor:device] as lspci -nn writes it; the text table
+	 * has an ID column instead, which a narrow terminal never cuts. */
+	char id[16] = "";
+	if (c->json)
+		snprintf(id, sizeof id, " [%04x:%04x]", d->vendor, d->device);
+	if ((r = setf(ln, COL_DESC, "%s: %s%s%s%s%s", d->class_name ?: "PCI device", vendor ?: "",
+		      vendor && device ? " " : "", device ?: (vendor ? "" : "Device"), id,
+		      d->boot_vga == 1 ? " (boot VGA)" : "")) < 0 ||
 	    (r = setf(ln, COL_ID, "%04x:%04x", d->vendor, d->device)) < 0 ||
 	    (r = setf(ln, COL_CLASS, "%06x", d->class_code)) < 0 ||
 	    (r = table_set_escaped(ln, COL_DRIVER, d->driver ?: (c->json ? NULL : "-"))) < 0 ||
