@@ -78,29 +78,23 @@ else
 		"the no-stray-writes checks below are skipped"
 fi
 
-# hook VM OP SUB XML: one call as libvirt makes it; sets rc, and problems from strace.
-hook() {
+# traced WHAT INPUT CMD...: runs CMD on INPUT under strace (when available); sets rc, and adds to
+# problems every write, exec, signal or socket outside the tree's state and log directories.
+traced() {
+	what=$1 input=$2
+	shift 2
 	: > "$scratch/strace"
-	timeout 60 $tracer "$qemu" --sysroot "$host" "$1" "$2" "$3" - < "$4" \
-		> "$scratch/out" 2> "$scratch/err"
+	timeout 60 $tracer "$@" < "$input" > "$scratch/out" 2> "$scratch/err"
 	rc=$?
 	[ -n "$tracer" ] || return 0
 	stray=$(awk -v ROOT="$host" -v RUN="$state" -v LOG="$logs" -v CWD="$(pwd)" \
 		-f "$here/stray-writes.awk" "$scratch/strace" "$scratch/strace")
-	[ -z "$stray" ] || problems="$problems${nl}$2 $3 stepped outside the tree's state and log directories:${nl}$stray"
+	[ -z "$stray" ] || problems="$problems${nl}$what stepped outside the tree's state and log directories:${nl}$stray"
 }
-
-# recover VM: `vfio-hook recover` on the scratch tree, traced as the hook is.
-recover() {
-	: > "$scratch/strace"
-	timeout 60 $tracer "$bin" --sysroot "$host" recover "$1" < /dev/null \
-		> "$scratch/out" 2> "$scratch/err"
-	rc=$?
-	[ -n "$tracer" ] || return 0
-	stray=$(awk -v ROOT="$host" -v RUN="$state" -v LOG="$logs" -v CWD="$(pwd)" \
-		-f "$here/stray-writes.awk" "$scratch/strace" "$scratch/strace")
-	[ -z "$stray" ] || problems="$problems${nl}recover $1 stepped outside the tree's state and log directories:${nl}$stray"
-}
+# hook VM OP SUB XML: one call as libvirt makes it.
+hook() { traced "$2 $3" "$4" "$qemu" --sysroot "$host" "$1" "$2" "$3" -; }
+# recover VM: `vfio-hook recover` on the scratch tree.
+recover() { traced "recover $1" /dev/null "$bin" --sysroot "$host" recover "$1"; }
 
 # expect OP SUB RC LINES [TEXT]: the last call's exit status, stderr and stdout.
 expect() {
