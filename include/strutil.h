@@ -19,6 +19,7 @@ _must_check_ int strv_extend_unique(char ***l, const char *value);
 void strv_sort(char **l);
 
 char *strdup_printf(const char *fmt, ...) _printf_(1, 2);
+char *strdup_vprintf(const char *fmt, va_list ap) _printf_(1, 0);
 bool startswith(const char *s, const char *prefix);
 bool endswith(const char *s, const char *suffix);
 char *strstrip(char *s);

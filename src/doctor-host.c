@@ -22,10 +22,9 @@ int doctor_set(struct doctor_outcome *o, enum doctor_result r, const char *fmt, 
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *s = NULL;
-	int n = vasprintf(&s, fmt, ap);
+	char *s = strdup_vprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (!s)
 		return -ENOMEM;
 	free(o->detail);
 	o->detail = s;
@@ -37,10 +36,9 @@ int doctor_advise(struct doctor_outcome *o, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *s = NULL;
-	int n = vasprintf(&s, fmt, ap);
+	char *s = strdup_vprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (!s)
 		return -ENOMEM;
 	free(o->advice);
 	o->advice = s;

@@ -126,14 +126,13 @@ static int new_table(const struct list_ctx *c, const char *title, unsigned which
 static int setf(struct libscols_line *ln, int col, const char *fmt, ...) _printf_(3, 4);
 static int setf(struct libscols_line *ln, int col, const char *fmt, ...)
 {
-	_cleanup_free_ char *s = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	int k = vasprintf(&s, fmt, ap);
+	_cleanup_free_ char *s = strdup_vprintf(fmt, ap);
 	va_end(ap);
-	if (k < 0)
+	if (!s)
 		return -ENOMEM;
-	return table_set_escaped(ln, col, s);
+	return table_set_escaped(ln, (size_t)col, s);
 }
 
 static int paint(const struct list_ctx *c, struct libscols_line *ln, int col, const char *color)

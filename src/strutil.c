@@ -72,14 +72,19 @@ void strv_sort(char **l)
 		qsort(l, n, sizeof(char *), cmp_str);
 }
 
+char *strdup_vprintf(const char *fmt, va_list ap)
+{
+	char *s;
+	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
 char *strdup_printf(const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 	va_start(ap, fmt);
-	int r = vasprintf(&s, fmt, ap);
+	char *s = strdup_vprintf(fmt, ap);
 	va_end(ap);
-	return r < 0 ? NULL : s;
+	return s;
 }
 
 bool startswith(const char *s, const char *prefix)
