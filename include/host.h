@@ -124,6 +124,9 @@ struct node_holder {
 	char *cgroup;   /* unified hierarchy path */
 	char *devname;  /* what it holds, relative to /dev */
 };
+/* A process's start, in clock ticks after boot (/proc/PID/stat field 22): with the pid it
+ * names one process, as a pid alone does not once the pid is reused. */
+_must_check_ int host_process_starttime(int proc_fd, const char *pid, unsigned long long *ret);
 _must_check_ int host_find_holders(const struct host *h, const struct dev_node *nodes,
 				   size_t n_nodes, struct node_holder **ret, size_t *ret_n);
 void node_holders_free(struct node_holder *list, size_t n);

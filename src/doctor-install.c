@@ -147,24 +147,6 @@ static int boot_time(const struct sysroot *root, unsigned long long *ret)
 	return 0;
 }
 
-/* Process start, clock ticks after boot: field 22, counted after the last ')'. */
-static int process_start_ticks(const struct sysroot *root, const char *pid,
-			       unsigned long long *ret)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "%s/stat", pid);
-	int r = read_attr_at(root->proc_fd, path, buf, sizeof buf);
-	if (r < 0)
-		return r;
-	const char *p = strrchr(buf, ')');
-	unsigned long long start;
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-			 "%*d %*d %*d %llu", &start) != 1)
-		return -EINVAL;
-	*ret = start;
-	return 0;
-}
-
 static void format_utc(time_t t, char *buf, size_t size)
 {
 	struct tm tm;
@@ -202,7 +184,7 @@ int doctor_hook_picked_up(const struct doctor_ctx *ctx, struct doctor_outcome *o
 		unsigned long long btime = 0, ticks;
 		long hz = sysconf(_SC_CLK_TCK);
 		if ((!root->live && boot_time(root, &btime) < 0) ||
-		    process_start_ticks(root, *p, &ticks) < 0 || hz <= 0) {
+		    host_process_starttime(root->proc_fd, *p, &ticks) < 0 || hz <= 0) {
 			r = doctor_set(o, DOCTOR_SKIP, "cannot tell when %s (pid %u) started", comm,
 				       pid);
 			if (r < 0)

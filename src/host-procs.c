@@ -74,15 +74,26 @@ static void read_identity(int proc_fd, const char *pid, struct node_holder *ret)
 		if (c && (c == buf || c[-1] == '\n'))
 			ret->cgroup = strndup(c + 3, strcspn(c + 3, "\n"));
 	}
+	unsigned long long start;
+	if (host_process_starttime(proc_fd, pid, &start) >= 0)
+		ret->starttime = start;
+}
+
+int host_process_starttime(int proc_fd, const char *pid, unsigned long long *ret)
+{
+	char path[320], buf[1024];
+	unsigned long long start;
 	snprintf(path, sizeof path, "%s/stat", pid);
-	if (read_attr_at(proc_fd, path, buf, sizeof buf) >= 0) {
-		/* Field 22 (starttime), counted after the last ')' since comm may hold spaces. */
-		const char *p = strrchr(buf, ')');
-		unsigned long long start;
-		if (p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
-					"%*d %*d %*d %*d %llu", &start) == 1)
-			ret->starttime = start;
-	}
+	int r = read_attr_at(proc_fd, path, buf, sizeof buf);
+	if (r < 0)
+		return r;
+	/* Field 22, counted after the last ')' since comm may hold spaces. */
+	const char *p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+				"%*d %*d %*d %llu", &start) != 1)
+		return -EINVAL;
+	*ret = start;
+	return 0;
 }
 
 int host_find_holders(const struct host *h, const struct dev_node *nodes, size_t n_nodes,

@@ -72,14 +72,11 @@ int stage_holders_plan(struct plan_ctx *ctx)
 /* Re-read a process's start time: a pid reused since the scan is not ours to signal. */
 static bool same_process(const struct exec_ctx *ctx, const struct node_holder *h)
 {
-	char path[64], buf[1024];
+	char pid[32];
 	unsigned long long start;
-	snprintf(path, sizeof path, "%d/stat", (int)h->pid);
-	if (read_attr_at(ctx->root->proc_fd, path, buf, sizeof buf) < 0)
-		return false;
-	const char *p = strrchr(buf, ')');
-	return p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-				  "%*d %*d %*d %llu", &start) == 1 && start == h->starttime;
+	snprintf(pid, sizeof pid, "%d", (int)h->pid);
+	return host_process_starttime(ctx->root->proc_fd, pid, &start) >= 0 &&
+	       start == h->starttime;
 }
 
 static int signal_all(struct exec_ctx *ctx, struct node_holder *list, size_t n, int *fds,
