@@ -38,12 +38,11 @@ static int read_cpuset_at(int dir_fd, const char *path, struct cpuset *ret)
 	return cpuset_parse(strstrip(buf), ret);
 }
 
+/* -1 when absent or not a number. */
 static int read_int_at(int dir_fd, const char *path)
 {
-	char buf[64];
 	unsigned v;
-	if (read_attr_at(dir_fd, path, buf, sizeof buf) < 0 || safe_atou(strstrip(buf), 10, &v) < 0 ||
-	    v > INT_MAX)
+	if (read_attr_uint_at(dir_fd, path, 10, &v) < 0 || v > INT_MAX)
 		return -1;
 	return (int)v;
 }
