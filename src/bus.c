@@ -3,6 +3,7 @@
 #include "bus.h"
 #include "log.h"
 #include "strutil.h"
+#include "timing.h"
 #include "wait.h"
 
 #define SYSTEMD "org.freedesktop.systemd1"
@@ -14,6 +15,7 @@
 
 int bus_open_user_manager(const char *run_prefix, uid_t uid, sd_bus **ret)
 {
+	TIMING_WAIT(WAIT_SYSTEMD);
 	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
 	_cleanup_free_ char *addr = strdup_printf("unix:path=%s/run/user/%u/systemd/private",
 						  run_prefix, (unsigned)uid);
@@ -29,6 +31,7 @@ int bus_open_user_manager(const char *run_prefix, uid_t uid, sd_bus **ret)
 
 int bus_unit_active_state(sd_bus *bus, const char *unit, char **ret)
 {
+	TIMING_WAIT(WAIT_SYSTEMD);
 	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	const char *path;
@@ -89,6 +92,7 @@ static int bus_wait_until(sd_bus *bus, const bool *done, uint64_t deadline)
 int bus_unit_job(sd_bus *bus, const char *method, const char *unit, unsigned timeout_s,
 		 char **ret_result, uint64_t *ret_usec, char **ret_why)
 {
+	TIMING_WAIT(WAIT_SYSTEMD);
 	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	_cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
@@ -141,6 +145,7 @@ static int on_session_removed(sd_bus_message *m, void *userdata, sd_bus_error *e
 
 int bus_terminate_session(sd_bus *bus, const char *id, unsigned timeout_s, uint64_t *ret_usec)
 {
+	TIMING_WAIT(WAIT_SYSTEMD);
 	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
 	struct session_wait w = { .id = id };
@@ -224,6 +229,7 @@ static int unit_interface(const char *unit, const char **ret)
 
 int bus_unit_get_allowed_cpus(sd_bus *bus, const char *unit, struct cpuset *ret)
 {
+	TIMING_WAIT(WAIT_SYSTEMD);
 	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL, *prop = NULL;
 	const char *path, *iface;
@@ -250,6 +256,7 @@ int bus_unit_get_allowed_cpus(sd_bus *bus, const char *unit, struct cpuset *ret)
 
 int bus_unit_set_allowed_cpus(sd_bus *bus, const char *unit, const struct cpuset *set)
 {
+	TIMING_WAIT(WAIT_SYSTEMD);
 	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
 	uint8_t bytes[CPUSET_MAX / 8] = { 0 };

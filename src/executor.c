@@ -13,6 +13,7 @@
 #include "log.h"
 #include "stages.h"
 #include "strutil.h"
+#include "timing.h"
 #include "wait.h"
 
 const struct action_ops action_ops[_ACTION_KIND_MAX] = {
@@ -50,6 +51,7 @@ int exec_system_bus(struct exec_ctx *ctx, sd_bus **ret)
 	if (!ctx->root->live)
 		return -EOPNOTSUPP;
 	if (!ctx->system_bus) {
+		TIMING_WAIT(WAIT_SYSTEMD);
 		int r = sd_bus_open_system(&ctx->system_bus);
 		if (r < 0)
 			return r;
@@ -78,6 +80,7 @@ int executor_lock(int journal_dir_fd, unsigned timeout_s, int *ret_fd)
 		return -errno;
 	struct lock_try t = { fd };
 	uint64_t usec = 0;
+	TIMING_WAIT(WAIT_LOCK);
 	int r = wait_for(try_lock, &t, timeout_s * 1000u, &usec);
 	if (r < 0)
 		return r;
@@ -113,6 +116,7 @@ static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_
 		struct action *a = &j->plan->actions[k];
 		if (!needs_undo(a))
 			continue;
+		timing_action(stage_to_string(a->stage), action_kind_verb(a->kind), a->target);
 		int r = action_ops[a->kind].undo(ctx, a);
 		if (r < 0) {
 			RET_GATHER(ret, r);
@@ -121,6 +125,7 @@ static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_
 		a->state = ACTION_UNDONE;
 		RET_GATHER(ret, save(dir_fd, j));
 	}
+	timing_phase("journal");
 	if (ret >= 0) {
 		int r = journal_remove(dir_fd, j->plan->vm_uuid);
 		if (r < 0)
@@ -154,6 +159,7 @@ int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 		}
 		log_debug("Action %zu/%zu: %s %s", i + 1, plan->n_actions,
 			  action_kind_verb(a->kind), a->target);
+		timing_action(stage_to_string(a->stage), action_kind_verb(a->kind), a->target);
 		r = action_ops[a->kind].run(ctx, a);
 		if (r < 0) {
 			a->state = ACTION_FAILED;
@@ -167,6 +173,7 @@ int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 		if ((r = save(dir_fd, &j)) < 0)
 			return undo_range(ctx, dir_fd, &j, i), r;
 	}
+	timing_phase("journal");
 	j.state = JOURNAL_PREPARED;
 	return save(dir_fd, &j);
 }

@@ -7,6 +7,7 @@
 
 #include "fileio.h"
 #include "strutil.h"
+#include "timing.h"
 
 int read_attr_at(int dir_fd, const char *path, char *buf, size_t size)
 {
@@ -133,6 +134,9 @@ int read_stream_capped(int fd, size_t max, char **ret, size_t *ret_size)
 
 int write_attr_at(int dir_fd, const char *path, const char *value)
 {
+	/* Every attribute we write is the kernel's (unbind, bind, vtconsole, ...): the write
+	 * returns when the driver has done the work. */
+	TIMING_WAIT(WAIT_KERNEL);
 	_cleanup_close_ int fd = openat(dir_fd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;

@@ -7,6 +7,7 @@
 #include "host.h"
 #include "log.h"
 #include "strutil.h"
+#include "timing.h"
 
 void unit_state_done(struct unit_state *u)
 {
@@ -17,6 +18,7 @@ void unit_state_done(struct unit_state *u)
 
 static int unit_state_live(const char *name, struct unit_state *ret)
 {
+	TIMING_WAIT(WAIT_SYSTEMD);
 	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
 	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;

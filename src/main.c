@@ -12,6 +12,7 @@
 #include "hook.h"
 #include "log.h"
 #include "strutil.h"
+#include "timing.h"
 #include "verbs.h"
 
 static void help_hook(const char *argv0)
@@ -282,6 +283,7 @@ int main(int argc, char **argv)
 	const char *name = copy ? basename(copy) : "vfio-hook";
 	bool cli = startswith(name, "vfio-hook");
 
+	timing_init(); /* before the environment goes */
 	sanitize_process(!cli);
 	log_setup(LOG_INFO, cli);
 	return cli ? run_cli(argc, argv) : run_hook(argc, argv, streq(name, "network"));

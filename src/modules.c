@@ -7,6 +7,7 @@
 #include "log.h"
 #include "modules.h"
 #include "strutil.h"
+#include "timing.h"
 #include "wait.h"
 
 static inline void kmod_list_unref(struct kmod_list *l)
@@ -72,6 +73,7 @@ int module_load(struct exec_ctx *ctx, const char *name)
 	{
 		_cleanup_(kmod_module_unrefp) struct kmod_module *m = kmod_module_get_module(l);
 		/* modprobe.d install commands run through the shell, with our clean environment. */
+		TIMING_WAIT(WAIT_KERNEL);
 		r = kmod_module_probe_insert_module(m, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, NULL,
 						    NULL, NULL, NULL);
 		if (r < 0)
@@ -134,6 +136,7 @@ int module_unload(struct exec_ctx *ctx, const char *name, unsigned timeout_s, ui
 	_cleanup_(kmod_module_unrefp) struct kmod_module *mod = NULL;
 	if ((r = kmod_module_new_from_name(k, n, &mod)) < 0)
 		return r;
+	TIMING_WAIT(WAIT_KERNEL); /* the module's users letting go, then the kernel removing it */
 	uint64_t start = now_usec();
 	unsigned timeout_ms = timeout_s * 1000u;
 	struct refcnt_zero z = { ctx->root->sys_fd, n };

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "release.h"
 #include "strutil.h"
+#include "timing.h"
 
 static int release_locked(struct sysroot *root, const struct config *cfg, const char *vm_name,
 			  const char *vm_uuid, bool dry_run)
@@ -14,6 +15,7 @@ static int release_locked(struct sysroot *root, const struct config *cfg, const 
 	_cleanup_(journal_freep) struct journal *j = NULL;
 	_cleanup_free_ char *err = NULL;
 
+	timing_phase("journal");
 	int r = journal_dir_open(root, false, &jfd, &err);
 	if (r >= 0 && !dry_run && executor_lock(jfd, cfg->lock_timeout_s, &lock) < 0)
 		log_warning("Another VM's hook holds the lock; releasing anyway");
@@ -41,8 +43,10 @@ static int release_locked(struct sysroot *root, const struct config *cfg, const 
 	struct exec_ctx ctx = { .root = root, .cfg = cfg, .vm_name = vm_name, .vm_uuid = vm_uuid };
 	r = executor_release(&ctx, jfd, j);
 	exec_ctx_done(&ctx);
-	if (r >= 0)
-		log_info("Released: the host has back what %s took", vm_name);
+	if (r >= 0) {
+		_cleanup_free_ char *took = timing_summary();
+		log_info("Released: the host has back what %s took, in %s", vm_name, strna(took));
+	}
 	return r;
 }
 
@@ -52,6 +56,7 @@ int release_vm(struct sysroot *root, const char *vm_name, const char *vm_uuid, b
 	struct config cfg;
 
 	/* Release trusts what prepare recorded: the configuration only sets deadlines. */
+	timing_phase("config");
 	if (config_load_for_vm(root, vm_name, vm_uuid, &cfg, &err) < 0) {
 		/* The devices still come back, with default deadlines. */
 		log_warning("%s; using defaults", strna(err));

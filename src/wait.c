@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
+#include "timing.h"
 #include "wait.h"
 
 uint64_t now_usec(void)
@@ -50,6 +51,7 @@ int pidfd_signal(int pidfd, int sig)
 
 int wait_pidfd_exit(int pidfd, unsigned timeout_ms)
 {
+	TIMING_WAIT(WAIT_PROCESS);
 	uint64_t deadline = now_usec() + (uint64_t)timeout_ms * 1000u;
 	for (;;) {
 		struct pollfd p = { .fd = pidfd, .events = POLLIN };
