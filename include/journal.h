@@ -52,6 +52,9 @@ char *journal_action_problem(const struct plan *p, const struct action *a);
 _must_check_ int journal_dir_open(const struct sysroot *root, bool create, int *ret_fd,
 				  char **ret_error);
 _must_check_ int journal_save(int dir_fd, const struct journal *j);
+/* A cheap check for calls with nothing to do, no lock taken: true unless this VM certainly has
+ * no journal. Any doubt (an error) says true. */
+bool journal_may_exist(const struct sysroot *root, const char *uuid);
 /*
  * -ENOENT (and no error text) when the VM has no journal. Refused unless it is a regular file
  * of ours (owned by the invoking user: root on a live host; not writable by others; one link),

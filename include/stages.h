@@ -108,6 +108,11 @@ struct hugepages_need {
 _must_check_ int hugepages_need(const struct host *h, const struct domain *d,
 				struct hugepages_need *ret, char **ret_problem);
 
+/* False when no stage could plan anything for this domain and configuration, whatever the host
+ * looks like: no PCI device, flag, huge pages, block disk, extra unit or override script. A
+ * start of such a VM needs neither the host's devices nor the lock. */
+bool planner_may_act(const struct domain *dom, const struct config *cfg);
+
 /* (domain, host, config, other VMs' journals) → prepare plan; refusals live in the plan. */
 _must_check_ int planner_prepare(const struct domain *dom, const struct host *host,
 				 const struct config *cfg, int journal_dir_fd, struct plan **ret);

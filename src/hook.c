@@ -19,6 +19,7 @@
 #include "stages.h"
 #include "strutil.h"
 #include "sysroot.h"
+#include "timing.h"
 
 #define LOG_DIR "/var/log/libvirt/hooks/qemu"
 
@@ -80,6 +81,7 @@ int hook_read_xml(const char *path, const char *tty_hint, char **ret, size_t *re
 static int parse_domain(struct hook_call *c)
 {
 	_cleanup_free_ char *err = NULL;
+	timing_phase("parse");
 	int r = domain_parse(c->xml, c->xml_size, &c->dom, &err);
 	if (r < 0)
 		return log_error_errno(r, "%s", err ?: "cannot parse the domain XML");
@@ -124,17 +126,35 @@ static void open_log_file(struct hook_call *c)
 				dir, file);
 }
 
-static int load_everything(struct hook_call *c, struct config *cfg, struct host **host)
+/* The configuration, with its flags added to the VM's; the error text is the caller's to log. */
+static int load_config(struct hook_call *c, struct config *cfg, char **ret_error)
 {
-	_cleanup_free_ char *err = NULL;
-	int r = config_load_for_vm(c->root, c->dom->name, c->dom->uuid, cfg, &err);
+	timing_phase("config");
+	int r = config_load_for_vm(c->root, c->dom->name, c->dom->uuid, cfg, ret_error);
 	if (r < 0)
-		return log_error_errno(r, "%s", err ?: "cannot load the configuration");
-	if ((r = config_apply_flags(cfg, &c->dom->flags)) < 0)
-		return log_error_errno(r, "Cannot apply the configured flags: %m");
+		return r;
+	if ((r = config_apply_flags(cfg, &c->dom->flags)) < 0) {
+		*ret_error = strdup_printf("cannot apply the configured flags: %s", strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+/* libvirt runs the hook at every start of every VM: one that has nothing for us (no device,
+ * no flag, no override, nothing left from an earlier run) costs no host scan, no lock and no
+ * log file. --dry-run always plans, to say why there is nothing to do. */
+static bool nothing_to_prepare(const struct hook_call *c, const struct config *cfg)
+{
+	return !c->args->dry_run && !planner_may_act(c->dom, cfg) &&
+	       !journal_may_exist(c->root, c->dom->uuid);
+}
+
+static int load_host(struct hook_call *c, const struct config *cfg, struct host **host)
+{
 	if (cfg->debug || vm_flags_has(&c->dom->flags, VM_FLAG_DEBUG))
 		log_set_max_priority(LOG_DEBUG);
-	r = host_load(c->root, host);
+	timing_phase("host");
+	int r = host_load(c->root, host);
 	if (r < 0)
 		return log_error_errno(r, "Cannot read the host's devices: %m");
 	return 0;
@@ -210,6 +230,7 @@ static int prepare_locked(struct hook_call *c, struct exec_ctx *ctx, int jfd)
 	if (r < 0)
 		return r;
 	/* Plan under the lock: other VMs' journals cannot change under us now. */
+	timing_phase("plan");
 	if ((r = plan_for(c, (struct host *)ctx->host, ctx->cfg, jfd, &plan)) < 0)
 		return r;
 	if (plan_refused(plan))
@@ -224,8 +245,10 @@ static int prepare_locked(struct hook_call *c, struct exec_ctx *ctx, int jfd)
 	r = executor_prepare(ctx, jfd, plan);
 	if (r < 0)
 		log_notice("Prepare failed; the host was given back what was taken");
-	else
-		log_info("Prepared: %zu actions done", plan->n_actions);
+	else {
+		_cleanup_free_ char *took = timing_summary();
+		log_info("Prepared: %zu actions done in %s", plan->n_actions, strna(took));
+	}
 	return r;
 }
 
@@ -233,6 +256,7 @@ static int prepare_for_real(struct hook_call *c, struct host *host, const struct
 {
 	_cleanup_close_ int jfd = -1, lock = -1;
 	_cleanup_free_ char *err = NULL;
+	timing_phase("lock");
 	int r = journal_dir_open(c->root, true, &jfd, &err);
 	if (r < 0)
 		return log_error_errno(r, "Cannot use %s/run/%s for the journal: %s",
@@ -255,9 +279,19 @@ static int do_prepare(struct hook_call *c)
 
 	if ((r = parse_domain(c)) < 0)
 		return r;
-	open_log_file(c);
 	config_init(&cfg);
-	r = load_everything(c, &cfg, &host);
+	_cleanup_free_ char *err = NULL;
+	r = load_config(c, &cfg, &err);
+	if (r >= 0 && nothing_to_prepare(c, &cfg)) {
+		log_debug("Nothing to hand over for %s", c->dom->name);
+		config_done(&cfg);
+		return 0;
+	}
+	open_log_file(c);
+	if (r < 0)
+		log_error_errno(r, "%s", err ?: "cannot load the configuration");
+	else
+		r = load_host(c, &cfg, &host);
 	if (r >= 0)
 		r = c->args->dry_run ? prepare_dry_run(c, host, &cfg) :
 				       prepare_for_real(c, host, &cfg);
@@ -281,6 +315,7 @@ int hook_run(const struct hook_args *args)
 	int r;
 
 	log_set_context(args->vm, args->op);
+	timing_phase("read");
 	c.op = hook_op_from_string(args->op);
 	/* libvirt writes the XML into a pipe: always drain it, whatever we do next. */
 	r = hook_read_xml(args->xml_path, "The domain XML is read from stdin, not a terminal",
@@ -317,9 +352,14 @@ int hook_run(const struct hook_args *args)
 			r = 0; /* start, started, stopped, reconnect, migrate, restore: nothing to do */
 	}
 
+	timing_phase("exit");
 	domain_free(c.dom);
 	sysroot_free(c.root);
 	free(c.xml);
+	timing_end();
+	_cleanup_free_ char *call = strdup_printf("%s/%s", args->op, args->subop);
+	if (timing_write_trace(args->vm, call) < 0)
+		log_debug("Cannot write the timing trace");
 	log_close();
 	if (r < 0 && (hook_op_may_fail(c.op) || args->dry_run))
 		return EXIT_FAILURE;

@@ -619,6 +619,15 @@ int journal_load(int dir_fd, const char *uuid, const char *vm_name, struct journ
 	return 0;
 }
 
+bool journal_may_exist(const struct sysroot *root, const char *uuid)
+{
+	_cleanup_free_ char *name = journal_name(uuid);
+	_cleanup_free_ char *path = name ? strdup_printf("%s/%s", JOURNAL_DIR, name) : NULL;
+	if (!path || root->run_fd < 0)
+		return root->run_fd >= 0;
+	return faccessat(root->run_fd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
+}
+
 int journal_remove(int dir_fd, const char *uuid)
 {
 	_cleanup_free_ char *name = journal_name(uuid);

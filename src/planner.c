@@ -385,6 +385,17 @@ static int check_recordable(struct plan *p)
 	return 0;
 }
 
+bool planner_may_act(const struct domain *dom, const struct config *cfg)
+{
+	const struct vm_flags *f = &dom->flags;
+	/* Every stage's trigger, from the domain or the configuration; keep in step with the
+	 * stages (test-planner checks every fixture domain against a full plan). Unknown flags
+	 * and a malformed args[ ] are refusals: the planner says so. */
+	return dom->n_pci > 0 || f->set || f->args_seen || f->host_services_seen || f->unknown ||
+	       dom->hugepages || dom->block_disks || cfg->n_scripts > 0 || cfg->stop_units ||
+	       cfg->user_units || cfg->flags;
+}
+
 int planner_prepare(const struct domain *dom, const struct host *host, const struct config *cfg,
 		    int journal_dir_fd, struct plan **ret)
 {
