@@ -3,10 +3,13 @@
 # machine with an IOMMU and a GPU-like VGA + HDA pair in one IOMMU group, a
 # desktop holding them, and libvirt calling BINARY as its qemu hook.
 #
-# Usage: run.sh [--capture OUTDIR] [--append KERNEL_ARGS] [--build DIR] BINARY [SCENARIO...]
-#   SCENARIO   a name under scenarios/ without .sh (default: all; none with --capture)
-#   --capture  also capture the guest's sysfs/proc with tests/fixtures/capture.sh into OUTDIR
-#   --append   extra guest kernel arguments (e.g. modprobe.blacklist=bochs)
+# Usage: run.sh [--capture OUTDIR] [--append KERNEL_ARGS] [--build DIR] [--scenarios DIR]
+#               [--payload FILE]... BINARY [SCENARIO...]
+#   SCENARIO    a name under scenarios/ without .sh (default: all; none with --capture)
+#   --capture   also capture the guest's sysfs/proc with tests/fixtures/capture.sh into OUTDIR
+#   --append    extra guest kernel arguments (e.g. modprobe.blacklist=bochs)
+#   --scenarios take the scenarios from DIR instead (make bench does)
+#   --payload   one more file for the guest, in $E2E_DIR/extra/
 # Env: VFIO_HOOK_E2E_DEADLINE (s, whole guest run, default: the scenarios' timeouts + 300),
 #      VFIO_HOOK_E2E_SCENARIO_TIMEOUT (s, default 300; a scenario's "# e2e-timeout: S" wins),
 #      VFIO_HOOK_E2E_DESKTOP_DEADLINE (s the guest waits for its desktop, default 180),
@@ -18,14 +21,16 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 build=$repo/build/e2e
-capture='' append=''
+capture='' append='' scenario_dir=$here/scenarios extra=()
 
-usage() { sed -n '6,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '6,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while (($#)); do
     case $1 in
         --capture) capture=$2; shift 2 ;;
         --append) append=$2; shift 2 ;;
         --build) build=$2; shift 2 ;;
+        --scenarios) scenario_dir=$(realpath "$2"); shift 2 ;;
+        --payload) extra+=("$(realpath "$2")"); shift 2 ;;
         -h|--help) usage ;;
         -*) echo "run.sh: unknown option $1" >&2; usage ;;
         *) break ;;
@@ -41,16 +46,16 @@ elif [[ -n $capture ]]; then
     scenarios=()
 else
     scenarios=()
-    for f in "$here"/scenarios/*.sh; do scenarios+=("$(basename "$f" .sh)"); done
+    for f in "$scenario_dir"/*.sh; do scenarios+=("$(basename "$f" .sh)"); done
 fi
 for s in "${scenarios[@]}"; do
-    [[ -f $here/scenarios/$s.sh ]] || { echo "run.sh: no scenario $s" >&2; exit 2; }
+    [[ -f $scenario_dir/$s.sh ]] || { echo "run.sh: no scenario $s" >&2; exit 2; }
 done
 scenario_timeout=${VFIO_HOOK_E2E_SCENARIO_TIMEOUT:-300}
 # The whole guest run may take as long as its scenarios may, plus boot and capture.
 deadline=300
 for s in "${scenarios[@]}"; do
-    t=$(sed -n 's/^# e2e-timeout: *\([0-9][0-9]*\).*/\1/p' "$here/scenarios/$s.sh" | head -1)
+    t=$(sed -n 's/^# e2e-timeout: *\([0-9][0-9]*\).*/\1/p' "$scenario_dir/$s.sh" | head -1)
     deadline=$((deadline + ${t:-$scenario_timeout}))
 done
 deadline=${VFIO_HOOK_E2E_DEADLINE:-$deadline}
@@ -89,7 +94,11 @@ install -m 0755 "$binary" "$build/payload/vfio-hook"
 install -m 0644 "$here/lib.sh" "$build/payload/lib.sh"
 install -m 0755 "$here/guest-driver.sh" "$build/payload/driver.sh"
 install -m 0755 "$repo/tests/fixtures/capture.sh" "$build/payload/capture.sh"
-for s in "${scenarios[@]}"; do install -m 0755 "$here/scenarios/$s.sh" "$build/payload/scenarios/"; done
+for s in "${scenarios[@]}"; do install -m 0755 "$scenario_dir/$s.sh" "$build/payload/scenarios/"; done
+if ((${#extra[@]})); then
+    mkdir -p "$build/payload/extra"
+    install -m 0755 "${extra[@]}" "$build/payload/extra/"
+fi
 # The hostile input corpus, for the scenario that feeds it to the installed hook.
 cp -r "$repo/tests/corpus" "$build/payload/corpus"
 cat >"$build/payload/e2e.conf" <<EOF
