@@ -81,6 +81,9 @@ help:
 	@echo "make asan check the same under ASan+UBSan (build in build-asan/)"
 	@echo "make fuzz       long libFuzzer runs, FUZZ_RUNS executions per target (build in $(FUZZ_O)/)"
 	@echo "make golden     regenerate golden plans (review the diff)"
+	@echo "make bench      measure: no-op calls, planning as hosts and XML grow, and the"
+	@echo "                handoff in the real-kernel guest; tables, bench.json and"
+	@echo "                timeline.svg in $(O)/bench/ (exit 1 if a target is missed)"
 	@echo "make analyze    gcc -fanalyzer, clang-tidy and cppcheck over src/ and tests/unit;"
 	@echo "                any finding fails (make deps-test installs the tools)"
 	@echo "make install    install (DESTDIR, PREFIX honoured)"
@@ -162,6 +165,11 @@ check: deps-test
 
 e2e: $(O)/vfio-hook
 	$(Q)sh tests/run.sh --build $(O) e2e
+
+# Targets for speed and memory live here, never in timed tests (docs/performance.md).
+bench: deps-test
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)bash tests/bench/run.sh $(O)
 
 asan:
 	@:
