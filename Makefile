@@ -12,6 +12,8 @@ DESTDIR   ?=
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS      := libxml-2.0 libkmod libpci libudev libsystemd smartcols
+# Linked; the others are dlopen()ed (below). glibc >= 2.34 has dlopen() in libc itself.
+LINK_PKGS := libpci libudev smartcols
 
 ifeq ($(V),1)
 Q :=
@@ -42,11 +44,12 @@ WARN_COMMON += -Werror
 endif
 
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(LINK_PKGS) 2>/dev/null)
 
-# libxml2, libkmod and libsystemd are dlopen()ed on first use (src/dlopen-*.c), by the soname
-# their development library carries, as the linker would have recorded it (libxml2 2.14 went
-# from libxml2.so.2 to libxml2.so.16). $(call soname_of,PKG,LIB)
+# libxml2, libkmod and libsystemd are dlopen()ed on first use (src/dlopen-*.c): a hook call
+# with nothing to do maps none of them, nor ICU, libstdc++, libcrypto or libgcrypt behind them.
+# They are loaded by the soname their development library carries, as the linker would have
+# recorded it (libxml2 2.14 went from libxml2.so.2 to libxml2.so.16). $(call soname_of,PKG,LIB)
 OBJDUMP ?= objdump
 soname_of = $(shell f="$$($(PKG_CONFIG) --variable=libdir $(1) 2>/dev/null)/$(2).so"; \
 	[ -e "$$f" ] || f="$$($(CC) -print-file-name=$(2).so)"; \
