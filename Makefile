@@ -12,6 +12,8 @@ DESTDIR   ?=
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS      := libxml-2.0 libkmod libpci libudev libsystemd smartcols
+# Linked; the others are dlopen()ed (below). glibc >= 2.34 has dlopen() in libc itself.
+LINK_PKGS := libpci libudev smartcols
 
 ifeq ($(V),1)
 Q :=
@@ -42,7 +44,21 @@ WARN_COMMON += -Werror
 endif
 
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(LINK_PKGS) 2>/dev/null)
+
+# libxml2, libkmod and libsystemd are dlopen()ed on first use (src/dlopen-*.c): a hook call
+# with nothing to do maps none of them, nor ICU, libstdc++, libcrypto or libgcrypt behind them.
+# They are loaded by the soname their development library carries, as the linker would have
+# recorded it (libxml2 2.14 went from libxml2.so.2 to libxml2.so.16). $(call soname_of,PKG,LIB)
+OBJDUMP ?= objdump
+soname_of = $(shell f="$$($(PKG_CONFIG) --variable=libdir $(1) 2>/dev/null)/$(2).so"; \
+	[ -e "$$f" ] || f="$$($(CC) -print-file-name=$(2).so)"; \
+	$(OBJDUMP) -p "$$f" 2>/dev/null | awk '$$1 == "SONAME" { print $$2; exit }')
+LIBXML2_SONAME    := $(call soname_of,libxml-2.0,libxml2)
+LIBKMOD_SONAME    := $(call soname_of,libkmod,libkmod)
+LIBSYSTEMD_SONAME := $(call soname_of,libsystemd,libsystemd)
+# Left out when not found: src/dlopen-*.c then stops with an #error that says which.
+SONAME_DEFS := $(foreach l,LIBXML2 LIBKMOD LIBSYSTEMD,$(if $($(l)_SONAME),-D$(l)_SONAME='"$($(l)_SONAME)"'))
 
 # `make asan check-fast` (or any goal after asan): sanitizer build in build-asan/.
 ifneq ($(filter asan,$(MAKECMDGOALS)),)
@@ -58,7 +74,7 @@ OPT := -g $(HARDEN)
 LDOPT := $(LDHARDEN)
 endif
 
-CPPFLAGS += -Iinclude -DVERSION='"$(VERSION)"' -D_GNU_SOURCE
+CPPFLAGS += -Iinclude -DVERSION='"$(VERSION)"' -D_GNU_SOURCE $(SONAME_DEFS)
 CFLAGS   += $(WARN) $(OPT) $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS)
 
@@ -218,7 +234,7 @@ $(ANALYZE_DIR)/cppcheck.ok: $(ANALYZE_SRCS) .cppcheck-suppressions $(ANALYZE_DEP
 	$(Q)$(CPPCHECK) -q --enable=warning,performance,portability --error-exitcode=1 \
 		--inline-suppr --suppressions-list=.cppcheck-suppressions --std=c11 \
 		--library=posix -Iinclude -Itests/lib -D_GNU_SOURCE -D__CPPCHECK__ \
-		-DVERSION='"$(VERSION)"' $(ANALYZE_SRCS)
+		-DVERSION='"$(VERSION)"' $(SONAME_DEFS) $(ANALYZE_SRCS)
 	@touch $@
 
 golden: $(O)/vfio-hook

@@ -3,13 +3,15 @@
 
 #include <stdint.h>
 #include <sys/types.h>
-#include <systemd/sd-bus.h>
 
 #include "cpuset.h"
+#include "dlopen-libsystemd.h"
 #include "macro.h"
 
 /* systemd and logind over D-Bus: units stopped and started as jobs we wait for. */
 
+/* The system bus; loads libsystemd first (every other call here takes a bus so opened). */
+_must_check_ int bus_open_system(sd_bus **ret);
 /* A user's systemd instance, through its private socket /run/user/UID/systemd/private. */
 _must_check_ int bus_open_user_manager(const char *run_prefix, uid_t uid, sd_bus **ret);
 

@@ -13,17 +13,27 @@
 #define LOGIND_PATH "/org/freedesktop/login1"
 #define LOGIND_MANAGER "org.freedesktop.login1.Manager"
 
+int bus_open_system(sd_bus **ret)
+{
+	int r = dlopen_libsystemd();
+	if (r < 0)
+		return r;
+	return sym_sd_bus_open_system(ret);
+}
+
 int bus_open_user_manager(const char *run_prefix, uid_t uid, sd_bus **ret)
 {
 	TIMING_WAIT(WAIT_SYSTEMD);
-	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	int r = dlopen_libsystemd();
+	if (r < 0)
+		return r;
 	_cleanup_free_ char *addr = strdup_printf("unix:path=%s/run/user/%u/systemd/private",
 						  run_prefix, (unsigned)uid);
-	int r;
 	if (!addr)
 		return -ENOMEM;
-	if ((r = sd_bus_new(&bus)) < 0 || (r = sd_bus_set_address(bus, addr)) < 0 ||
-	    (r = sd_bus_start(bus)) < 0)
+	if ((r = sym_sd_bus_new(&bus)) < 0 || (r = sym_sd_bus_set_address(bus, addr)) < 0 ||
+	    (r = sym_sd_bus_start(bus)) < 0)
 		return r;
 	*ret = TAKE_PTR(bus);
 	return 0;
@@ -32,22 +42,22 @@ int bus_open_user_manager(const char *run_prefix, uid_t uid, sd_bus **ret)
 int bus_unit_active_state(sd_bus *bus, const char *unit, char **ret)
 {
 	TIMING_WAIT(WAIT_SYSTEMD);
-	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	const char *path;
-	int r = sd_bus_call_method(bus, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER, "GetUnit", &error,
-				   &reply, "s", unit);
+	int r = sym_sd_bus_call_method(bus, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER, "GetUnit",
+				       &error, &reply, "s", unit);
 	if (r < 0) {
-		if (sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit")) {
+		if (sym_sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit")) {
 			*ret = strdup("inactive");
 			return *ret ? 0 : -ENOMEM;
 		}
 		return r;
 	}
-	if ((r = sd_bus_message_read(reply, "o", &path)) < 0)
+	if ((r = sym_sd_bus_message_read(reply, "o", &path)) < 0)
 		return r;
-	return sd_bus_get_property_string(bus, SYSTEMD, path, "org.freedesktop.systemd1.Unit",
-					  "ActiveState", &error, ret);
+	return sym_sd_bus_get_property_string(bus, SYSTEMD, path, "org.freedesktop.systemd1.Unit",
+					      "ActiveState", &error, ret);
 }
 
 struct job_wait {
@@ -61,7 +71,7 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error
 	struct job_wait *w = userdata;
 	uint32_t id;
 	const char *path, *unit, *result;
-	if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
+	if (sym_sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
 		return 0;
 	if (w->job && streq(path, w->job)) {
 		w->result = strdup(result);
@@ -74,7 +84,7 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error
 static int bus_wait_until(sd_bus *bus, const bool *done, uint64_t deadline)
 {
 	while (!*done) {
-		int r = sd_bus_process(bus, NULL);
+		int r = sym_sd_bus_process(bus, NULL);
 		if (r < 0)
 			return r;
 		if (r > 0)
@@ -82,7 +92,7 @@ static int bus_wait_until(sd_bus *bus, const bool *done, uint64_t deadline)
 		uint64_t now = now_usec();
 		if (now >= deadline)
 			return -ETIMEDOUT;
-		r = sd_bus_wait(bus, deadline - now);
+		r = sym_sd_bus_wait(bus, deadline - now);
 		if (r < 0 && r != -EINTR)
 			return r;
 	}
@@ -93,28 +103,28 @@ int bus_unit_job(sd_bus *bus, const char *method, const char *unit, unsigned tim
 		 char **ret_result, uint64_t *ret_usec, char **ret_why)
 {
 	TIMING_WAIT(WAIT_SYSTEMD);
-	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-	_cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_(sym_sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
 	struct job_wait w = { 0 };
 	uint64_t start = now_usec();
 	int r;
 
-	r = sd_bus_match_signal(bus, &slot, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER, "JobRemoved",
-				on_job_removed, &w);
+	r = sym_sd_bus_match_signal(bus, &slot, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER,
+				    "JobRemoved", on_job_removed, &w);
 	if (r < 0)
 		return r;
 	/* systemd only sends job signals to subscribed clients. */
-	(void)sd_bus_call_method(bus, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER, "Subscribe", NULL,
-				 NULL, "");
-	r = sd_bus_call_method(bus, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER, method, &error, &reply,
-			       "ss", unit, "replace");
+	(void)sym_sd_bus_call_method(bus, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER, "Subscribe", NULL,
+				     NULL, "");
+	r = sym_sd_bus_call_method(bus, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER, method, &error,
+				   &reply, "ss", unit, "replace");
 	if (r < 0) {
 		if (ret_why && error.message)
 			*ret_why = strdup(error.message);
 		return r;
 	}
-	if ((r = sd_bus_message_read(reply, "o", &w.job)) < 0)
+	if ((r = sym_sd_bus_message_read(reply, "o", &w.job)) < 0)
 		return r;
 	r = bus_wait_until(bus, &w.done, start + (uint64_t)timeout_s * 1000000u);
 	if (r < 0) {
@@ -138,7 +148,7 @@ static int on_session_removed(sd_bus_message *m, void *userdata, sd_bus_error *e
 {
 	struct session_wait *w = userdata;
 	const char *id, *path;
-	if (sd_bus_message_read(m, "so", &id, &path) >= 0 && streq(id, w->id))
+	if (sym_sd_bus_message_read(m, "so", &id, &path) >= 0 && streq(id, w->id))
 		w->done = true;
 	return 0;
 }
@@ -146,18 +156,18 @@ static int on_session_removed(sd_bus_message *m, void *userdata, sd_bus_error *e
 int bus_terminate_session(sd_bus *bus, const char *id, unsigned timeout_s, uint64_t *ret_usec)
 {
 	TIMING_WAIT(WAIT_SYSTEMD);
-	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-	_cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sym_sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
 	struct session_wait w = { .id = id };
 	uint64_t start = now_usec();
-	int r = sd_bus_match_signal(bus, &slot, LOGIND, LOGIND_PATH, LOGIND_MANAGER,
-				    "SessionRemoved", on_session_removed, &w);
+	int r = sym_sd_bus_match_signal(bus, &slot, LOGIND, LOGIND_PATH, LOGIND_MANAGER,
+					"SessionRemoved", on_session_removed, &w);
 	if (r < 0)
 		return r;
-	r = sd_bus_call_method(bus, LOGIND, LOGIND_PATH, LOGIND_MANAGER, "TerminateSession", &error,
-			       NULL, "s", id);
+	r = sym_sd_bus_call_method(bus, LOGIND, LOGIND_PATH, LOGIND_MANAGER, "TerminateSession",
+				   &error, NULL, "s", id);
 	if (r < 0) {
-		if (sd_bus_error_has_name(&error, "org.freedesktop.login1.NoSuchSession"))
+		if (sym_sd_bus_error_has_name(&error, "org.freedesktop.login1.NoSuchSession"))
 			return ACTION_GONE;
 		return r;
 	}
@@ -190,8 +200,8 @@ int bus_unit_stop(sd_bus *bus, const char *unit, unsigned timeout_s, uint64_t *r
 	/* Many display managers exit non-zero on SIGTERM: that is our stop, not a failure to
 	 * show in `systemctl --failed` while the VM runs. */
 	if (streq(state, "failed"))
-		(void)sd_bus_call_method(bus, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER,
-					 "ResetFailedUnit", NULL, NULL, "s", unit);
+		(void)sym_sd_bus_call_method(bus, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER,
+					     "ResetFailedUnit", NULL, NULL, "s", unit);
 	return 0;
 }
 
@@ -230,20 +240,20 @@ static int unit_interface(const char *unit, const char **ret)
 int bus_unit_get_allowed_cpus(sd_bus *bus, const char *unit, struct cpuset *ret)
 {
 	TIMING_WAIT(WAIT_SYSTEMD);
-	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL, *prop = NULL;
+	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL, *prop = NULL;
 	const char *path, *iface;
 	const void *bytes;
 	size_t n;
 	int r = unit_interface(unit, &iface);
 	if (r < 0)
 		return r;
-	r = sd_bus_call_method(bus, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER, "GetUnit", &error,
-			       &reply, "s", unit);
-	if (r < 0 || (r = sd_bus_message_read(reply, "o", &path)) < 0)
+	r = sym_sd_bus_call_method(bus, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER, "GetUnit", &error,
+				   &reply, "s", unit);
+	if (r < 0 || (r = sym_sd_bus_message_read(reply, "o", &path)) < 0)
 		return r;
-	r = sd_bus_get_property(bus, SYSTEMD, path, iface, "AllowedCPUs", &error, &prop, "ay");
-	if (r < 0 || (r = sd_bus_message_read_array(prop, 'y', &bytes, &n)) < 0)
+	r = sym_sd_bus_get_property(bus, SYSTEMD, path, iface, "AllowedCPUs", &error, &prop, "ay");
+	if (r < 0 || (r = sym_sd_bus_message_read_array(prop, 'y', &bytes, &n)) < 0)
 		return r;
 	struct cpuset set = { 0 };
 	for (size_t i = 0; i < n && i * 8 < CPUSET_MAX; i++)
@@ -257,8 +267,8 @@ int bus_unit_get_allowed_cpus(sd_bus *bus, const char *unit, struct cpuset *ret)
 int bus_unit_set_allowed_cpus(sd_bus *bus, const char *unit, const struct cpuset *set)
 {
 	TIMING_WAIT(WAIT_SYSTEMD);
-	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *m = NULL;
 	uint8_t bytes[CPUSET_MAX / 8] = { 0 };
 	size_t n = 0;
 	for (unsigned c = 0; set && c < CPUSET_MAX; c++)
@@ -266,24 +276,24 @@ int bus_unit_set_allowed_cpus(sd_bus *bus, const char *unit, const struct cpuset
 			bytes[c / 8] |= (uint8_t)(1u << (c % 8));
 			n = c / 8 + 1;
 		}
-	int r = sd_bus_message_new_method_call(bus, &m, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER,
-					       "SetUnitProperties");
+	int r = sym_sd_bus_message_new_method_call(bus, &m, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER,
+						   "SetUnitProperties");
 	/* Runtime only: a reboot, or a crash of ours, never leaves the host confined. */
 	if (r >= 0)
-		r = sd_bus_message_append(m, "sb", unit, 1);
+		r = sym_sd_bus_message_append(m, "sb", unit, 1);
 	if (r >= 0)
-		r = sd_bus_message_open_container(m, 'a', "(sv)");
+		r = sym_sd_bus_message_open_container(m, 'a', "(sv)");
 	if (r >= 0)
-		r = sd_bus_message_open_container(m, 'r', "sv");
+		r = sym_sd_bus_message_open_container(m, 'r', "sv");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "s", "AllowedCPUs");
+		r = sym_sd_bus_message_append(m, "s", "AllowedCPUs");
 	if (r >= 0)
-		r = sd_bus_message_open_container(m, 'v', "ay");
+		r = sym_sd_bus_message_open_container(m, 'v', "ay");
 	if (r >= 0)
-		r = sd_bus_message_append_array(m, 'y', bytes, n);
+		r = sym_sd_bus_message_append_array(m, 'y', bytes, n);
 	for (int i = 0; r >= 0 && i < 3; i++)
-		r = sd_bus_message_close_container(m);
+		r = sym_sd_bus_message_close_container(m);
 	if (r < 0)
 		return r;
-	return sd_bus_call(bus, m, 0, &error, NULL);
+	return sym_sd_bus_call(bus, m, 0, &error, NULL);
 }

@@ -3,9 +3,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
 
 #include "domain.h"
 #include "strutil.h"
@@ -13,12 +10,6 @@
 
 #define DESCRIPTION_MAX (64u << 10) /* 64 KiB */
 #define TEXT_MAX 4096u
-
-static inline void xml_free_str(xmlChar *s)
-{
-	xmlFree(s);
-}
-DEFINE_TRIVIAL_CLEANUP_FUNC(xmlChar *, xml_free_str);
 
 struct domain *domain_free(struct domain *d)
 {
@@ -76,7 +67,7 @@ bool uuid_is_valid(const char *s)
 
 static bool node_is(const xmlNode *n, const char *name)
 {
-	return n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST name);
+	return n->type == XML_ELEMENT_NODE && sym_xmlStrEqual(n->name, BAD_CAST name);
 }
 
 static xmlNode *child(const xmlNode *parent, const char *name)
@@ -92,7 +83,7 @@ static char *attr(const xmlNode *n, const char *name)
 {
 	if (!n)
 		return NULL;
-	_cleanup_(xml_free_strp) xmlChar *v = xmlGetNoNsProp((xmlNodePtr)n, BAD_CAST name);
+	_cleanup_(sym_xmlFreep) xmlChar *v = sym_xmlGetNoNsProp((xmlNodePtr)n, BAD_CAST name);
 	return v ? strdup((const char *)v) : NULL;
 }
 
@@ -347,7 +338,7 @@ static int parse_metadata(struct parse_state *s, const xmlNode *root)
 	xmlNode *meta = child(root, "metadata");
 	for (xmlNode *m = meta ? meta->children : NULL; m; m = m->next) {
 		if (m->type != XML_ELEMENT_NODE || !m->ns ||
-		    !xmlStrEqual(m->ns->href, BAD_CAST VM_METADATA_NS))
+		    !sym_xmlStrEqual(m->ns->href, BAD_CAST VM_METADATA_NS))
 			continue;
 		for (xmlNode *e = m->children; e; e = e->next) {
 			if (e->type != XML_ELEMENT_NODE)
@@ -465,8 +456,8 @@ static int parse_document(struct parse_state *s, const char *xml, size_t size)
 				   sizeof s->error);
 	if (r < 0)
 		return r;
-	r = parse_tree(s, xmlDocGetRootElement(doc));
-	xmlFreeDoc(doc);
+	r = parse_tree(s, sym_xmlDocGetRootElement(doc));
+	sym_xmlFreeDoc(doc);
 	return r;
 }
 

@@ -5,10 +5,11 @@
  * that release (or the next prepare) can converge from.
  */
 #include <fcntl.h>
-#include <libkmod.h>
 #include <sys/file.h>
 #include <time.h>
 
+#include "bus.h"
+#include "dlopen-libkmod.h"
 #include "executor.h"
 #include "log.h"
 #include "stages.h"
@@ -40,9 +41,12 @@ const struct action_ops action_ops[_ACTION_KIND_MAX] = {
 
 void exec_ctx_done(struct exec_ctx *ctx)
 {
-	ctx->system_bus = sd_bus_flush_close_unref(ctx->system_bus);
+	/* Set only once their library was loaded. */
+	if (ctx->system_bus)
+		sym_sd_bus_flush_close_unref(ctx->system_bus);
+	ctx->system_bus = NULL;
 	if (ctx->kmod)
-		kmod_unref(ctx->kmod);
+		sym_kmod_unref(ctx->kmod);
 	ctx->kmod = NULL;
 }
 
@@ -52,7 +56,7 @@ int exec_system_bus(struct exec_ctx *ctx, sd_bus **ret)
 		return -EOPNOTSUPP;
 	if (!ctx->system_bus) {
 		TIMING_WAIT(WAIT_SYSTEMD);
-		int r = sd_bus_open_system(&ctx->system_bus);
+		int r = bus_open_system(&ctx->system_bus);
 		if (r < 0)
 			return r;
 	}

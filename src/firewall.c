@@ -2,10 +2,9 @@
 /* firewalld through its D-Bus API (runtime configuration only, never --permanent). */
 #include <ctype.h>
 #include <fcntl.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <systemd/sd-bus.h>
 
+#include "bus.h"
+#include "dlopen-libxml2.h"
 #include "fileio.h"
 #include "firewall.h"
 #include "strutil.h"
@@ -63,29 +62,29 @@ static int snapshot_find(const struct sysroot *root, const char *key, const char
 static int call_string(const char *iface, const char *method, char **ret, const char *types,
 		       const char *a1, const char *a2)
 {
-	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	const char *s;
-	int r = sd_bus_open_system(&bus);
+	int r = bus_open_system(&bus);
 	if (r < 0)
 		return r;
 	if (!types)
-		r = sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, iface, method, &error, &reply,
-				       "");
+		r = sym_sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, iface, method, &error,
+					   &reply, "");
 	else if (streq(types, "s"))
-		r = sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, iface, method, &error, &reply,
-				       "s", a1);
+		r = sym_sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, iface, method, &error,
+					   &reply, "s", a1);
 	else
-		r = sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, iface, method, &error, &reply,
-				       "ss", a1, a2);
+		r = sym_sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, iface, method, &error,
+					   &reply, "ss", a1, a2);
+	if (r < 0 && sym_sd_bus_error_has_name(&error, "org.freedesktop.DBus.Error.ServiceUnknown"))
+		return -EHOSTDOWN;
 	if (r < 0)
-		return sd_bus_error_has_name(&error, "org.freedesktop.DBus.Error.ServiceUnknown") ?
-			       -EHOSTDOWN :
-			       r;
+		return r;
 	if (!ret)
 		return 0;
-	if ((r = sd_bus_message_read(reply, "s", &s)) < 0)
+	if ((r = sym_sd_bus_message_read(reply, "s", &s)) < 0)
 		return r;
 	*ret = strdup(s);
 	return *ret ? 0 : -ENOMEM;
@@ -124,31 +123,31 @@ int firewall_service_open(const struct sysroot *root, const char *zone, const ch
 		int r = snapshot_find(root, "service", zone, service, NULL);
 		return r == -ENOENT ? 0 : r < 0 ? r : 1;
 	}
-	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-	int open, r = sd_bus_open_system(&bus);
+	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	int open, r = bus_open_system(&bus);
 	if (r >= 0)
-		r = sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, FIREWALLD_ZONE, "queryService",
-				       NULL, &reply, "ss", zone, service);
+		r = sym_sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, FIREWALLD_ZONE,
+					   "queryService", NULL, &reply, "ss", zone, service);
 	if (r >= 0)
-		r = sd_bus_message_read(reply, "b", &open);
+		r = sym_sd_bus_message_read(reply, "b", &open);
 	return r < 0 ? r : open != 0;
 }
 
 int firewall_set_service(const char *zone, const char *service, bool open)
 {
-	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
 	if (!firewall_name_is_valid(zone) || !firewall_name_is_valid(service))
 		return -EINVAL;
-	int r = sd_bus_open_system(&bus);
+	int r = bus_open_system(&bus);
 	if (r < 0)
 		return r;
 	/* Runtime only (timeout 0 = until removed or firewalld reloads): never --permanent. */
-	return open ? sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, FIREWALLD_ZONE,
-					 "addService", &error, NULL, "ssi", zone, service, 0) :
-		      sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, FIREWALLD_ZONE,
-					 "removeService", &error, NULL, "ss", zone, service);
+	return open ? sym_sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, FIREWALLD_ZONE,
+					     "addService", &error, NULL, "ssi", zone, service, 0) :
+		      sym_sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, FIREWALLD_ZONE,
+					     "removeService", &error, NULL, "ss", zone, service);
 }
 
 int libvirt_network_bridge(const struct sysroot *root, const char *net, char **ret_bridge,
@@ -164,23 +163,28 @@ int libvirt_network_bridge(const struct sysroot *root, const char *net, char **r
 			return -ENOMEM;
 		if (read_attr_alloc_at(AT_FDCWD, path, 1u << 20, &text) < 0 || strstr(text, "<!DOCTYPE"))
 			continue;
-		xmlDocPtr doc = xmlReadMemory(text, (int)strlen(text), "network.xml", "UTF-8",
-					      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+		int r = dlopen_libxml2();
+		if (r < 0)
+			return r;
+		int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+		xmlDocPtr doc = sym_xmlReadMemory(text, (int)strlen(text), "network.xml", "UTF-8",
+						  opts);
 		if (!doc)
 			continue;
-		xmlNode *root_el = xmlDocGetRootElement(doc);
+		xmlNode *root_el = sym_xmlDocGetRootElement(doc);
 		for (xmlNode *c = root_el ? root_el->children : NULL; c; c = c->next) {
-			if (c->type != XML_ELEMENT_NODE || !xmlStrEqual(c->name, BAD_CAST "bridge"))
+			if (c->type != XML_ELEMENT_NODE ||
+			    !sym_xmlStrEqual(c->name, BAD_CAST "bridge"))
 				continue;
-			xmlChar *name = xmlGetNoNsProp(c, BAD_CAST "name");
-			xmlChar *zone = xmlGetNoNsProp(c, BAD_CAST "zone");
+			xmlChar *name = sym_xmlGetNoNsProp(c, BAD_CAST "name");
+			xmlChar *zone = sym_xmlGetNoNsProp(c, BAD_CAST "zone");
 			*ret_bridge = name ? strdup((const char *)name) : NULL;
 			*ret_zone = zone ? strdup((const char *)zone) : NULL;
-			xmlFree(name);
-			xmlFree(zone);
+			(*sym_xmlFree)(name);
+			(*sym_xmlFree)(zone);
 			break;
 		}
-		xmlFreeDoc(doc);
+		sym_xmlFreeDoc(doc);
 		return 0;
 	}
 	return -ENOENT;

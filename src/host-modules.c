@@ -2,20 +2,13 @@
 /* Kernel modules: refcounts, holders and the devices they drive, read from /sys/module. */
 #include <dirent.h>
 #include <fcntl.h>
-#include <libkmod.h>
 #include <limits.h>
 
+#include "dlopen-libkmod.h"
 #include "fileio.h"
 #include "host.h"
 #include "log.h"
 #include "strutil.h"
-
-static inline void kmod_list_unref(struct kmod_list *l)
-{
-	kmod_module_unref_list(l);
-}
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct kmod_ctx *, kmod_unref);
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct kmod_list *, kmod_list_unref);
 
 static bool module_name_is_valid(const char *name)
 {
@@ -119,12 +112,15 @@ int host_module_available(const struct host *h, const char *name)
 	_cleanup_free_ char *dir = rel ? sysroot_path(h->root, rel) : NULL;
 	if (!dir)
 		return -ENOMEM;
-	_cleanup_(kmod_unrefp) struct kmod_ctx *ctx = kmod_new(dir, NULL);
+	int r = dlopen_libkmod();
+	if (r < 0)
+		return r;
+	_cleanup_(sym_kmod_unrefp) struct kmod_ctx *ctx = sym_kmod_new(dir, NULL);
 	if (!ctx)
 		return MODULE_MISSING;
-	kmod_set_log_fn(ctx, kmod_log_quiet, NULL);
-	_cleanup_(kmod_list_unrefp) struct kmod_list *list = NULL;
-	int r = kmod_module_new_from_lookup(ctx, name, &list);
+	sym_kmod_set_log_fn(ctx, kmod_log_quiet, NULL);
+	_cleanup_(sym_kmod_module_unref_listp) struct kmod_list *list = NULL;
+	r = sym_kmod_module_new_from_lookup(ctx, name, &list);
 	if (r < 0 || !list) {
 		log_debug_errno(r, "%s not found in %s", name, dir);
 		return MODULE_MISSING;

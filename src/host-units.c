@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* systemd unit state: sd-bus on a live host, a captured snapshot for fixtures. */
 #include <fcntl.h>
-#include <systemd/sd-bus.h>
 
+#include "bus.h"
 #include "fileio.h"
 #include "host.h"
 #include "log.h"
@@ -19,33 +19,33 @@ void unit_state_done(struct unit_state *u)
 static int unit_state_live(const char *name, struct unit_state *ret)
 {
 	TIMING_WAIT(WAIT_SYSTEMD);
-	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	const char *object;
 
-	int r = sd_bus_open_system(&bus);
+	int r = bus_open_system(&bus);
 	if (r < 0)
 		return r;
 	/* GetUnit resolves aliases (display-manager.service) to the loaded unit. */
-	r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-			       "org.freedesktop.systemd1.Manager", "GetUnit", &error, &reply, "s",
-			       name);
+	r = sym_sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+				   "org.freedesktop.systemd1.Manager", "GetUnit", &error, &reply,
+				   "s", name);
 	if (r < 0) {
-		if (sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit"))
+		if (sym_sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit"))
 			return -ENOENT;
 		return r;
 	}
-	r = sd_bus_message_read(reply, "o", &object);
+	r = sym_sd_bus_message_read(reply, "o", &object);
 	if (r < 0)
 		return r;
 	struct unit_state u = { 0 };
-	r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", object,
-				       "org.freedesktop.systemd1.Unit", "Id", &error, &u.id);
+	r = sym_sd_bus_get_property_string(bus, "org.freedesktop.systemd1", object,
+					   "org.freedesktop.systemd1.Unit", "Id", &error, &u.id);
 	if (r >= 0)
-		r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", object,
-					       "org.freedesktop.systemd1.Unit", "ActiveState",
-					       &error, &u.active_state);
+		r = sym_sd_bus_get_property_string(bus, "org.freedesktop.systemd1", object,
+						   "org.freedesktop.systemd1.Unit", "ActiveState",
+						   &error, &u.active_state);
 	if (r < 0) {
 		unit_state_done(&u);
 		return r;

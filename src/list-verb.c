@@ -5,11 +5,11 @@
  * all come from libsmartcols; the JSON (one table, rows typed by a "type" column) is
  * documented in docs/list.md and docs/list.schema.json.
  */
-#include <libkmod.h>
 #include <libsmartcols.h>
 #include <limits.h>
 
 #include "block-info.h"
+#include "dlopen-libkmod.h"
 #include "fileio.h"
 #include "group-verdict.h"
 #include "host-cpu.h"
@@ -19,9 +19,6 @@
 #include "strutil.h"
 #include "table.h"
 #include "verbs.h"
-
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct kmod_ctx *, kmod_unref);
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct kmod_list *, kmod_module_unref_list);
 
 enum {
 	COL_TYPE,
@@ -299,15 +296,15 @@ static int device_modules(const struct list_ctx *c, const struct pci_function *d
 		*ret = NULL;
 		return 0;
 	}
-	_cleanup_(kmod_module_unref_listp) struct kmod_list *list = NULL;
-	if (kmod_module_new_from_lookup(c->kmod, strstrip(alias), &list) < 0)
+	_cleanup_(sym_kmod_module_unref_listp) struct kmod_list *list = NULL;
+	if (sym_kmod_module_new_from_lookup(c->kmod, strstrip(alias), &list) < 0)
 		list = NULL; /* no index: nothing known, not an error */
 	struct kmod_list *it;
-	kmod_list_foreach(it, list)
+	sym_kmod_list_foreach(it, list)
 	{
-		struct kmod_module *m = kmod_module_get_module(it);
-		int r = m ? strv_extend_unique(&mods, kmod_module_get_name(m)) : 0;
-		kmod_module_unref(m);
+		struct kmod_module *m = sym_kmod_module_get_module(it);
+		int r = m ? strv_extend_unique(&mods, sym_kmod_module_get_name(m)) : 0;
+		sym_kmod_module_unref(m);
 		if (r < 0)
 			return r;
 	}
@@ -682,7 +679,8 @@ static int list_cpus(struct list_ctx *c, struct libscols_table *json_tb)
 
 static struct kmod_ctx *open_kmod(const struct host *h)
 {
-	if (!h->kernel_release)
+	/* Without libkmod (logged) the report only lacks its "modules". */
+	if (!h->kernel_release || dlopen_libkmod() < 0)
 		return NULL;
 	_cleanup_free_ char *rel = strdup_printf("/lib/modules/%s", h->kernel_release);
 	_cleanup_free_ char *dir = rel ? sysroot_path(h->root, rel) : NULL;
@@ -692,7 +690,7 @@ static struct kmod_ctx *open_kmod(const struct host *h)
 	if (!dir || !c1 || !c2 || !c3)
 		return NULL;
 	const char *const config[] = { c1, c2, c3, NULL };
-	return kmod_new(dir, config);
+	return sym_kmod_new(dir, config);
 }
 
 _printf_(6, 0) static void kmod_quiet(void *data, int priority, const char *file, int line,
@@ -705,7 +703,7 @@ int list_verb(const struct verb_args *a)
 {
 	_cleanup_(sysroot_freep) struct sysroot *root = NULL;
 	_cleanup_(host_freep) struct host *host = NULL;
-	_cleanup_(kmod_unrefp) struct kmod_ctx *kmod = NULL;
+	_cleanup_(sym_kmod_unrefp) struct kmod_ctx *kmod = NULL;
 	_cleanup_(scols_unref_tablep) struct libscols_table *json_tb = NULL;
 	int r;
 
@@ -718,7 +716,7 @@ int list_verb(const struct verb_args *a)
 		return 1;
 	}
 	if ((kmod = open_kmod(host)))
-		kmod_set_log_fn(kmod, kmod_quiet, NULL);
+		sym_kmod_set_log_fn(kmod, kmod_quiet, NULL);
 
 	struct list_ctx c = { .h = host, .kmod = kmod, .json = a->json, .out = stdout };
 	c.color = !c.json && verb_use_color(a, stdout);

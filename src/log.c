@@ -6,9 +6,7 @@
 #include <sys/uio.h>
 #include <time.h>
 
-#define SD_JOURNAL_SUPPRESS_LOCATION
-#include <systemd/sd-journal.h>
-
+#include "dlopen-libsystemd.h"
 #include "log.h"
 #include "strutil.h"
 
@@ -107,10 +105,11 @@ int log_internal(int prio, int r, const char *file, int line, const char *fmt, .
 				prio == LOG_WARNING ? "warning: " : "", msg);
 	if (target.file_fd >= 0)
 		write_file_line(prio, msg);
-	if (target.journal)
-		sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%i", prio,
-				"SYSLOG_IDENTIFIER=vfio-hook", "VFIO_HOOK_VM=%s", strna(target.vm),
-				"VFIO_HOOK_OP=%s", strna(target.op), "CODE_FILE=%s", file,
-				"CODE_LINE=%i", line, NULL);
+	/* Quiet: reporting a missing libsystemd would come back here. Without it, no journal. */
+	if (target.journal && dlopen_libsystemd_quiet() >= 0)
+		sym_sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%i", prio,
+				    "SYSLOG_IDENTIFIER=vfio-hook", "VFIO_HOOK_VM=%s",
+				    strna(target.vm), "VFIO_HOOK_OP=%s", strna(target.op),
+				    "CODE_FILE=%s", file, "CODE_LINE=%i", line, NULL);
 	return r;
 }

@@ -1,21 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Loading and unloading kernel modules with libkmod. */
-#include <libkmod.h>
 #include <limits.h>
 
+#include "dlopen-libkmod.h"
 #include "fileio.h"
 #include "log.h"
 #include "modules.h"
 #include "strutil.h"
 #include "timing.h"
 #include "wait.h"
-
-static inline void kmod_list_unref(struct kmod_list *l)
-{
-	kmod_module_unref_list(l);
-}
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct kmod_module *, kmod_module_unref);
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct kmod_list *, kmod_list_unref);
 
 static void normalize(const char *name, char *buf, size_t size)
 {
@@ -46,11 +39,14 @@ static int kmod_ctx_get(struct exec_ctx *ctx, struct kmod_ctx **ret)
 	if (!ctx->root->live)
 		return -EOPNOTSUPP; /* libkmod acts on the real /sys/module only */
 	if (!ctx->kmod) {
-		ctx->kmod = kmod_new(NULL, NULL);
+		int r = dlopen_libkmod();
+		if (r < 0)
+			return r;
+		ctx->kmod = sym_kmod_new(NULL, NULL);
 		if (!ctx->kmod)
 			return -ENOMEM;
-		kmod_set_log_fn(ctx->kmod, kmod_log, NULL);
-		(void)kmod_load_resources(ctx->kmod);
+		sym_kmod_set_log_fn(ctx->kmod, kmod_log, NULL);
+		(void)sym_kmod_load_resources(ctx->kmod);
 	}
 	*ret = ctx->kmod;
 	return 0;
@@ -59,23 +55,24 @@ static int kmod_ctx_get(struct exec_ctx *ctx, struct kmod_ctx **ret)
 int module_load(struct exec_ctx *ctx, const char *name)
 {
 	struct kmod_ctx *k;
-	_cleanup_(kmod_list_unrefp) struct kmod_list *list = NULL;
+	_cleanup_(sym_kmod_module_unref_listp) struct kmod_list *list = NULL;
 	int r = kmod_ctx_get(ctx, &k);
 	if (r < 0)
 		return r;
-	r = kmod_module_new_from_lookup(k, name, &list);
+	r = sym_kmod_module_new_from_lookup(k, name, &list);
 	if (r < 0)
 		return r;
 	if (!list)
 		return -ENOENT;
 	struct kmod_list *l;
-	kmod_list_foreach(l, list)
+	sym_kmod_list_foreach(l, list)
 	{
-		_cleanup_(kmod_module_unrefp) struct kmod_module *m = kmod_module_get_module(l);
+		_cleanup_(sym_kmod_module_unrefp) struct kmod_module *m =
+			sym_kmod_module_get_module(l);
 		/* modprobe.d install commands run through the shell, with our clean environment. */
 		TIMING_WAIT(WAIT_KERNEL);
-		r = kmod_module_probe_insert_module(m, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, NULL,
-						    NULL, NULL, NULL);
+		r = sym_kmod_module_probe_insert_module(m, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY,
+							NULL, NULL, NULL, NULL);
 		if (r < 0)
 			return r;
 		if (r > 0)
@@ -116,7 +113,7 @@ static int removed(void *data)
 	if (!module_is_loaded(t->sys_fd, t->name))
 		return 1;
 	/* flags 0: never KMOD_REMOVE_FORCE; libkmod always adds O_NONBLOCK. */
-	int r = kmod_module_remove_module(t->mod, 0);
+	int r = sym_kmod_module_remove_module(t->mod, 0);
 	t->last = r;
 	if (r == 0 || r == -ENOENT)
 		return 1;
@@ -133,8 +130,8 @@ int module_unload(struct exec_ctx *ctx, const char *name, unsigned timeout_s, ui
 	int r = kmod_ctx_get(ctx, &k);
 	if (r < 0)
 		return r;
-	_cleanup_(kmod_module_unrefp) struct kmod_module *mod = NULL;
-	if ((r = kmod_module_new_from_name(k, n, &mod)) < 0)
+	_cleanup_(sym_kmod_module_unrefp) struct kmod_module *mod = NULL;
+	if ((r = sym_kmod_module_new_from_name(k, n, &mod)) < 0)
 		return r;
 	TIMING_WAIT(WAIT_KERNEL); /* the module's users letting go, then the kernel removing it */
 	uint64_t start = now_usec();

@@ -8,9 +8,8 @@
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <libxml/tree.h>
-#include <systemd/sd-bus.h>
 
+#include "bus.h"
 #include "config.h"
 #include "fileio.h"
 #include "firewall.h"
@@ -39,16 +38,16 @@ static void vnet_done(struct vnet *n)
 
 static char *prop(xmlNode *n, const char *name)
 {
-	xmlChar *v = n ? xmlGetNoNsProp(n, BAD_CAST name) : NULL;
+	xmlChar *v = n ? sym_xmlGetNoNsProp(n, BAD_CAST name) : NULL;
 	char *s = v ? strdup((const char *)v) : NULL;
-	xmlFree(v);
+	(*sym_xmlFree)(v);
 	return s;
 }
 
 static xmlNode *child(xmlNode *n, const char *name)
 {
 	for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST name))
+		if (c->type == XML_ELEMENT_NODE && sym_xmlStrEqual(c->name, BAD_CAST name))
 			return c;
 	return NULL;
 }
@@ -60,21 +59,21 @@ static int parse(const char *xml, size_t size, struct vnet *ret)
 	int r = xml_read_untrusted("network XML", xml, size, 4u << 20, &doc, err, sizeof err);
 	if (r < 0)
 		return log_error_errno(r, "%s", err);
-	xmlNode *net = child(xmlDocGetRootElement(doc), "network");
+	xmlNode *net = child(sym_xmlDocGetRootElement(doc), "network");
 	xmlNode *name = child(net, "name");
-	xmlChar *text = name ? xmlNodeGetContent(name) : NULL;
+	xmlChar *text = name ? sym_xmlNodeGetContent(name) : NULL;
 	ret->name = text ? strdup((const char *)text) : NULL;
-	xmlFree(text);
+	(*sym_xmlFree)(text);
 	ret->bridge = prop(child(net, "bridge"), "name");
 	ret->zone = prop(child(net, "bridge"), "zone");
 	ret->domain = prop(child(net, "domain"), "name");
 	for (xmlNode *ip = net ? net->children : NULL; ip && !ret->address; ip = ip->next) {
 		_cleanup_free_ char *family = prop(ip, "family");
-		if (ip->type == XML_ELEMENT_NODE && xmlStrEqual(ip->name, BAD_CAST "ip") &&
+		if (ip->type == XML_ELEMENT_NODE && sym_xmlStrEqual(ip->name, BAD_CAST "ip") &&
 		    (!family || streq(family, "ipv4")))
 			ret->address = prop(ip, "address");
 	}
-	xmlFreeDoc(doc);
+	sym_xmlFreeDoc(doc);
 	if (!net || !ret->bridge || !firewall_name_is_valid(ret->bridge))
 		return log_error_errno(-EINVAL, "network XML has no usable <bridge name=...>");
 	return 0;
@@ -94,59 +93,59 @@ static int ifindex_of(const struct sysroot *root, const char *ifname, int *ret)
 
 static int route_dns(int ifindex, const struct vnet *n)
 {
-	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *m = NULL;
 	struct in_addr a;
 	if (inet_pton(AF_INET, n->address, &a) != 1)
 		return -EINVAL;
-	int r = sd_bus_open_system(&bus);
+	int r = bus_open_system(&bus);
 	if (r < 0)
 		return r;
-	r = sd_bus_message_new_method_call(bus, &m, RESOLVED, RESOLVED_PATH, RESOLVED_MANAGER,
-					   "SetLinkDNS");
+	r = sym_sd_bus_message_new_method_call(bus, &m, RESOLVED, RESOLVED_PATH, RESOLVED_MANAGER,
+					       "SetLinkDNS");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "i", ifindex);
+		r = sym_sd_bus_message_append(m, "i", ifindex);
 	if (r >= 0)
-		r = sd_bus_message_open_container(m, 'a', "(iay)");
+		r = sym_sd_bus_message_open_container(m, 'a', "(iay)");
 	if (r >= 0)
-		r = sd_bus_message_open_container(m, 'r', "iay");
+		r = sym_sd_bus_message_open_container(m, 'r', "iay");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "i", AF_INET);
+		r = sym_sd_bus_message_append(m, "i", AF_INET);
 	if (r >= 0)
-		r = sd_bus_message_append_array(m, 'y', &a, sizeof a);
+		r = sym_sd_bus_message_append_array(m, 'y', &a, sizeof a);
 	for (int i = 0; r >= 0 && i < 2; i++)
-		r = sd_bus_message_close_container(m);
+		r = sym_sd_bus_message_close_container(m);
 	if (r >= 0)
-		r = sd_bus_call(bus, m, 0, &error, NULL);
+		r = sym_sd_bus_call(bus, m, 0, &error, NULL);
 	/* "~domain": a routing-only domain, queries for it go to this link's DNS. */
 	if (r >= 0)
-		r = sd_bus_call_method(bus, RESOLVED, RESOLVED_PATH, RESOLVED_MANAGER,
-				       "SetLinkDomains", &error, NULL, "ia(sb)", ifindex, 1, n->domain,
-				       1);
+		r = sym_sd_bus_call_method(bus, RESOLVED, RESOLVED_PATH, RESOLVED_MANAGER,
+					   "SetLinkDomains", &error, NULL, "ia(sb)", ifindex, 1,
+					   n->domain, 1);
 	return r;
 }
 
 static int revert_dns(int ifindex)
 {
-	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-	int r = sd_bus_open_system(&bus);
+	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	int r = bus_open_system(&bus);
 	if (r < 0)
 		return r;
-	return sd_bus_call_method(bus, RESOLVED, RESOLVED_PATH, RESOLVED_MANAGER, "RevertLink",
-				  NULL, NULL, "i", ifindex);
+	return sym_sd_bus_call_method(bus, RESOLVED, RESOLVED_PATH, RESOLVED_MANAGER, "RevertLink",
+				      NULL, NULL, "i", ifindex);
 }
 
 static int set_zone(const char *zone, const char *ifname)
 {
-	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-	int r = sd_bus_open_system(&bus);
+	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	int r = bus_open_system(&bus);
 	if (r < 0)
 		return r;
-	return sd_bus_call_method(bus, "org.fedoraproject.FirewallD1",
-				  "/org/fedoraproject/FirewallD1",
-				  "org.fedoraproject.FirewallD1.zone", "changeZoneOfInterface", NULL,
-				  NULL, "ss", zone, ifname);
+	return sym_sd_bus_call_method(bus, "org.fedoraproject.FirewallD1",
+				      "/org/fedoraproject/FirewallD1",
+				      "org.fedoraproject.FirewallD1.zone", "changeZoneOfInterface",
+				      NULL, NULL, "ss", zone, ifname);
 }
 
 static void act(const struct hook_args *args, const struct sysroot *root,

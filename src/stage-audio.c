@@ -104,7 +104,7 @@ static bool user_manager_running(struct exec_ctx *ctx, uid_t uid)
 
 static int user_unit(struct exec_ctx *ctx, struct action *a, bool start)
 {
-	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
 	_cleanup_free_ char *why = NULL;
 	uint64_t usec = 0;
 	const char *verb = start ? "start" : "stop";

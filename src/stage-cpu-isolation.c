@@ -83,8 +83,8 @@ int stage_cpu_isolation_plan(struct plan_ctx *ctx)
 			       ctx->plan->pinned_cpus) < 0)
 		return -ENOMEM;
 
-	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-	if (ctx->host->root->live && sd_bus_open_system(&bus) < 0)
+	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	if (ctx->host->root->live && bus_open_system(&bus) < 0)
 		bus = NULL; /* cannot ask: treat every slice as unrestricted */
 	for (size_t i = 0; i < ARRAY_SIZE(host_units); i++) {
 		/* The host's own setting, as if no VM were running: restored in the end. */

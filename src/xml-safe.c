@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* One safe way to parse XML we did not write. */
-#include <libxml/parser.h>
-#include <libxml/xmlerror.h>
-
 #include "strutil.h"
 #include "xml-safe.h"
 
@@ -10,12 +7,6 @@ static void silent_structured_error(void *ctx, xmlErrorPtr e)
 {
 	/* libxml2 would print the offending line: keep it quiet, the caller reports. */
 }
-
-static inline void xml_free_ctxt(xmlParserCtxtPtr c)
-{
-	xmlFreeParserCtxt(c);
-}
-DEFINE_TRIVIAL_CLEANUP_FUNC(xmlParserCtxtPtr, xml_free_ctxt);
 
 int xml_read_untrusted(const char *what, const char *xml, size_t size, size_t max,
 		       xmlDocPtr *ret_doc, char *err, size_t err_size)
@@ -31,17 +22,22 @@ int xml_read_untrusted(const char *what, const char *xml, size_t size, size_t ma
 	if (memmem(xml, size, "<!DOCTYPE", strlen("<!DOCTYPE")))
 		return FAIL("%s has a DTD (<!DOCTYPE>), refused", what);
 
-	xmlSetStructuredErrorFunc(NULL, silent_structured_error);
-	_cleanup_(xml_free_ctxtp) xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	int r = dlopen_libxml2();
+	if (r < 0) {
+		snprintf(err, err_size, "cannot parse %s without libxml2", what);
+		return r;
+	}
+	sym_xmlSetStructuredErrorFunc(NULL, silent_structured_error);
+	_cleanup_(sym_xmlFreeParserCtxtp) xmlParserCtxtPtr ctxt = sym_xmlNewParserCtxt();
 	if (!ctxt)
 		return -ENOMEM;
 	int opts = XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR;
 #if LIBXML_VERSION >= 21300
 	opts |= XML_PARSE_NO_XXE;
 #endif
-	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, xml, (int)size, "input.xml", "UTF-8", opts);
+	xmlDocPtr doc = sym_xmlCtxtReadMemory(ctxt, xml, (int)size, "input.xml", "UTF-8", opts);
 	if (!doc) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		const xmlError *e = sym_xmlCtxtGetLastError(ctxt);
 		if (!e || !e->message)
 			return FAIL("malformed %s", what);
 		_cleanup_free_ char *m = str_escape(e->message, 120);
@@ -53,8 +49,8 @@ int xml_read_untrusted(const char *what, const char *xml, size_t size, size_t ma
 			*nl = 0;
 		return FAIL("malformed %s (line %d): %s", what, e->line, strstrip(m));
 	}
-	if (doc->intSubset || doc->extSubset || !xmlDocGetRootElement(doc)) {
-		xmlFreeDoc(doc);
+	if (doc->intSubset || doc->extSubset || !sym_xmlDocGetRootElement(doc)) {
+		sym_xmlFreeDoc(doc);
 		return FAIL("%s has a DTD or no root element, refused", what);
 	}
 	*ret_doc = doc;
