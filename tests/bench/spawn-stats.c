@@ -5,7 +5,7 @@
  * from wait4(), for N runs.
  *
  * Usage: spawn-stats [-n RUNS] [-i STDIN] [-0 ARGV0] -- PROGRAM ARGS...
- *   Prints one JSON object: {"runs":N,"wall_us":[...],"cpu_us":[...],"maxrss_kib":[...],"exit":[...]}
+ *   PROGRAM's stdout goes to /dev/null, its stderr stays. Prints one JSON object: {"runs":N,"wall_us":[...],"cpu_us":[...],"maxrss_kib":[...],"exit":[...]}
  * Usage: spawn-stats -w RECORDS [-t TRACE] [-0 ARGV0] -- PROGRAM ARGS...
  *   Wrapper mode, for a hook behind libvirt: runs PROGRAM once with our stdin and stdout, appends
  *   one JSON line {"args":[...],"wall_us":…,"cpu_us":…,"maxrss_kib":…,"exit":…} to RECORDS and
@@ -159,7 +159,9 @@ int main(int argc, char **argv)
 		if (pid < 0)
 			return 1;
 		if (pid == 0) {
-			if (dup2(in, STDIN_FILENO) < 0)
+			/* What the program prints is not ours to show: only the timings go out. */
+			int null = open("/dev/null", O_WRONLY);
+			if (dup2(in, STDIN_FILENO) < 0 || null < 0 || dup2(null, STDOUT_FILENO) < 0)
 				_exit(127);
 			execv(program, child_argv);
 			_exit(127);
