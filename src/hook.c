@@ -215,6 +215,7 @@ static int prepare_dry_run(struct hook_call *c, struct host *host, const struct 
 	_cleanup_close_ int jfd = -1;
 	if (journal_dir_open(c->root, false, &jfd, NULL) < 0)
 		jfd = -1;
+	timing_phase("plan");
 	int r = plan_for(c, host, cfg, jfd, &plan);
 	if (r < 0)
 		return r;
