@@ -27,13 +27,28 @@ const char *wait_kind_to_string(enum wait_kind k);
 struct timing_wait {
 	enum wait_kind kind;
 	uint64_t start;
+	uint64_t own_before; /* own work done inside waits when this one began */
 	bool counted;
 };
 struct timing_wait timing_wait_begin(enum wait_kind kind);
 void timing_wait_end(struct timing_wait *w);
 /* Counts the rest of the enclosing block as a wait of this kind. */
+#define TIMING_UNIQ_(a, b) a##b
+#define TIMING_UNIQ(a, b) TIMING_UNIQ_(a, b)
 #define TIMING_WAIT(kind)                                                                          \
-	_cleanup_(timing_wait_end) _unused_ struct timing_wait _timing_wait_ = timing_wait_begin(kind)
+	_cleanup_(timing_wait_end) _unused_ struct timing_wait TIMING_UNIQ(_timing_wait_, __LINE__) =  \
+		timing_wait_begin(kind)
+
+/* Our own work even when it happens inside a wait (loading a library on the way to systemd):
+ * the rest of the enclosing block is not counted as waiting. */
+struct timing_own {
+	uint64_t start;
+};
+struct timing_own timing_own_begin(void);
+void timing_own_end(struct timing_own *o);
+#define TIMING_OWN()                                                                               \
+	_cleanup_(timing_own_end) _unused_ struct timing_own TIMING_UNIQ(_timing_own_, __LINE__) =     \
+		timing_own_begin()
 
 /* Spans: a phase ("parse", "host", "plan") or an action (its stage and target). Starting a span
  * ends the one before; timing_end() ends the last. */

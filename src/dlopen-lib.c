@@ -4,6 +4,7 @@
 
 #include "dlopen-lib.h"
 #include "log.h"
+#include "timing.h"
 
 /* POSIX lets dlsym()'s void * hold a function's address; the sym_ pointers are stored as such. */
 _Static_assert(sizeof(void (*)(void)) == sizeof(void *), "function and data pointers differ");
@@ -46,6 +47,7 @@ int dlopen_lib_load(struct dlopen_lib *lib, bool quiet)
 	if (lib->handle)
 		return 0;
 	if (lib->error == 0) {
+		TIMING_OWN(); /* loading is ours, even on the way to systemd */
 		int r = load(lib);
 		if (r == 0)
 			return 0;

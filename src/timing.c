@@ -26,6 +26,8 @@ static struct {
 	uint64_t origin;
 	int trace_fd;
 	int depth; /* waits in progress */
+	uint64_t own_in_waits; /* TIMING_OWN time inside waits, ever */
+	int own_depth;
 	struct span spans[SPANS_MAX];
 	size_t n_spans;
 	bool open; /* the last span has not ended */
@@ -77,7 +79,8 @@ void timing_init(void)
 
 struct timing_wait timing_wait_begin(enum wait_kind kind)
 {
-	struct timing_wait w = { .kind = kind, .start = now_usec(), .counted = timing.depth == 0 };
+	struct timing_wait w = { .kind = kind, .start = now_usec(), .own_before = timing.own_in_waits,
+				 .counted = timing.depth == 0 };
 	timing.depth++;
 	return w;
 }
@@ -87,7 +90,23 @@ void timing_wait_end(struct timing_wait *w)
 	timing.depth--;
 	if (!w->counted || timing.n_spans == 0)
 		return;
-	timing.spans[timing.n_spans - 1].wait[w->kind] += now_usec() - w->start;
+	uint64_t waited = now_usec() - w->start, own = timing.own_in_waits - w->own_before;
+	timing.spans[timing.n_spans - 1].wait[w->kind] += waited > own ? waited - own : 0;
+}
+
+struct timing_own timing_own_begin(void)
+{
+	/* Only inside a wait, and only the outermost: nested ones are in it already. */
+	bool count = timing.depth > 0 && timing.own_depth == 0;
+	timing.own_depth++;
+	return (struct timing_own){ .start = count ? now_usec() : 0 };
+}
+
+void timing_own_end(struct timing_own *o)
+{
+	timing.own_depth--;
+	if (o->start)
+		timing.own_in_waits += now_usec() - o->start;
 }
 
 static void span_close(void)
@@ -269,4 +288,7 @@ void timing_reset(void)
 	timing.n_spans = 0;
 	timing.open = false;
 	timing.depth = 0;
+	timing.own_depth = 0;
+	timing.own_in_waits = 0;
+	timing.origin = now_usec();
 }
