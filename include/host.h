@@ -35,7 +35,10 @@ struct pci_function {
 	int iommu_group;       /* -1: none */
 	int boot_vga;          /* -1: attribute absent */
 	char *reset_method;    /* NULL: absent or empty (no reset) */
-	char *vendor_name, *device_name, *class_name; /* libpci's ID database */
+	/* From the ID database on first use (pci_function_*_name): a start names the few
+	 * devices it hands over, not every device on the host. */
+	char *vendor_name, *device_name, *class_name;
+	bool names_looked_up;
 	struct dev_node *nodes;
 	size_t n_nodes;
 	struct drm_connector *connectors;
@@ -97,6 +100,10 @@ bool pci_function_is_display(const struct pci_function *d);
 /* A GPU that drives (or can drive) a display the host uses: connectors, or the boot VGA. */
 bool pci_function_drives_display(const struct pci_function *d);
 const char *pci_function_label(const struct pci_function *d); /* device name or class name */
+/* NULL when the ID database has no name (or there is no database). */
+const char *pci_function_vendor_name(const struct pci_function *d);
+const char *pci_function_device_name(const struct pci_function *d);
+const char *pci_function_class_name(const struct pci_function *d);
 /* Since Linux 5.15 reset_method exists exactly when the device can be reset: its absence
  * then means "no reset", while on older kernels (or an unknown release) it means nothing. */
 bool host_reset_method_is_authoritative(const struct host *h);

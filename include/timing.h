@@ -18,6 +18,7 @@ enum wait_kind {
 	WAIT_KERNEL,  /* sysfs writes (unbind, bind, vtconsole, ...), module load and unload */
 	WAIT_PROCESS, /* processes and override scripts exiting */
 	WAIT_LOCK,    /* another VM's hook holding the lock */
+	WAIT_JOURNALD, /* systemd-journald taking a log line */
 	_WAIT_KIND_MAX,
 };
 

@@ -161,7 +161,7 @@ int group_verdict_for(const struct host *h, int group, const struct mount_entry 
 				r = strv_extend(&f[k].mounts, *l);
 		}
 		m[k] = (struct group_member){ .name = d->name, .class_code = d->class_code,
-					      .label = d->class_name ?: pci_function_label(d),
+					      .label = pci_function_class_name(d) ?: pci_function_label(d),
 					      .mounts = f[k].mounts };
 		k++;
 	}

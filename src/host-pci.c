@@ -56,9 +56,89 @@ bool pci_function_drives_display(const struct pci_function *d)
 	return pci_function_is_display(d) && (d->n_connectors > 0 || d->boot_vga == 1);
 }
 
+_noreturn_ _printf_(1, 2) static void pci_fatal(char *msg, ...)
+{
+	/* libpci's error callback must not return. It runs on libpci's own failures (memory),
+	 * and an exit at any point is one the journal is there for. */
+	char buf[512];
+	va_list ap;
+	va_start(ap, msg);
+	vsnprintf(buf, sizeof buf, msg, ap);
+	va_end(ap);
+	log_error("libpci: %s", buf);
+	_exit(EXIT_FAILURE);
+}
+
+_printf_(1, 2) static void pci_quiet(char *msg, ...)
+{
+}
+
+/* libpci only for its ID database, never device access; opened on the first name asked for
+ * and kept for the rest of the call. */
+static struct pci_access *names_db(void)
+{
+	static struct pci_access *pacc;
+	static bool tried;
+	if (tried)
+		return pacc;
+	tried = true;
+	if (!(pacc = pci_alloc()))
+		return NULL;
+	pacc->error = pci_fatal;
+	pacc->warning = pci_quiet;
+	pacc->debug = pci_quiet;
+	/* udev's hwdb is the same database compiled into an index: a lookup costs microseconds,
+	 * where parsing pci.ids costs milliseconds. pci.ids only where there is no hwdb, and never
+	 * both (a name missing from one is missing from the other, and trying the second costs
+	 * more than the first). */
+	if (access("/etc/udev/hwdb.bin", F_OK) == 0 || access("/usr/lib/udev/hwdb.bin", F_OK) == 0)
+		pci_set_name_list_path(pacc, (char *)"/nonexistent/pci.ids", 0);
+	else
+		pci_set_param(pacc, (char *)"hwdb.disable", (char *)"1");
+	return pacc;
+}
+
+/* pci_lookup_name reads as many ids as the kind of name takes; the rest are ignored. */
+static char *lookup(int flags, unsigned id, unsigned id2)
+{
+	struct pci_access *pacc = names_db();
+	char nb[256];
+	const char *n = pacc ? pci_lookup_name(pacc, nb, sizeof nb, flags | PCI_LOOKUP_NO_NUMBERS,
+					       id, id2) : NULL;
+	return n ? strdup(n) : NULL;
+}
+
+/* The cache is the device's own: filling it does not change what the device is. */
+static struct pci_function *looked_up(const struct pci_function *c)
+{
+	struct pci_function *d = (struct pci_function *)c;
+	if (!d->names_looked_up) {
+		d->names_looked_up = true;
+		d->device_name = lookup(PCI_LOOKUP_DEVICE, d->vendor, d->device);
+		d->vendor_name = lookup(PCI_LOOKUP_VENDOR, d->vendor, 0u);
+		d->class_name = lookup(PCI_LOOKUP_CLASS, d->class_code >> 8, 0u);
+	}
+	return d;
+}
+
+const char *pci_function_vendor_name(const struct pci_function *d)
+{
+	return looked_up(d)->vendor_name;
+}
+
+const char *pci_function_device_name(const struct pci_function *d)
+{
+	return looked_up(d)->device_name;
+}
+
+const char *pci_function_class_name(const struct pci_function *d)
+{
+	return looked_up(d)->class_name;
+}
+
 const char *pci_function_label(const struct pci_function *d)
 {
-	return d->device_name ?: d->class_name ?: "PCI device";
+	return pci_function_device_name(d) ?: pci_function_class_name(d) ?: "PCI device";
 }
 
 /* "MAJ:MIN" from a sysfs dev attribute, and DEVNAME from uevent. */
@@ -244,7 +324,7 @@ static int read_optional(int dir_fd, const char *attr_name, char **ret)
 	return *ret ? 0 : -ENOMEM;
 }
 
-static int load_one(struct host *h, const char *name, struct pci_access *pacc, struct pci_function *d)
+static int load_one(struct host *h, const char *name, struct pci_function *d)
 {
 	char path[PATH_MAX], buf[256];
 	unsigned v;
@@ -288,35 +368,7 @@ static int load_one(struct host *h, const char *name, struct pci_access *pacc, s
 	if (d->driver && streq(d->driver, "nvidia") && (r = load_nvidia_nodes(d, h->root->proc_fd)) < 0)
 		return r;
 
-	if (pacc) {
-		char nb[256];
-		if (pci_lookup_name(pacc, nb, sizeof nb, PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
-				    d->vendor, d->device))
-			d->device_name = strdup(nb);
-		if (pci_lookup_name(pacc, nb, sizeof nb, PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS,
-				    d->vendor))
-			d->vendor_name = strdup(nb);
-		if (pci_lookup_name(pacc, nb, sizeof nb, PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS,
-				    d->class_code >> 8))
-			d->class_name = strdup(nb);
-	}
 	return 0;
-}
-
-_noreturn_ _printf_(1, 2) static void pci_fatal(char *msg, ...)
-{
-	/* libpci's error callback must not return; it only runs while we read, never mid-change. */
-	char buf[512];
-	va_list ap;
-	va_start(ap, msg);
-	vsnprintf(buf, sizeof buf, msg, ap);
-	va_end(ap);
-	log_error("libpci: %s", buf);
-	_exit(EXIT_FAILURE);
-}
-
-_printf_(1, 2) static void pci_quiet(char *msg, ...)
-{
 }
 
 static int cmp_pci(const void *a, const void *b)
@@ -333,32 +385,13 @@ int host_pci_load(struct host *h)
 	if (r < 0)
 		return log_error_errno(r, "Cannot read %s/sys/bus/pci/devices: %m", h->root->prefix);
 
-	/* libpci only for its ID database: names, never device access. */
-	struct pci_access *pacc = pci_alloc();
-	if (pacc) {
-		pacc->error = pci_fatal;
-		pacc->warning = pci_quiet;
-		pacc->debug = pci_quiet;
-		/* udev's hwdb is the same database compiled into an index: a lookup costs microseconds,
-		 * where parsing pci.ids costs milliseconds at every call of the hook. pci.ids only
-		 * where there is no hwdb, and never both (a name missing from one is missing from the
-		 * other, and trying the second costs more than the first). */
-		if (access("/etc/udev/hwdb.bin", F_OK) == 0 || access("/usr/lib/udev/hwdb.bin", F_OK) == 0)
-			pci_set_name_list_path(pacc, (char *)"/nonexistent/pci.ids", 0);
-		else
-			pci_set_param(pacc, (char *)"hwdb.disable", (char *)"1");
-	}
-
 	size_t n = strv_length(names);
 	h->pci = calloc(n ?: 1, sizeof *h->pci);
-	if (!h->pci) {
-		if (pacc)
-			pci_cleanup(pacc);
+	if (!h->pci)
 		return -ENOMEM;
-	}
 	for (char **name = names; name && *name; name++) {
 		struct pci_function *d = &h->pci[h->n_pci];
-		r = load_one(h, *name, pacc, d);
+		r = load_one(h, *name, d);
 		if (r == -ENOMEM) {
 			pci_function_done(d);
 			break;
@@ -372,8 +405,6 @@ int host_pci_load(struct host *h)
 		}
 		h->n_pci++;
 	}
-	if (pacc)
-		pci_cleanup(pacc);
 	if (r == -ENOMEM)
 		return r;
 	qsort(h->pci, h->n_pci, sizeof *h->pci, cmp_pci);

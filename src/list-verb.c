@@ -485,13 +485,13 @@ static int add_device(const struct list_ctx *c, struct libscols_table *tb,
 	    (r = row(tb, parent, "device", d->name, &ln)) < 0)
 		return r < 0 ? r : -ENOMEM;
 
-	const char *vendor = d->vendor_name, *device = d->device_name;
+	const char *vendor = pci_function_vendor_name(d), *device = pci_function_device_name(d);
 	/* In JSON the description carries [vendor:device] as lspci -nn writes it; the text table
 	 * has an ID column instead, which a narrow terminal never cuts. */
 	char id[16] = "";
 	if (c->json)
 		snprintf(id, sizeof id, " [%04x:%04x]", d->vendor, d->device);
-	if ((r = setf(ln, COL_DESC, "%s: %s%s%s%s%s", d->class_name ?: "PCI device", vendor ?: "",
+	if ((r = setf(ln, COL_DESC, "%s: %s%s%s%s%s", pci_function_class_name(d) ?: "PCI device", vendor ?: "",
 		      vendor && device ? " " : "", device ?: (vendor ? "" : "Device"), id,
 		      d->boot_vga == 1 ? " (boot VGA)" : "")) < 0 ||
 	    (r = setf(ln, COL_ID, "%04x:%04x", d->vendor, d->device)) < 0 ||

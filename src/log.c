@@ -9,6 +9,7 @@
 #include "dlopen-libsystemd.h"
 #include "log.h"
 #include "strutil.h"
+#include "timing.h"
 
 static struct log_target target = { .file_fd = -1 };
 static int max_priority = LOG_INFO;
@@ -106,10 +107,13 @@ int log_internal(int prio, int r, const char *file, int line, const char *fmt, .
 	if (target.file_fd >= 0)
 		write_file_line(prio, msg);
 	/* Quiet: reporting a missing libsystemd would come back here. Without it, no journal. */
-	if (target.journal && dlopen_libsystemd_quiet() >= 0)
+	if (target.journal && dlopen_libsystemd_quiet() >= 0) {
+		/* journald may be slow to take the line while units stop around it. */
+		TIMING_WAIT(WAIT_JOURNALD);
 		sym_sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%i", prio,
 				    "SYSLOG_IDENTIFIER=vfio-hook", "VFIO_HOOK_VM=%s",
 				    strna(target.vm), "VFIO_HOOK_OP=%s", strna(target.op),
 				    "CODE_FILE=%s", file, "CODE_LINE=%i", line, NULL);
+	}
 	return r;
 }

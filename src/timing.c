@@ -38,6 +38,7 @@ static const char *const wait_kind_names[_WAIT_KIND_MAX] = {
 	[WAIT_KERNEL] = "kernel",
 	[WAIT_PROCESS] = "processes",
 	[WAIT_LOCK] = "lock",
+	[WAIT_JOURNALD] = "journald",
 };
 
 const char *wait_kind_to_string(enum wait_kind k)
