@@ -17,9 +17,9 @@ import statistics
 import sys
 from html import escape
 
-WAITS = ["systemd", "kernel", "processes", "lock"]
-COLORS = {"systemd": "#4e79a7", "kernel": "#f28e2b", "processes": "#59a14f", "lock": "#bab0ac",
-          "own": "#e15759"}
+WAITS = ["systemd", "journald", "kernel", "processes", "lock"]
+COLORS = {"systemd": "#4e79a7", "journald": "#76b7b2", "kernel": "#f28e2b",
+          "processes": "#59a14f", "lock": "#bab0ac", "own": "#e15759"}
 OWN_TARGET = 0.05           # our overhead, share of prepare and release wall time
 NOOP_WALL_US = 2000         # a call with nothing to do, on the machine itself
 NOOP_RSS_KIB = 4096
@@ -208,8 +208,7 @@ def main():
                     + [ms(s[k + "_us"]["median"]) for k in WAITS]
                     + [ms(s["own_us"]["median"]), f"{s['own_share']['median'] * 100:.1f} %",
                        f"{s['maxrss_kib']['median'] / 1024:.1f}"])
-    print_table(["call", "median", "min", "max", "systemd", "kernel", "processes", "lock",
-                 "own", "own share", "RSS MiB"], rows)
+    print_table(["call", "median", "min", "max"] + WAITS + ["own", "own share", "RSS MiB"], rows)
     for op in ["prepare/begin", "release/end"]:
         if op not in result["calls"]:
             missed.append(f"no {op} calls measured")
@@ -226,8 +225,7 @@ def main():
         for st in result["calls"][op]["stages"]:
             rows.append([st["stage"], ms(st["wall_us"])] + [ms(st[k + "_us"]) for k in WAITS]
                         + [ms(st["own_us"]), ms(st["cpu_us"])])
-        print_table(["stage / phase", "wall", "systemd", "kernel", "processes", "lock", "own",
-                     "CPU"], rows)
+        print_table(["stage / phase", "wall"] + WAITS + ["own", "CPU"], rows)
 
     # --- calls with nothing to do ---------------------------------------------------------
     print("\n== Calls with nothing to do (median wall, max peak RSS)\n")
