@@ -55,6 +55,8 @@ void timing_own_end(struct timing_own *o);
  * ends the one before; timing_end() ends the last. */
 void timing_phase(const char *name);
 void timing_action(const char *stage, const char *verb, const char *target);
+/* An action given back: named "undo VERB". */
+void timing_undo(const char *stage, const char *verb, const char *target);
 void timing_end(void);
 
 /* Totals of every span so far, in microseconds since the call started. */

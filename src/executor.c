@@ -120,7 +120,7 @@ static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_
 		struct action *a = &j->plan->actions[k];
 		if (!needs_undo(a))
 			continue;
-		timing_action(stage_to_string(a->stage), action_kind_verb(a->kind), a->target);
+		timing_undo(stage_to_string(a->stage), action_kind_verb(a->kind), a->target);
 		int r = action_ops[a->kind].undo(ctx, a);
 		if (r < 0) {
 			RET_GATHER(ret, r);

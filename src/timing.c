@@ -147,6 +147,12 @@ void timing_action(const char *stage, const char *verb, const char *target)
 	span_open("action", verb, stage, target);
 }
 
+void timing_undo(const char *stage, const char *verb, const char *target)
+{
+	_cleanup_free_ char *name = strdup_printf("undo %s", strna(verb));
+	span_open("action", name ?: verb, stage, target);
+}
+
 void timing_end(void)
 {
 	span_close();

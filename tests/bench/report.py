@@ -121,7 +121,8 @@ def svg_timeline(panels, path):
         total = call["wall_us"]
         scale = (W - left - 20) / total if total else 1
         parts.append(f'<text x="10" y="{y}" font-weight="bold">{escape(title)}: '
-                     f'{total / 1e6:.3f} s as libvirt sees it, own {call["own_share"] * 100:.1f} %</text>')
+                     f'{total / 1e6:.3f} s as libvirt sees it, vfio-hook itself '
+                     f'{call["own_share"] * 100:.1f} %</text>')
         y += 8
         spans = call["spans"] + [{"kind": "process", "name": "exec, loader, exit", "stage": None,
                                   "target": None, "start_us": call["inside_us"],
@@ -155,12 +156,12 @@ def svg_timeline(panels, path):
             parts.append(f'<text x="{xx:.1f}" y="{y + 16}" font-size="10" text-anchor="middle">'
                          f'{t / 1e6:.2f} s</text>')
         y += 40
-    lx = left
+    lx = 10
     for k in WAITS + ["own"]:
         parts.append(f'<rect x="{lx}" y="{y}" width="12" height="12" fill="{COLORS[k]}"/>')
         parts.append(f'<text x="{lx + 16}" y="{y + 11}" font-size="11">'
                      f'{"vfio-hook itself" if k == "own" else "waiting on " + k}</text>')
-        lx += 150
+        lx += 175
     y += 30
     with open(path, "w") as f:
         f.write(f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{y}" '
@@ -268,7 +269,7 @@ def main():
     for op in ["prepare/begin", "release/end"]:
         if op in calls:
             cs = sorted(calls[op], key=lambda c: c["wall_us"])
-            panels.append((f"{op} (median of {len(cs)})", cs[len(cs) // 2]))
+            panels.append((f"{op}, the cycle of median wall time of {len(cs)}", cs[len(cs) // 2]))
     if panels:
         svg_timeline(panels, os.path.join(out, "timeline.svg"))
     for cs in calls.values():
