@@ -57,8 +57,12 @@ soname_of = $(shell f="$$($(PKG_CONFIG) --variable=libdir $(1) 2>/dev/null)/$(2)
 LIBXML2_SONAME    := $(call soname_of,libxml-2.0,libxml2)
 LIBKMOD_SONAME    := $(call soname_of,libkmod,libkmod)
 LIBSYSTEMD_SONAME := $(call soname_of,libsystemd,libsystemd)
+LIBPCI_SONAME     := $(call soname_of,libpci,libpci)
+LIBUDEV_SONAME    := $(call soname_of,libudev,libudev)
+LIBSMARTCOLS_SONAME := $(call soname_of,smartcols,libsmartcols)
 # Left out when not found: src/dlopen-*.c then stops with an #error that says which.
-SONAME_DEFS := $(foreach l,LIBXML2 LIBKMOD LIBSYSTEMD,$(if $($(l)_SONAME),-D$(l)_SONAME='"$($(l)_SONAME)"'))
+SONAME_DEFS := $(foreach l,LIBXML2 LIBKMOD LIBSYSTEMD LIBPCI LIBUDEV LIBSMARTCOLS,$(if \
+	$($(l)_SONAME),-D$(l)_SONAME='"$($(l)_SONAME)"'))
 
 # `make asan check-fast` (or any goal after asan): sanitizer build in build-asan/.
 ifneq ($(filter asan,$(MAKECMDGOALS)),)
