@@ -5,9 +5,10 @@
 
 /*
  * Libraries loaded with dlopen() on first use: a hook call with nothing to do (most of them)
- * never maps libxml2, libkmod or libsystemd, nor what they pull in (ICU, libstdc++, libcrypto,
- * libgcrypt...). Each library lists its symbols once, as X(name) entries of an X-macro; from
- * that list come the sym_name pointers, of name's exact type, and the table resolved here.
+ * never maps libxml2, libkmod, libsystemd, libpci, libudev or libsmartcols, nor what they pull
+ * in (ICU, libstdc++, libcrypto, libgcrypt, zlib...). Each library lists its symbols once, as
+ * X(name) entries of an X-macro; from that list come the sym_name pointers, of name's exact
+ * type, and the table resolved here.
  */
 
 /* sym_name points to name: a function, or (xmlFree) a variable. */

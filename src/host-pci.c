@@ -3,8 +3,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pci/pci.h>
 
+#include "dlopen-libpci.h"
 #include "fileio.h"
 #include "host.h"
 #include "log.h"
@@ -290,14 +290,14 @@ static int load_one(struct host *h, const char *name, struct pci_access *pacc, s
 
 	if (pacc) {
 		char nb[256];
-		if (pci_lookup_name(pacc, nb, sizeof nb, PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
-				    d->vendor, d->device))
+		const int bare = PCI_LOOKUP_NO_NUMBERS; /* the name alone, not its number */
+		if (sym_pci_lookup_name(pacc, nb, sizeof nb, PCI_LOOKUP_DEVICE | bare, d->vendor,
+					d->device))
 			d->device_name = strdup(nb);
-		if (pci_lookup_name(pacc, nb, sizeof nb, PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS,
-				    d->vendor))
+		if (sym_pci_lookup_name(pacc, nb, sizeof nb, PCI_LOOKUP_VENDOR | bare, d->vendor))
 			d->vendor_name = strdup(nb);
-		if (pci_lookup_name(pacc, nb, sizeof nb, PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS,
-				    d->class_code >> 8))
+		if (sym_pci_lookup_name(pacc, nb, sizeof nb, PCI_LOOKUP_CLASS | bare,
+					d->class_code >> 8))
 			d->class_name = strdup(nb);
 	}
 	return 0;
@@ -333,8 +333,9 @@ int host_pci_load(struct host *h)
 	if (r < 0)
 		return log_error_errno(r, "Cannot read %s/sys/bus/pci/devices: %m", h->root->prefix);
 
-	/* libpci only for its ID database: names, never device access. */
-	struct pci_access *pacc = pci_alloc();
+	/* libpci only for its ID database: names, never device access. Without it (a debug line),
+	 * devices have no names, as when it cannot allocate. */
+	struct pci_access *pacc = dlopen_libpci() >= 0 ? sym_pci_alloc() : NULL;
 	if (pacc) {
 		pacc->error = pci_fatal;
 		pacc->warning = pci_quiet;
@@ -344,16 +345,16 @@ int host_pci_load(struct host *h)
 		 * where there is no hwdb, and never both (a name missing from one is missing from the
 		 * other, and trying the second costs more than the first). */
 		if (access("/etc/udev/hwdb.bin", F_OK) == 0 || access("/usr/lib/udev/hwdb.bin", F_OK) == 0)
-			pci_set_name_list_path(pacc, (char *)"/nonexistent/pci.ids", 0);
+			sym_pci_set_name_list_path(pacc, (char *)"/nonexistent/pci.ids", 0);
 		else
-			pci_set_param(pacc, (char *)"hwdb.disable", (char *)"1");
+			sym_pci_set_param(pacc, (char *)"hwdb.disable", (char *)"1");
 	}
 
 	size_t n = strv_length(names);
 	h->pci = calloc(n ?: 1, sizeof *h->pci);
 	if (!h->pci) {
 		if (pacc)
-			pci_cleanup(pacc);
+			sym_pci_cleanup(pacc);
 		return -ENOMEM;
 	}
 	for (char **name = names; name && *name; name++) {
@@ -373,7 +374,7 @@ int host_pci_load(struct host *h)
 		h->n_pci++;
 	}
 	if (pacc)
-		pci_cleanup(pacc);
+		sym_pci_cleanup(pacc);
 	if (r == -ENOMEM)
 		return r;
 	qsort(h->pci, h->n_pci, sizeof *h->pci, cmp_pci);
