@@ -11,9 +11,8 @@ DOCDIR    ?= $(PREFIX)/share/doc/vfio-hook
 DESTDIR   ?=
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
+# Headers only: every one is dlopen()ed (below), none linked. glibc >= 2.34 has dlopen() in libc.
 PKGS      := libxml-2.0 libkmod libpci libudev libsystemd smartcols
-# Linked; the others are dlopen()ed (below). glibc >= 2.34 has dlopen() in libc itself.
-LINK_PKGS := libpci libudev smartcols
 
 ifeq ($(V),1)
 Q :=
@@ -44,10 +43,10 @@ WARN_COMMON += -Werror
 endif
 
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(LINK_PKGS) 2>/dev/null)
 
-# libxml2, libkmod and libsystemd are dlopen()ed on first use (src/dlopen-*.c): a hook call
-# with nothing to do maps none of them, nor ICU, libstdc++, libcrypto or libgcrypt behind them.
+# libxml2, libkmod, libsystemd, libpci, libudev and libsmartcols are dlopen()ed on first use
+# (src/dlopen-*.c): a hook call with nothing to do maps none of them, nor ICU, libstdc++,
+# libcrypto, libgcrypt or zlib behind them.
 # They are loaded by the soname their development library carries, as the linker would have
 # recorded it (libxml2 2.14 went from libxml2.so.2 to libxml2.so.16). $(call soname_of,PKG,LIB)
 OBJDUMP ?= objdump
@@ -57,8 +56,12 @@ soname_of = $(shell f="$$($(PKG_CONFIG) --variable=libdir $(1) 2>/dev/null)/$(2)
 LIBXML2_SONAME    := $(call soname_of,libxml-2.0,libxml2)
 LIBKMOD_SONAME    := $(call soname_of,libkmod,libkmod)
 LIBSYSTEMD_SONAME := $(call soname_of,libsystemd,libsystemd)
+LIBPCI_SONAME     := $(call soname_of,libpci,libpci)
+LIBUDEV_SONAME    := $(call soname_of,libudev,libudev)
+LIBSMARTCOLS_SONAME := $(call soname_of,smartcols,libsmartcols)
 # Left out when not found: src/dlopen-*.c then stops with an #error that says which.
-SONAME_DEFS := $(foreach l,LIBXML2 LIBKMOD LIBSYSTEMD,$(if $($(l)_SONAME),-D$(l)_SONAME='"$($(l)_SONAME)"'))
+SONAME_DEFS := $(foreach l,LIBXML2 LIBKMOD LIBSYSTEMD LIBPCI LIBUDEV LIBSMARTCOLS,$(if \
+	$($(l)_SONAME),-D$(l)_SONAME='"$($(l)_SONAME)"'))
 
 # `make asan check-fast` (or any goal after asan): sanitizer build in build-asan/.
 ifneq ($(filter asan,$(MAKECMDGOALS)),)
@@ -76,7 +79,6 @@ endif
 
 CPPFLAGS += -Iinclude -DVERSION='"$(VERSION)"' -D_GNU_SOURCE $(SONAME_DEFS)
 CFLAGS   += $(WARN) $(OPT) $(PKG_CFLAGS)
-LDLIBS   += $(PKG_LIBS)
 
 SRCS := $(wildcard src/*.c)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-#include <libsmartcols.h>
-
-#include "macro.h"
+#include "dlopen-libsmartcols.h"
 
 /* What every table and JSON document of the verbs shares (libsmartcols does the rest). */
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct libscols_table *, scols_unref_table);
+/* *ret: a new table, for sym_scols_unref_tablep. libsmartcols is loaded here, so no other
+ * sym_scols_ call comes first. -ENOMEM, or the error of loading libsmartcols (logged). */
+_must_check_ int table_new(struct libscols_table **ret);
 
 /* Sets a cell to s with control characters escaped: names, labels and model strings come
  * from VM owners and from the hardware, and never reach a terminal raw. NULL leaves the cell

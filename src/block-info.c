@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* A disk's tree (partitions, dm/md holders) with udev properties or what sysfs says. */
-#include <libudev.h>
 #include <limits.h>
 
 #include "block-info.h"
+#include "dlopen-libudev.h"
 #include "fileio.h"
 #include "strutil.h"
 
 #define BLOCK_MAX_DEPTH 8
-
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct udev *, udev_unref);
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct udev_device *, udev_device_unref);
 
 static const char *const kind_names[_BLOCK_KIND_MAX] = {
 	[BLOCK_DISK] = "disk", [BLOCK_PARTITION] = "partition", [BLOCK_CRYPT] = "crypt",
@@ -70,7 +67,7 @@ static bool attr_true(const struct loader *l, const char *kname, const char *nam
 
 static int dup_prop(struct udev_device *d, const char *key, char **ret)
 {
-	const char *v = udev_device_get_property_value(d, key);
+	const char *v = sym_udev_device_get_property_value(d, key);
 	if (isempty(v))
 		return 0;
 	free(*ret);
@@ -124,8 +121,8 @@ static int fill(struct loader *l, const char *kname, bool partition, struct bloc
 		}
 
 	if (l->udev) {
-		_cleanup_(udev_device_unrefp) struct udev_device *d =
-			udev_device_new_from_subsystem_sysname(l->udev, "block", kname);
+		_cleanup_(sym_udev_device_unrefp) struct udev_device *d =
+			sym_udev_device_new_from_subsystem_sysname(l->udev, "block", kname);
 		if (d && ((r = dup_prop(d, "ID_FS_TYPE", &b->fstype)) < 0 ||
 			  (r = dup_prop(d, "ID_FS_LABEL", &b->label)) < 0 ||
 			  (b->kind == BLOCK_DISK && (r = dup_prop(d, "ID_MODEL", &b->model)) < 0)))
@@ -188,8 +185,10 @@ static int load(struct loader *l, const char *kname, bool partition, unsigned de
 int block_info_load(const struct host *h, const struct mount_entry *mounts, size_t n_mounts,
 		    const char *kname, struct block_info **ret)
 {
-	/* The live host only: udev's database describes the running system, not a capture. */
-	_cleanup_(udev_unrefp) struct udev *udev = h->root->live ? udev_new() : NULL;
+	/* The live host only: udev's database describes the running system, not a capture. Without
+	 * libudev (logged once), what sysfs says, as under a sysroot. */
+	_cleanup_(sym_udev_unrefp) struct udev *udev =
+		h->root->live && dlopen_libudev() >= 0 ? sym_udev_new() : NULL;
 	struct loader l = { .h = h, .mounts = mounts, .n_mounts = n_mounts, .udev = udev };
 	_cleanup_(block_info_freep) struct block_info *b = calloc(1, sizeof *b);
 	if (!b)

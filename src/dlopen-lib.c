@@ -56,7 +56,8 @@ int dlopen_lib_load(struct dlopen_lib *lib, bool quiet)
 	/* Marked first: the log line may reach the journal, which may need this very library. */
 	if (!quiet && !lib->reported) {
 		lib->reported = true;
-		log_error_errno(lib->error, "Cannot load %s: %s", lib->soname, lib->why);
+		log_full_errno(lib->optional ? LOG_DEBUG : LOG_ERR, lib->error, "Cannot load %s: %s",
+			       lib->soname, lib->why);
 	}
 	return lib->error;
 }

@@ -5,7 +5,6 @@
  * something did, 2 for bad usage or input.
  */
 #include <fcntl.h>
-#include <libsmartcols.h>
 
 #include "doctor.h"
 #include "fileio.h"
@@ -91,21 +90,21 @@ static int read_domain(const struct verb_args *a, const struct sysroot *root, ch
 
 static int print_json(const struct doctor_outcome *out, const bool *ran, const char *vm, FILE *f)
 {
-	_cleanup_(scols_unref_tablep) struct libscols_table *tb = scols_new_table();
-	if (!tb)
-		return -ENOMEM;
-	scols_table_enable_json(tb, 1);
-	scols_table_set_name(tb, "checks");
-	scols_table_set_stream(tb, f);
+	_cleanup_(sym_scols_unref_tablep) struct libscols_table *tb = NULL;
+	int r = table_new(&tb);
+	if (r < 0)
+		return r;
+	sym_scols_table_enable_json(tb, 1);
+	sym_scols_table_set_name(tb, "checks");
+	sym_scols_table_set_stream(tb, f);
 	static const char *const keys[] = { "id", "scope", "result", "detail", "advice", "vm" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		if (!scols_table_new_column(tb, keys[i], 0, 0))
+		if (!sym_scols_table_new_column(tb, keys[i], 0, 0))
 			return -ENOMEM;
 	for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {
 		if (!ran[i])
 			continue;
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-		int r;
+		struct libscols_line *ln = sym_scols_table_new_line(tb, NULL);
 		if (!ln)
 			return -ENOMEM;
 		if ((r = table_set_escaped(ln, 0, checks[i].id)) < 0 ||
@@ -115,28 +114,28 @@ static int print_json(const struct doctor_outcome *out, const bool *ran, const c
 		    (r = table_set_escaped(ln, 5, checks[i].domain ? vm : NULL)) < 0)
 			return r;
 	}
-	return scols_print_table(tb) < 0 ? -EIO : 0;
+	return sym_scols_print_table(tb) < 0 ? -EIO : 0;
 }
 
 static int print_table(const struct doctor_outcome *out, const bool *ran, bool color, FILE *f)
 {
-	_cleanup_(scols_unref_tablep) struct libscols_table *tb = scols_new_table();
+	_cleanup_(sym_scols_unref_tablep) struct libscols_table *tb = NULL;
 	size_t count[_DOCTOR_RESULT_MAX] = { 0 };
-	if (!tb)
-		return -ENOMEM;
-	scols_table_set_stream(tb, f);
-	scols_table_enable_colors(tb, color);
-	scols_table_set_column_separator(tb, "  ");
-	if (!scols_table_new_column(tb, "CHECK", 0.1, 0) ||
-	    !scols_table_new_column(tb, "RESULT", 0.05, 0) ||
-	    !scols_table_new_column(tb, "DETAIL", 0.7, SCOLS_FL_WRAP))
+	int r = table_new(&tb);
+	if (r < 0)
+		return r;
+	sym_scols_table_set_stream(tb, f);
+	sym_scols_table_enable_colors(tb, color);
+	sym_scols_table_set_column_separator(tb, "  ");
+	if (!sym_scols_table_new_column(tb, "CHECK", 0.1, 0) ||
+	    !sym_scols_table_new_column(tb, "RESULT", 0.05, 0) ||
+	    !sym_scols_table_new_column(tb, "DETAIL", 0.7, SCOLS_FL_WRAP))
 		return -ENOMEM;
 	for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {
 		if (!ran[i])
 			continue;
 		count[out[i].result]++;
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-		int r;
+		struct libscols_line *ln = sym_scols_table_new_line(tb, NULL);
 		if (!ln)
 			return -ENOMEM;
 		if ((r = table_set_escaped(ln, 0, checks[i].id)) < 0 ||
@@ -144,16 +143,17 @@ static int print_table(const struct doctor_outcome *out, const bool *ran, bool c
 		    (r = table_set_escaped(ln, 2, out[i].detail)) < 0)
 			return r;
 		const char *c = result_colors[out[i].result];
-		if (c && scols_cell_set_color(scols_line_get_cell(ln, 1), c) < 0)
+		if (c && sym_scols_cell_set_color(sym_scols_line_get_cell(ln, 1), c) < 0)
 			return -ENOMEM;
 		if (!out[i].advice)
 			continue;
 		/* What to do, on its own line under what was found. */
 		_cleanup_free_ char *todo = strdup_printf("-> %s", out[i].advice);
-		if (!todo || !(ln = scols_table_new_line(tb, NULL)) || table_set_escaped(ln, 2, todo) < 0)
+		if (!todo || !(ln = sym_scols_table_new_line(tb, NULL)) ||
+		    table_set_escaped(ln, 2, todo) < 0)
 			return -ENOMEM;
 	}
-	if (scols_print_table(tb) < 0)
+	if (sym_scols_print_table(tb) < 0)
 		return -EIO;
 	fprintf(f, "\n%zu passed, %zu warning%s, %zu failed, %zu skipped\n", count[DOCTOR_PASS],
 		count[DOCTOR_WARN], count[DOCTOR_WARN] == 1 ? "" : "s", count[DOCTOR_FAIL],

@@ -3,8 +3,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pci/pci.h>
 
+#include "dlopen-libpci.h"
 #include "fileio.h"
 #include "host.h"
 #include "log.h"
@@ -82,7 +82,8 @@ static struct pci_access *names_db(void)
 	if (tried)
 		return pacc;
 	tried = true;
-	if (!(pacc = pci_alloc()))
+	/* Without libpci (a debug line) devices have no names, as when it cannot allocate. */
+	if (dlopen_libpci() < 0 || !(pacc = sym_pci_alloc()))
 		return NULL;
 	pacc->error = pci_fatal;
 	pacc->warning = pci_quiet;
@@ -92,9 +93,9 @@ static struct pci_access *names_db(void)
 	 * both (a name missing from one is missing from the other, and trying the second costs
 	 * more than the first). */
 	if (access("/etc/udev/hwdb.bin", F_OK) == 0 || access("/usr/lib/udev/hwdb.bin", F_OK) == 0)
-		pci_set_name_list_path(pacc, (char *)"/nonexistent/pci.ids", 0);
+		sym_pci_set_name_list_path(pacc, (char *)"/nonexistent/pci.ids", 0);
 	else
-		pci_set_param(pacc, (char *)"hwdb.disable", (char *)"1");
+		sym_pci_set_param(pacc, (char *)"hwdb.disable", (char *)"1");
 	return pacc;
 }
 
@@ -103,7 +104,7 @@ static char *lookup(int flags, unsigned id, unsigned id2)
 {
 	struct pci_access *pacc = names_db();
 	char nb[256];
-	const char *n = pacc ? pci_lookup_name(pacc, nb, sizeof nb, flags | PCI_LOOKUP_NO_NUMBERS,
+	const char *n = pacc ? sym_pci_lookup_name(pacc, nb, sizeof nb, flags | PCI_LOOKUP_NO_NUMBERS,
 					       id, id2) : NULL;
 	return n ? strdup(n) : NULL;
 }

@@ -5,7 +5,6 @@
  * all come from libsmartcols; the JSON (one table, rows typed by a "type" column) is
  * documented in docs/list.md and docs/list.schema.json.
  */
-#include <libsmartcols.h>
 #include <limits.h>
 
 #include "block-info.h"
@@ -88,32 +87,34 @@ struct list_ctx {
 static int new_table(const struct list_ctx *c, const char *title, unsigned which,
 		     struct libscols_table **ret)
 {
-	_cleanup_(scols_unref_tablep) struct libscols_table *tb = scols_new_table();
-	if (!tb)
-		return -ENOMEM;
-	scols_table_set_stream(tb, c->out);
-	scols_table_enable_colors(tb, c->color);
+	_cleanup_(sym_scols_unref_tablep) struct libscols_table *tb = NULL;
+	int r = table_new(&tb);
+	if (r < 0)
+		return r;
+	sym_scols_table_set_stream(tb, c->out);
+	sym_scols_table_enable_colors(tb, c->color);
 	if (c->json) {
-		scols_table_enable_json(tb, 1);
-		scols_table_set_name(tb, "list");
+		sym_scols_table_enable_json(tb, 1);
+		sym_scols_table_set_name(tb, "list");
 	} else {
-		scols_table_set_column_separator(tb, "  ");
+		sym_scols_table_set_column_separator(tb, "  ");
 		/* On a narrow terminal, cut long descriptions rather than spill names and
 		 * verdicts onto lines of their own. */
-		scols_table_enable_nowrap(tb, 1);
-		if (title && (scols_cell_set_data(scols_table_get_title(tb), title) < 0 ||
-			      (c->color && scols_cell_set_color(scols_table_get_title(tb), "bold") < 0)))
+		sym_scols_table_enable_nowrap(tb, 1);
+		struct libscols_cell *tc = sym_scols_table_get_title(tb);
+		if (title && (sym_scols_cell_set_data(tc, title) < 0 ||
+			      (c->color && sym_scols_cell_set_color(tc, "bold") < 0)))
 			return -ENOMEM;
 	}
 	for (size_t i = 0; i < _COL_MAX; i++) {
 		int flags = columns[i].flags;
 		if (!c->json && !(columns[i].text & which))
 			flags |= SCOLS_FL_HIDDEN;
-		struct libscols_column *cl = scols_table_new_column(
+		struct libscols_column *cl = sym_scols_table_new_column(
 			tb, c->json ? columns[i].key : columns[i].header, columns[i].width, flags);
 		if (!cl)
 			return -ENOMEM;
-		if (c->json && scols_column_set_json_type(cl, columns[i].json_type) < 0)
+		if (c->json && sym_scols_column_set_json_type(cl, columns[i].json_type) < 0)
 			return -ENOMEM;
 	}
 	*ret = TAKE_PTR(tb);
@@ -136,13 +137,14 @@ static int paint(const struct list_ctx *c, struct libscols_line *ln, int col, co
 {
 	if (!c->color)
 		return 0;
-	return scols_cell_set_color(scols_line_get_cell(ln, (size_t)col), color) < 0 ? -ENOMEM : 0;
+	struct libscols_cell *cell = sym_scols_line_get_cell(ln, (size_t)col);
+	return sym_scols_cell_set_color(cell, color) < 0 ? -ENOMEM : 0;
 }
 
 static int row(struct libscols_table *tb, struct libscols_line *parent, const char *type,
 	       const char *name, struct libscols_line **ret)
 {
-	struct libscols_line *ln = scols_table_new_line(tb, parent);
+	struct libscols_line *ln = sym_scols_table_new_line(tb, parent);
 	int r;
 	if (!ln)
 		return -ENOMEM;
@@ -595,12 +597,12 @@ static int add_notice(const struct list_ctx *c, struct libscols_table *tb, const
 
 static int print_table(struct libscols_table *tb)
 {
-	return scols_print_table(tb) < 0 ? -EIO : 0;
+	return sym_scols_print_table(tb) < 0 ? -EIO : 0;
 }
 
 static int list_groups(struct list_ctx *c, struct libscols_table *json_tb)
 {
-	_cleanup_(scols_unref_tablep) struct libscols_table *own = NULL;
+	_cleanup_(sym_scols_unref_tablep) struct libscols_table *own = NULL;
 	_cleanup_strv_free_ char **groups = NULL;
 	int r;
 	if (dir_list_at(c->h->root->sys_fd, "kernel/iommu_groups", &groups) < 0)
@@ -643,7 +645,7 @@ static int list_groups(struct list_ctx *c, struct libscols_table *json_tb)
 static int list_cpus(struct list_ctx *c, struct libscols_table *json_tb)
 {
 	_cleanup_(cpu_topology_freep) struct cpu_topology *t = NULL;
-	_cleanup_(scols_unref_tablep) struct libscols_table *own = NULL;
+	_cleanup_(sym_scols_unref_tablep) struct libscols_table *own = NULL;
 	struct cpu_pin_hint hint = { .text = NULL };
 	int r = cpu_topology_load(c->h->root->sys_fd, &t);
 	if (r == -ENOENT)
@@ -704,7 +706,7 @@ int list_verb(const struct verb_args *a)
 	_cleanup_(sysroot_freep) struct sysroot *root = NULL;
 	_cleanup_(host_freep) struct host *host = NULL;
 	_cleanup_(sym_kmod_unrefp) struct kmod_ctx *kmod = NULL;
-	_cleanup_(scols_unref_tablep) struct libscols_table *json_tb = NULL;
+	_cleanup_(sym_scols_unref_tablep) struct libscols_table *json_tb = NULL;
 	int r;
 
 	if ((r = sysroot_open(a->sysroot, &root)) < 0) {

@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Showing a plan: a numbered table for people, or JSON (libsmartcols does both). */
-#include <libsmartcols.h>
-
 #include "plan.h"
 #include "strutil.h"
 #include "table.h"
@@ -45,7 +43,7 @@ static int set_data(struct libscols_line *ln, size_t col, const char *s)
 
 static int add_row(struct libscols_table *tb, unsigned n, const struct action *a, bool release)
 {
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	struct libscols_line *ln = sym_scols_table_new_line(tb, NULL);
 	if (!ln)
 		return -ENOMEM;
 	char num[32];
@@ -69,25 +67,26 @@ static int add_row(struct libscols_table *tb, unsigned n, const struct action *a
 static int print_json(const struct plan *p, FILE *out)
 {
 	/* One object, stable keys: documented in docs/plan.md. */
-	_cleanup_(scols_unref_tablep) struct libscols_table *tb = scols_new_table();
-	if (!tb)
-		return -ENOMEM;
-	scols_table_enable_json(tb, 1);
-	scols_table_set_name(tb, "plan");
-	scols_table_set_stream(tb, out);
+	_cleanup_(sym_scols_unref_tablep) struct libscols_table *tb = NULL;
+	int r = table_new(&tb);
+	if (r < 0)
+		return r;
+	sym_scols_table_enable_json(tb, 1);
+	sym_scols_table_set_name(tb, "plan");
+	sym_scols_table_set_stream(tb, out);
 	static const char *const keys[] = { "type", "n", "stage", "action", "target",
 					    "expects", "undo", "text" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		struct libscols_column *c = scols_table_new_column(tb, keys[i], 0, 0);
+		struct libscols_column *c = sym_scols_table_new_column(tb, keys[i], 0, 0);
 		if (!c)
 			return -ENOMEM;
 		if (i == 1)
-			scols_column_set_json_type(c, SCOLS_JSON_NUMBER);
+			sym_scols_column_set_json_type(c, SCOLS_JSON_NUMBER);
 	}
 	struct libscols_line *ln;
 #define ROW(type, text)                                                                            \
 	do {                                                                                       \
-		if (!(ln = scols_table_new_line(tb, NULL)) || set_data(ln, 0, type) < 0 ||         \
+		if (!(ln = sym_scols_table_new_line(tb, NULL)) || set_data(ln, 0, type) < 0 ||     \
 		    set_data(ln, 7, text) < 0)                                                     \
 			return -ENOMEM;                                                            \
 	} while (0)
@@ -98,8 +97,8 @@ static int print_json(const struct plan *p, FILE *out)
 		ROW("device", *d);
 	for (char **n = p->notes; n && *n; n++)
 		ROW("note", *n);
-	for (char **r = p->refusals; r && *r; r++)
-		ROW("refusal", *r);
+	for (char **f = p->refusals; f && *f; f++)
+		ROW("refusal", *f);
 #undef ROW
 	for (size_t i = 0; i < p->n_actions; i++) {
 		size_t k = p->op == PLAN_RELEASE ? p->n_actions - 1 - i : i;
@@ -107,14 +106,15 @@ static int print_json(const struct plan *p, FILE *out)
 		char num[32];
 		_cleanup_free_ char *undo = action_undo_text(a);
 		snprintf(num, sizeof num, "%zu", i + 1);
-		if (!undo || !(ln = scols_table_new_line(tb, NULL)) || set_data(ln, 0, "action") < 0 ||
-		    set_data(ln, 1, num) < 0 || set_data(ln, 2, stage_to_string(a->stage)) < 0 ||
+		if (!undo || !(ln = sym_scols_table_new_line(tb, NULL)) ||
+		    set_data(ln, 0, "action") < 0 || set_data(ln, 1, num) < 0 ||
+		    set_data(ln, 2, stage_to_string(a->stage)) < 0 ||
 		    set_data(ln, 3, action_kind_to_string(a->kind)) < 0 ||
 		    set_data(ln, 4, a->target) < 0 || set_data(ln, 5, a->prior) < 0 ||
 		    set_data(ln, 6, undo) < 0 || set_data(ln, 7, a->reason) < 0)
 			return -ENOMEM;
 	}
-	return scols_print_table(tb) < 0 ? -EIO : 0;
+	return sym_scols_print_table(tb) < 0 ? -EIO : 0;
 }
 
 int plan_print(const struct plan *p, FILE *out, bool json)
@@ -142,20 +142,22 @@ int plan_print(const struct plan *p, FILE *out, bool json)
 		return ferror(out) ? -EIO : 0;
 	fputc('\n', out);
 
-	_cleanup_(scols_unref_tablep) struct libscols_table *tb = scols_new_table();
-	if (!tb)
-		return -ENOMEM;
-	scols_table_set_stream(tb, out);
-	scols_table_set_column_separator(tb, "  ");
+	_cleanup_(sym_scols_unref_tablep) struct libscols_table *tb = NULL;
+	int r = table_new(&tb);
+	if (r < 0)
+		return r;
+	sym_scols_table_set_stream(tb, out);
+	sym_scols_table_set_column_separator(tb, "  ");
 	for (size_t i = 0; i < _COL_MAX; i++)
-		if (!scols_table_new_column(tb, columns[i].name, columns[i].width, columns[i].flags))
+		if (!sym_scols_table_new_column(tb, columns[i].name, columns[i].width,
+						columns[i].flags))
 			return -ENOMEM;
 	bool release = p->op == PLAN_RELEASE;
 	for (size_t i = 0; i < p->n_actions; i++) {
-		int r = add_row(tb, (unsigned)(i + 1),
-				&p->actions[release ? p->n_actions - 1 - i : i], release);
+		r = add_row(tb, (unsigned)(i + 1), &p->actions[release ? p->n_actions - 1 - i : i],
+			    release);
 		if (r < 0)
 			return r;
 	}
-	return scols_print_table(tb) < 0 ? -EIO : 0;
+	return sym_scols_print_table(tb) < 0 ? -EIO : 0;
 }

@@ -5,7 +5,6 @@
  * journal is listed with why, never acted on.
  */
 #include <inttypes.h>
-#include <libsmartcols.h>
 #include <time.h>
 
 #include "fileio.h"
@@ -134,23 +133,23 @@ static int print_actions(const struct entry *e, FILE *out)
 {
 	static const char *const names[_COL_MAX] = { "#", "STAGE", "ACTION", "TARGET",
 						     "STATE", "HOST", "FOUND" };
-	_cleanup_(scols_unref_tablep) struct libscols_table *tb = scols_new_table();
-	if (!tb)
-		return -ENOMEM;
-	scols_table_set_stream(tb, out);
-	scols_table_set_column_separator(tb, "  ");
+	_cleanup_(sym_scols_unref_tablep) struct libscols_table *tb = NULL;
+	int r = table_new(&tb);
+	if (r < 0)
+		return r;
+	sym_scols_table_set_stream(tb, out);
+	sym_scols_table_set_column_separator(tb, "  ");
 	for (size_t i = 0; i < _COL_MAX; i++)
-		if (!scols_table_new_column(tb, names[i], 0.1, i == COL_N ? SCOLS_FL_RIGHT : 0))
+		if (!sym_scols_table_new_column(tb, names[i], 0.1, i == COL_N ? SCOLS_FL_RIGHT : 0))
 			return -ENOMEM;
 	unsigned n = 0;
 	for (size_t i = 0; i < e->j->plan->n_actions; i++) {
 		const struct action *a = &e->j->plan->actions[i];
 		if (!action_is_shown(a))
 			continue;
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		struct libscols_line *ln = sym_scols_table_new_line(tb, NULL);
 		char num[32];
 		snprintf(num, sizeof num, "%u", ++n);
-		int r;
 		if (!ln)
 			return -ENOMEM;
 		if ((r = table_set_escaped(ln, COL_N, num)) < 0 ||
@@ -165,7 +164,7 @@ static int print_actions(const struct entry *e, FILE *out)
 	if (n == 0)
 		return fputs("  Nothing done on the host yet.\n", out) < 0 ? -EIO : 0;
 	fputc('\n', out);
-	return scols_print_table(tb) < 0 ? -EIO : 0;
+	return sym_scols_print_table(tb) < 0 ? -EIO : 0;
 }
 
 static int print_entry(const struct entry *e, FILE *out)
@@ -252,7 +251,7 @@ static const struct {
 /* JSON strings are escaped by libsmartcols: values go in as they are. */
 static int set_raw(struct libscols_line *ln, size_t col, const char *s)
 {
-	return s && scols_line_set_data(ln, col, s) < 0 ? -ENOMEM : 0;
+	return s && sym_scols_line_set_data(ln, col, s) < 0 ? -ENOMEM : 0;
 }
 
 static int set_bool(struct libscols_line *ln, size_t col, bool v)
@@ -269,7 +268,7 @@ static int json_actions(struct libscols_table *tb, struct libscols_line *parent,
 		const struct action *a = &e->j->plan->actions[i];
 		if (!action_is_shown(a))
 			continue;
-		struct libscols_line *ln = scols_table_new_line(tb, parent);
+		struct libscols_line *ln = sym_scols_table_new_line(tb, parent);
 		char num[32];
 		snprintf(num, sizeof num, "%u", ++n);
 		int r;
@@ -290,7 +289,7 @@ static int json_actions(struct libscols_table *tb, struct libscols_line *parent,
 
 static int json_entry(struct libscols_table *tb, const struct entry *e)
 {
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	struct libscols_line *ln = sym_scols_table_new_line(tb, NULL);
 	int r;
 	if (!ln)
 		return -ENOMEM;
@@ -318,7 +317,7 @@ static int json_entry(struct libscols_table *tb, const struct entry *e)
 		return r;
 	/* Devices and actions are the VM's children: a device row names one in "target". */
 	for (char **d = j->plan->devices; d && *d; d++) {
-		struct libscols_line *dl = scols_table_new_line(tb, ln);
+		struct libscols_line *dl = sym_scols_table_new_line(tb, ln);
 		if (!dl || (r = set_raw(dl, J_TYPE, "device")) < 0 ||
 		    (r = set_raw(dl, J_TARGET, *d)) < 0)
 			return dl ? r : -ENOMEM;
@@ -328,24 +327,23 @@ static int json_entry(struct libscols_table *tb, const struct entry *e)
 
 static int print_json(const struct entry *entries, size_t n, FILE *out)
 {
-	_cleanup_(scols_unref_tablep) struct libscols_table *tb = scols_new_table();
-	if (!tb)
-		return -ENOMEM;
-	scols_table_enable_json(tb, 1);
-	scols_table_set_name(tb, "journals");
-	scols_table_set_stream(tb, out);
+	_cleanup_(sym_scols_unref_tablep) struct libscols_table *tb = NULL;
+	int r = table_new(&tb);
+	if (r < 0)
+		return r;
+	sym_scols_table_enable_json(tb, 1);
+	sym_scols_table_set_name(tb, "journals");
+	sym_scols_table_set_stream(tb, out);
 	for (size_t i = 0; i < _J_MAX; i++) {
-		struct libscols_column *c = scols_table_new_column(tb, json_cols[i].key, 0,
-								   i == J_TYPE ? SCOLS_FL_TREE : 0);
-		if (!c || scols_column_set_json_type(c, json_cols[i].type) < 0)
+		struct libscols_column *c = sym_scols_table_new_column(
+			tb, json_cols[i].key, 0, i == J_TYPE ? SCOLS_FL_TREE : 0);
+		if (!c || sym_scols_column_set_json_type(c, json_cols[i].type) < 0)
 			return -ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++) {
-		int r = json_entry(tb, &entries[i]);
-		if (r < 0)
+	for (size_t i = 0; i < n; i++)
+		if ((r = json_entry(tb, &entries[i])) < 0)
 			return r;
-	}
-	return scols_print_table(tb) < 0 ? -EIO : 0;
+	return sym_scols_print_table(tb) < 0 ? -EIO : 0;
 }
 
 static int status_run(const struct verb_args *a, struct sysroot *root)

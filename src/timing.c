@@ -203,7 +203,7 @@ static int add_u64(struct libscols_line *ln, size_t col, uint64_t v)
 {
 	char buf[24];
 	snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
-	return scols_line_set_data(ln, col, buf) < 0 ? -ENOMEM : 0;
+	return sym_scols_line_set_data(ln, col, buf) < 0 ? -ENOMEM : 0;
 }
 
 enum {
@@ -222,34 +222,35 @@ int timing_write_trace(const char *vm, const char *operation)
 {
 	if (timing.trace_fd < 0)
 		return 0;
-	_cleanup_(scols_unref_tablep) struct libscols_table *t = scols_new_table();
-	if (!t)
-		return -ENOMEM;
+	_cleanup_(sym_scols_unref_tablep) struct libscols_table *t = NULL;
+	int r = table_new(&t);
+	if (r < 0)
+		return r;
 	_cleanup_free_ char *name = strdup_printf("%s %s", strna(vm), strna(operation));
-	if (!name || scols_table_set_name(t, "spans") < 0)
+	if (!name || sym_scols_table_set_name(t, "spans") < 0)
 		return -ENOMEM;
-	scols_table_enable_json(t, 1);
+	sym_scols_table_enable_json(t, 1);
 	static const char *const cols[] = { "call", "kind", "name", "stage", "target", "start_us",
 					    "wall_us", "cpu_us" };
 	for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
-		struct libscols_column *c = scols_table_new_column(t, cols[i], 0, 0);
+		struct libscols_column *c = sym_scols_table_new_column(t, cols[i], 0, 0);
 		if (!c)
 			return -ENOMEM;
 		if (i >= COL_START)
-			scols_column_set_json_type(c, SCOLS_JSON_NUMBER);
+			sym_scols_column_set_json_type(c, SCOLS_JSON_NUMBER);
 	}
 	for (int k = 0; k < _WAIT_KIND_MAX; k++) {
 		_cleanup_free_ char *col = strdup_printf("%s_us", wait_kind_names[k]);
-		struct libscols_column *c = col ? scols_table_new_column(t, col, 0, 0) : NULL;
+		struct libscols_column *c = col ? sym_scols_table_new_column(t, col, 0, 0) : NULL;
 		if (!c)
 			return -ENOMEM;
-		scols_column_set_json_type(c, SCOLS_JSON_NUMBER);
+		sym_scols_column_set_json_type(c, SCOLS_JSON_NUMBER);
 	}
 	span_close();
 	for (size_t i = 0; i < timing.n_spans; i++) {
 		const struct span *s = &timing.spans[i];
-		struct libscols_line *ln = scols_table_new_line(t, NULL);
-		int r = ln ? 0 : -ENOMEM;
+		struct libscols_line *ln = sym_scols_table_new_line(t, NULL);
+		r = ln ? 0 : -ENOMEM;
 		if (r >= 0)
 			r = table_set_escaped(ln, COL_CALL, name);
 		if (r >= 0)
@@ -275,12 +276,12 @@ int timing_write_trace(const char *vm, const char *operation)
 	int fd = fcntl(timing.trace_fd, F_DUPFD_CLOEXEC, 3);
 	_cleanup_fclose_ FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!f) {
-		int r = -errno;
+		r = -errno;
 		if (fd >= 0)
 			close(fd);
 		return r;
 	}
-	if (scols_table_set_stream(t, f) < 0 || scols_print_table(t) < 0)
+	if (sym_scols_table_set_stream(t, f) < 0 || sym_scols_print_table(t) < 0)
 		return -EIO;
 	return fflush(f) == 0 ? 0 : -errno;
 }

@@ -3,8 +3,12 @@
 
 #include "dlopen-lib.h"
 #include "dlopen-libkmod.h"
+#include "dlopen-libpci.h"
+#include "dlopen-libsmartcols.h"
 #include "dlopen-libsystemd.h"
+#include "dlopen-libudev.h"
 #include "dlopen-libxml2.h"
+#include "log.h"
 #include "test.h"
 
 /* stderr into a memfd, so a test can count the lines logged. */
@@ -47,6 +51,27 @@ TEST(missing_library_fails_once_and_logs_once)
 	close(fd);
 }
 
+TEST(missing_optional_library_is_a_debug_line)
+{
+	static const struct dlopen_sym syms[] = { { (void *)&sym_a, "a" } };
+	struct dlopen_lib lib = { .soname = "libvfio-hook-absent.so.0", .syms = syms, .n_syms = 1,
+				  .optional = true };
+	int fd = capture_stderr();
+	log_setup(LOG_INFO, true);
+	ASSERT_ERR(dlopen_lib_load(&lib, false), ELIBACC);
+	ASSERT_EQ(lines_logged(fd, "libvfio-hook-absent.so.0"), 0);
+
+	struct dlopen_lib again = lib;
+	again.error = 0;
+	again.reported = false;
+	log_setup(LOG_DEBUG, true);
+	ASSERT_ERR(dlopen_lib_load(&again, false), ELIBACC);
+	ASSERT_ERR(dlopen_lib_load(&again, false), ELIBACC);
+	ASSERT_EQ(lines_logged(fd, "Cannot load libvfio-hook-absent.so.0: "), 1);
+	ASSERT_EQ(lines_logged(fd, "error:"), 0);
+	close(fd);
+}
+
 TEST(missing_symbol_resolves_none)
 {
 	static const struct dlopen_sym syms[] = { { (void *)&sym_a, "xmlStrEqual" },
@@ -73,6 +98,12 @@ TEST(libraries_load_with_every_symbol)
 	ASSERT_OK(dlopen_libsystemd_quiet());
 	ASSERT_OK(dlopen_libsystemd());
 	ASSERT_NOT_NULL(sym_sd_journal_send);
+	ASSERT_OK(dlopen_libpci());
+	ASSERT_NOT_NULL(sym_pci_lookup_name);
+	ASSERT_OK(dlopen_libudev());
+	ASSERT_NOT_NULL(sym_udev_new);
+	ASSERT_OK(dlopen_libsmartcols());
+	ASSERT_NOT_NULL(sym_scols_unref_table);
 }
 
 TEST_MAIN("dlopen-lib")
