@@ -15,6 +15,10 @@ size_t strv_length(char *const *l);
 bool strv_contains(char *const *l, const char *s);
 _must_check_ int strv_push(char ***l, char *value);   /* takes value, even on failure */
 _must_check_ int strv_extend(char ***l, const char *value);
+/* The same for a list whose length the caller keeps in *n (0 for NULL), for lists that grow
+ * with the input: strv_push measures the list at every call. */
+_must_check_ int strv_push_n(char ***l, size_t *n, char *value); /* takes value, even on failure */
+_must_check_ int strv_extend_n(char ***l, size_t *n, const char *value);
 _must_check_ int strv_extend_unique(char ***l, const char *value);
 void strv_sort(char **l);
 

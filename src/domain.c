@@ -114,6 +114,8 @@ static int text_of(const xmlNode *n, size_t max, char **ret)
 
 struct parse_state {
 	struct domain *d;
+	/* The lengths of d's lists, which grow with the XML. */
+	size_t n_usb, n_scsi, n_scsi_host, n_mdev, n_block_disks, n_file_disks;
 	char error[256];
 };
 
@@ -160,8 +162,8 @@ static int parse_pci_hostdev(struct parse_state *s, const xmlNode *hd)
 	return 0;
 }
 
-static int push_printf(char ***l, const char *fmt, ...) _printf_(2, 3);
-static int push_printf(char ***l, const char *fmt, ...)
+static int push_printf(char ***l, size_t *n, const char *fmt, ...) _printf_(3, 4);
+static int push_printf(char ***l, size_t *n, const char *fmt, ...)
 {
 	va_list ap;
 	char *v;
@@ -170,7 +172,7 @@ static int push_printf(char ***l, const char *fmt, ...)
 	va_end(ap);
 	if (r < 0)
 		return -ENOMEM;
-	return strv_push(l, v);
+	return strv_push_n(l, n, v);
 }
 
 static int parse_hostdev(struct parse_state *s, const xmlNode *hd)
@@ -191,27 +193,29 @@ static int parse_hostdev(struct parse_state *s, const xmlNode *hd)
 				    *bus = attr(child(src, "address"), "bus"),
 				    *dev = attr(child(src, "address"), "device");
 		if (v && p)
-			return push_printf(&d->usb, "%s:%s", v, p);
+			return push_printf(&d->usb, &s->n_usb, "%s:%s", v, p);
 		if (bus && dev)
-			return push_printf(&d->usb, "%s.%s", bus, dev);
+			return push_printf(&d->usb, &s->n_usb, "%s.%s", bus, dev);
 		return 0;
 	}
 	if (streq(type, "scsi")) {
 		_cleanup_free_ char *proto = attr(src, "protocol"), *name = attr(src, "name");
 		if (proto)
-			return push_printf(&d->scsi, "%s://%s", proto, strna(name));
+			return push_printf(&d->scsi, &s->n_scsi, "%s://%s", proto, strna(name));
 		xmlNode *a = child(src, "address");
 		_cleanup_free_ char *ad = attr(child(src, "adapter"), "name"), *b = attr(a, "bus"),
 				    *t = attr(a, "target"), *u = attr(a, "unit");
-		return push_printf(&d->scsi, "%s:%s:%s:%s", strna(ad), strna(b), strna(t), strna(u));
+		return push_printf(&d->scsi, &s->n_scsi, "%s:%s:%s:%s", strna(ad), strna(b),
+				   strna(t), strna(u));
 	}
 	if (streq(type, "scsi_host")) {
 		_cleanup_free_ char *proto = attr(src, "protocol"), *wwpn = attr(src, "wwpn");
-		return push_printf(&d->scsi_host, "%s://%s", strna(proto), strna(wwpn));
+		return push_printf(&d->scsi_host, &s->n_scsi_host, "%s://%s", strna(proto),
+				   strna(wwpn));
 	}
 	if (streq(type, "mdev")) {
 		_cleanup_free_ char *uuid = attr(child(src, "address"), "uuid");
-		return uuid ? strv_extend(&d->mdev, uuid) : 0;
+		return uuid ? strv_extend_n(&d->mdev, &s->n_mdev, uuid) : 0;
 	}
 	return 0;
 }
@@ -221,12 +225,12 @@ static int parse_disk(struct parse_state *s, const xmlNode *disk)
 	_cleanup_free_ char *type = attr(disk, "type");
 	if (type && streq(type, "file")) {
 		_cleanup_free_ char *file = attr(child(disk, "source"), "file");
-		return file ? strv_extend(&s->d->file_disks, file) : 0;
+		return file ? strv_extend_n(&s->d->file_disks, &s->n_file_disks, file) : 0;
 	}
 	if (!type || !streq(type, "block"))
 		return 0;
 	_cleanup_free_ char *dev = attr(child(disk, "source"), "dev");
-	return dev ? strv_extend(&s->d->block_disks, dev) : 0;
+	return dev ? strv_extend_n(&s->d->block_disks, &s->n_block_disks, dev) : 0;
 }
 
 static int parse_interface(struct parse_state *s, const xmlNode *iface)

@@ -152,6 +152,7 @@ int journal_format(const struct journal *j, char **ret)
 struct parse_state {
 	struct journal *j;
 	unsigned line;
+	size_t n_devices; /* the length of j->plan->devices */
 	char *error;
 };
 
@@ -390,9 +391,9 @@ static int parse_record(struct parse_state *s, enum section *section, unsigned *
 			return fail(s, "device '%s' is not a PCI address", strna(e));
 		if (strv_contains(p->devices, value))
 			return fail(s, "device %s listed twice", value);
-		if (strv_length(p->devices) >= 1024)
+		if (s->n_devices >= 1024)
 			return fail(s, "more than 1024 devices");
-		return strv_extend(&p->devices, value);
+		return strv_extend_n(&p->devices, &s->n_devices, value);
 	}
 	if (streq(key, "pinned")) {
 		struct cpuset set;

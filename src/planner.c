@@ -91,8 +91,10 @@ static int add_passed(struct plan_ctx *ctx, struct pci_function *d)
 	if (!l)
 		return -ENOMEM;
 	ctx->passed = l;
+	/* plan->devices names the passed functions, one for one. */
+	size_t n_devices = ctx->n_passed;
 	ctx->passed[ctx->n_passed++] = d;
-	return strv_extend(&ctx->plan->devices, d->name);
+	return strv_extend_n(&ctx->plan->devices, &n_devices, d->name);
 }
 
 static bool in_domain(const struct domain *dom, const struct pci_function *d)

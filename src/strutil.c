@@ -31,18 +31,34 @@ bool strv_contains(char *const *l, const char *s)
 	return false;
 }
 
-int strv_push(char ***l, char *value)
+int strv_push_n(char ***l, size_t *n, char *value)
 {
-	size_t n = strv_length(*l);
-	char **c = realloc(*l, sizeof(char *) * (n + 2));
+	/* NULL is a value that could not be made (strdup_printf failed): it would end the list. */
+	if (!value)
+		return -ENOMEM;
+	char **c = realloc(*l, sizeof(char *) * (*n + 2));
 	if (!c) {
 		free(value);
 		return -ENOMEM;
 	}
-	c[n] = value;
-	c[n + 1] = NULL;
+	c[*n] = value;
+	c[++*n] = NULL;
 	*l = c;
 	return 0;
+}
+
+int strv_push(char ***l, char *value)
+{
+	size_t n = strv_length(*l);
+	return strv_push_n(l, &n, value);
+}
+
+int strv_extend_n(char ***l, size_t *n, const char *value)
+{
+	char *v = strdup(value);
+	if (!v)
+		return -ENOMEM;
+	return strv_push_n(l, n, v);
 }
 
 int strv_extend(char ***l, const char *value)
