@@ -22,6 +22,19 @@ _must_check_ int strv_extend_n(char ***l, size_t *n, const char *value);
 _must_check_ int strv_extend_unique(char ***l, const char *value);
 void strv_sort(char **l);
 
+/* A sorted view of strings for lookups in O(log n), where strv_contains reads the whole list.
+ * It points at the strings, which must outlive it. */
+struct strv_index {
+	const char **sorted;
+	size_t n;
+};
+/* Every string of l (NULL: none). */
+_must_check_ int strv_index_build(struct strv_index *idx, char *const *l);
+/* Adds s in its place: 0, or 1 (and nothing added) if the index has it already. */
+_must_check_ int strv_index_add(struct strv_index *idx, const char *s);
+bool strv_index_contains(const struct strv_index *idx, const char *s);
+void strv_index_done(struct strv_index *idx);
+
 char *strdup_printf(const char *fmt, ...) _printf_(1, 2);
 char *strdup_vprintf(const char *fmt, va_list ap) _printf_(1, 0);
 bool startswith(const char *s, const char *prefix);

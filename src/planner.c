@@ -377,9 +377,12 @@ static int plan_all(struct plan_ctx *ctx)
 /* Release refuses a journal with values it would not act on: never start what it could not undo. */
 static int check_recordable(struct plan *p)
 {
+	_cleanup_(strv_index_done) struct strv_index devices = { 0 };
+	int r = strv_index_build(&devices, p->devices);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < p->n_actions; i++) {
-		_cleanup_free_ char *problem = journal_action_problem(p, &p->actions[i]);
-		int r;
+		_cleanup_free_ char *problem = journal_action_problem(&p->actions[i], &devices);
 		if (problem && (r = plan_refuse(p, "cannot record what release would undo: %s",
 						problem)) < 0)
 			return r;

@@ -88,6 +88,65 @@ void strv_sort(char **l)
 		qsort(l, n, sizeof(char *), cmp_str);
 }
 
+int strv_index_build(struct strv_index *idx, char *const *l)
+{
+	size_t n = strv_length(l);
+	*idx = (struct strv_index){ 0 };
+	if (n == 0)
+		return 0;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, so a pointer's size */
+	idx->sorted = malloc(sizeof *idx->sorted * n);
+	if (!idx->sorted)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		idx->sorted[i] = l[i];
+	idx->n = n;
+	qsort(idx->sorted, n, sizeof *idx->sorted, cmp_str);
+	return 0;
+}
+
+/* Where s is, or would go: the first entry not below it. */
+static size_t strv_index_place(const struct strv_index *idx, const char *s)
+{
+	size_t lo = 0, hi = idx->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(idx->sorted[mid], s) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool strv_index_contains(const struct strv_index *idx, const char *s)
+{
+	size_t i = strv_index_place(idx, s);
+	return i < idx->n && streq(idx->sorted[i], s);
+}
+
+int strv_index_add(struct strv_index *idx, const char *s)
+{
+	size_t i = strv_index_place(idx, s);
+	if (i < idx->n && streq(idx->sorted[i], s))
+		return 1;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, so a pointer's size */
+	const char **l = realloc(idx->sorted, sizeof *l * (idx->n + 1));
+	if (!l)
+		return -ENOMEM;
+	memmove(l + i + 1, l + i, sizeof *l * (idx->n - i));
+	l[i] = s;
+	idx->sorted = l;
+	idx->n++;
+	return 0;
+}
+
+void strv_index_done(struct strv_index *idx)
+{
+	free(idx->sorted);
+	*idx = (struct strv_index){ 0 };
+}
+
 char *strdup_vprintf(const char *fmt, va_list ap)
 {
 	char *s;
