@@ -144,13 +144,7 @@ static int parse_pci_hostdev(struct parse_state *s, const xmlNode *hd)
 			    strna(e1), strna(e2), strna(e3), strna(e4));
 	}
 	struct domain *d = s->d;
-	/* libvirt never sends one twice: this XML did not come from it. */
-	for (size_t i = 0; i < d->n_pci; i++)
-		if (pci_addr_equal(&d->pci[i].addr, &a)) {
-			char name[PCI_ADDR_STR_MAX];
-			pci_addr_format(&a, name);
-			return fail(s, "PCI <hostdev> %s is listed twice", name);
-		}
+	/* One listed twice is found once all are read (check_pci_unique). */
 	struct pci_hostdev *p = realloc(d->pci, sizeof *p * (d->n_pci + 1));
 	if (!p)
 		return -ENOMEM;
@@ -160,6 +154,45 @@ static int parse_pci_hostdev(struct parse_state *s, const xmlNode *hd)
 		.managed = managed && streq(managed, "yes"),
 	};
 	return 0;
+}
+
+/* By address, then by position in the XML. */
+static int cmp_hostdev(const void *a, const void *b)
+{
+	const struct pci_hostdev *x = *(const struct pci_hostdev *const *)a,
+				 *y = *(const struct pci_hostdev *const *)b;
+	int c = pci_addr_compare(&x->addr, &y->addr);
+	return c ? c : x < y ? -1 : x > y;
+}
+
+/*
+ * libvirt never sends a PCI hostdev twice: this XML did not come from it. Sorted by address so
+ * that repeats are neighbours, not each hostdev compared with all before it. The one named is
+ * the first in the XML to repeat an earlier one, as when each was checked on reading it.
+ */
+static int check_pci_unique(struct parse_state *s)
+{
+	const struct domain *d = s->d;
+	if (d->n_pci < 2)
+		return 0;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, so a pointer's size */
+	_cleanup_free_ const struct pci_hostdev **sorted = malloc(sizeof *sorted * d->n_pci);
+	if (!sorted)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->n_pci; i++)
+		sorted[i] = &d->pci[i];
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, so a pointer's size */
+	qsort(sorted, d->n_pci, sizeof *sorted, cmp_hostdev);
+	const struct pci_hostdev *first_repeat = NULL;
+	for (size_t i = 1; i < d->n_pci; i++)
+		if (pci_addr_equal(&sorted[i - 1]->addr, &sorted[i]->addr) &&
+		    (!first_repeat || sorted[i] < first_repeat))
+			first_repeat = sorted[i];
+	if (!first_repeat)
+		return 0;
+	char name[PCI_ADDR_STR_MAX];
+	pci_addr_format(&first_repeat->addr, name);
+	return fail(s, "PCI <hostdev> %s is listed twice", name);
 }
 
 static int push_printf(char ***l, size_t *n, const char *fmt, ...) _printf_(3, 4);
@@ -424,18 +457,22 @@ static int parse_tree(struct parse_state *s, const xmlNode *root)
 		return r;
 
 	xmlNode *devices = child(root, "devices");
-	for (xmlNode *c = devices ? devices->children : NULL; c; c = c->next) {
+	r = 0;
+	for (xmlNode *c = devices ? devices->children : NULL; c && r >= 0; c = c->next) {
 		if (node_is(c, "hostdev"))
 			r = parse_hostdev(s, c);
 		else if (node_is(c, "disk"))
 			r = parse_disk(s, c);
 		else if (node_is(c, "interface"))
 			r = parse_interface(s, c);
-		else
-			continue;
-		if (r < 0)
-			return r;
 	}
+	/* The hostdevs read before a device that failed came before it: a repeat among them is
+	 * the first fault in the XML. */
+	int unique = check_pci_unique(s);
+	if (unique < 0)
+		return unique;
+	if (r < 0)
+		return r;
 
 	xmlNode *tune = child(root, "cputune");
 	for (xmlNode *c = tune ? tune->children : NULL; c; c = c->next) {
