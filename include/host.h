@@ -91,7 +91,9 @@ _must_check_ int host_load(struct sysroot *root, struct host **ret);
 struct host *host_free(struct host *h);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct host *, host_free);
 
+/* By address, in O(log n): h->pci is sorted. NULL if the host has no such function. */
 struct pci_function *host_find_pci(const struct host *h, const struct pci_addr *a);
+/* By sysfs name ("0000:01:00.0"), parsed to an address. */
 struct pci_function *host_find_pci_name(const struct host *h, const char *name);
 /* Members of an IOMMU group, sorted by address. */
 _must_check_ int host_iommu_group_members(const struct host *h, int group, char ***ret);

@@ -42,8 +42,10 @@ const char *journal_state_to_string(enum journal_state s);
 _must_check_ int journal_format(const struct journal *j, char **ret);
 _must_check_ int journal_parse(const char *text, size_t size, struct journal **ret,
 			       char **ret_error);
-/* NULL if the action's values are what vfio-hook itself records, else why not. */
-char *journal_action_problem(const struct plan *p, const struct action *a);
+struct strv_index;
+/* NULL if the action's values are what vfio-hook itself records, else why not. devices: the
+ * plan's devices, indexed once for all its actions. */
+char *journal_action_problem(const struct action *a, const struct strv_index *devices);
 
 /*
  * /run/vfio-hook: created 0700 if asked; refused if it is a link or not ours (root's with mode

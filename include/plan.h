@@ -91,6 +91,7 @@ struct plan {
 	char **devices;   /* PCI functions handed over: whole IOMMU groups, bridges excluded */
 	char **notes;     /* what the planner decided, one line each */
 	char **refusals;  /* every reason the operation cannot go ahead */
+	size_t n_notes, n_refusals; /* kept by plan_note and plan_refuse */
 	bool host_graphics_go;
 	char *pinned_cpus; /* CPUs the VM's vCPUs and emulator are pinned to, if it isolates them */
 };

@@ -19,6 +19,7 @@ struct plan_ctx {
 	struct plan *plan;
 	struct pci_function **passed;     /* every function handed over */
 	size_t n_passed;
+	bool *passed_at;             /* by position in host->pci: that function is in passed */
 	struct node_holder *holders; /* processes holding the passed devices' nodes */
 	size_t n_holders;
 	char *dm_unit;               /* the display manager being stopped, if any */

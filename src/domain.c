@@ -114,6 +114,8 @@ static int text_of(const xmlNode *n, size_t max, char **ret)
 
 struct parse_state {
 	struct domain *d;
+	/* The lengths of d's lists, which grow with the XML. */
+	size_t n_usb, n_scsi, n_scsi_host, n_mdev, n_block_disks, n_file_disks;
 	char error[256];
 };
 
@@ -142,13 +144,7 @@ static int parse_pci_hostdev(struct parse_state *s, const xmlNode *hd)
 			    strna(e1), strna(e2), strna(e3), strna(e4));
 	}
 	struct domain *d = s->d;
-	/* libvirt never sends one twice: this XML did not come from it. */
-	for (size_t i = 0; i < d->n_pci; i++)
-		if (pci_addr_equal(&d->pci[i].addr, &a)) {
-			char name[PCI_ADDR_STR_MAX];
-			pci_addr_format(&a, name);
-			return fail(s, "PCI <hostdev> %s is listed twice", name);
-		}
+	/* One listed twice is found once all are read (check_pci_unique). */
 	struct pci_hostdev *p = realloc(d->pci, sizeof *p * (d->n_pci + 1));
 	if (!p)
 		return -ENOMEM;
@@ -160,8 +156,47 @@ static int parse_pci_hostdev(struct parse_state *s, const xmlNode *hd)
 	return 0;
 }
 
-static int push_printf(char ***l, const char *fmt, ...) _printf_(2, 3);
-static int push_printf(char ***l, const char *fmt, ...)
+/* By address, then by position in the XML. */
+static int cmp_hostdev(const void *a, const void *b)
+{
+	const struct pci_hostdev *x = *(const struct pci_hostdev *const *)a,
+				 *y = *(const struct pci_hostdev *const *)b;
+	int c = pci_addr_compare(&x->addr, &y->addr);
+	return c ? c : x < y ? -1 : x > y;
+}
+
+/*
+ * libvirt never sends a PCI hostdev twice: this XML did not come from it. Sorted by address so
+ * that repeats are neighbours, not each hostdev compared with all before it. The one named is
+ * the first in the XML to repeat an earlier one, as when each was checked on reading it.
+ */
+static int check_pci_unique(struct parse_state *s)
+{
+	const struct domain *d = s->d;
+	if (d->n_pci < 2)
+		return 0;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, so a pointer's size */
+	_cleanup_free_ const struct pci_hostdev **sorted = malloc(sizeof *sorted * d->n_pci);
+	if (!sorted)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->n_pci; i++)
+		sorted[i] = &d->pci[i];
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, so a pointer's size */
+	qsort(sorted, d->n_pci, sizeof *sorted, cmp_hostdev);
+	const struct pci_hostdev *first_repeat = NULL;
+	for (size_t i = 1; i < d->n_pci; i++)
+		if (pci_addr_equal(&sorted[i - 1]->addr, &sorted[i]->addr) &&
+		    (!first_repeat || sorted[i] < first_repeat))
+			first_repeat = sorted[i];
+	if (!first_repeat)
+		return 0;
+	char name[PCI_ADDR_STR_MAX];
+	pci_addr_format(&first_repeat->addr, name);
+	return fail(s, "PCI <hostdev> %s is listed twice", name);
+}
+
+static int push_printf(char ***l, size_t *n, const char *fmt, ...) _printf_(3, 4);
+static int push_printf(char ***l, size_t *n, const char *fmt, ...)
 {
 	va_list ap;
 	char *v;
@@ -170,7 +205,7 @@ static int push_printf(char ***l, const char *fmt, ...)
 	va_end(ap);
 	if (r < 0)
 		return -ENOMEM;
-	return strv_push(l, v);
+	return strv_push_n(l, n, v);
 }
 
 static int parse_hostdev(struct parse_state *s, const xmlNode *hd)
@@ -191,27 +226,29 @@ static int parse_hostdev(struct parse_state *s, const xmlNode *hd)
 				    *bus = attr(child(src, "address"), "bus"),
 				    *dev = attr(child(src, "address"), "device");
 		if (v && p)
-			return push_printf(&d->usb, "%s:%s", v, p);
+			return push_printf(&d->usb, &s->n_usb, "%s:%s", v, p);
 		if (bus && dev)
-			return push_printf(&d->usb, "%s.%s", bus, dev);
+			return push_printf(&d->usb, &s->n_usb, "%s.%s", bus, dev);
 		return 0;
 	}
 	if (streq(type, "scsi")) {
 		_cleanup_free_ char *proto = attr(src, "protocol"), *name = attr(src, "name");
 		if (proto)
-			return push_printf(&d->scsi, "%s://%s", proto, strna(name));
+			return push_printf(&d->scsi, &s->n_scsi, "%s://%s", proto, strna(name));
 		xmlNode *a = child(src, "address");
 		_cleanup_free_ char *ad = attr(child(src, "adapter"), "name"), *b = attr(a, "bus"),
 				    *t = attr(a, "target"), *u = attr(a, "unit");
-		return push_printf(&d->scsi, "%s:%s:%s:%s", strna(ad), strna(b), strna(t), strna(u));
+		return push_printf(&d->scsi, &s->n_scsi, "%s:%s:%s:%s", strna(ad), strna(b),
+				   strna(t), strna(u));
 	}
 	if (streq(type, "scsi_host")) {
 		_cleanup_free_ char *proto = attr(src, "protocol"), *wwpn = attr(src, "wwpn");
-		return push_printf(&d->scsi_host, "%s://%s", strna(proto), strna(wwpn));
+		return push_printf(&d->scsi_host, &s->n_scsi_host, "%s://%s", strna(proto),
+				   strna(wwpn));
 	}
 	if (streq(type, "mdev")) {
 		_cleanup_free_ char *uuid = attr(child(src, "address"), "uuid");
-		return uuid ? strv_extend(&d->mdev, uuid) : 0;
+		return uuid ? strv_extend_n(&d->mdev, &s->n_mdev, uuid) : 0;
 	}
 	return 0;
 }
@@ -221,12 +258,12 @@ static int parse_disk(struct parse_state *s, const xmlNode *disk)
 	_cleanup_free_ char *type = attr(disk, "type");
 	if (type && streq(type, "file")) {
 		_cleanup_free_ char *file = attr(child(disk, "source"), "file");
-		return file ? strv_extend(&s->d->file_disks, file) : 0;
+		return file ? strv_extend_n(&s->d->file_disks, &s->n_file_disks, file) : 0;
 	}
 	if (!type || !streq(type, "block"))
 		return 0;
 	_cleanup_free_ char *dev = attr(child(disk, "source"), "dev");
-	return dev ? strv_extend(&s->d->block_disks, dev) : 0;
+	return dev ? strv_extend_n(&s->d->block_disks, &s->n_block_disks, dev) : 0;
 }
 
 static int parse_interface(struct parse_state *s, const xmlNode *iface)
@@ -420,18 +457,22 @@ static int parse_tree(struct parse_state *s, const xmlNode *root)
 		return r;
 
 	xmlNode *devices = child(root, "devices");
-	for (xmlNode *c = devices ? devices->children : NULL; c; c = c->next) {
+	r = 0;
+	for (xmlNode *c = devices ? devices->children : NULL; c && r >= 0; c = c->next) {
 		if (node_is(c, "hostdev"))
 			r = parse_hostdev(s, c);
 		else if (node_is(c, "disk"))
 			r = parse_disk(s, c);
 		else if (node_is(c, "interface"))
 			r = parse_interface(s, c);
-		else
-			continue;
-		if (r < 0)
-			return r;
 	}
+	/* The hostdevs read before a device that failed came before it: a repeat among them is
+	 * the first fault in the XML. */
+	int unique = check_pci_unique(s);
+	if (unique < 0)
+		return unique;
+	if (r < 0)
+		return r;
 
 	xmlNode *tune = child(root, "cputune");
 	for (xmlNode *c = tune ? tune->children : NULL; c; c = c->next) {

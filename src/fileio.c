@@ -193,11 +193,12 @@ int dir_list_at(int dir_fd, const char *path, char ***ret)
 		return -errno;
 	}
 	_cleanup_strv_free_ char **names = NULL;
+	size_t n = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		int r = strv_extend(&names, de->d_name);
+		int r = strv_extend_n(&names, &n, de->d_name);
 		if (r < 0)
 			return r;
 	}

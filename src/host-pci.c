@@ -418,10 +418,17 @@ int host_pci_load(struct host *h)
 
 struct pci_function *host_find_pci(const struct host *h, const struct pci_addr *a)
 {
-	for (size_t i = 0; i < h->n_pci; i++)
-		if (pci_addr_equal(&h->pci[i].addr, a))
-			return &h->pci[i];
-	return NULL;
+	/* h->pci is sorted by address (host_pci_load): the first function not below a, by
+	 * halving, so planning stays linear in the hostdevs however many functions the host has. */
+	size_t lo = 0, hi = h->n_pci;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pci_addr_compare(&h->pci[mid].addr, a) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < h->n_pci && pci_addr_equal(&h->pci[lo].addr, a) ? &h->pci[lo] : NULL;
 }
 
 struct pci_function *host_find_pci_name(const struct host *h, const char *name)

@@ -304,7 +304,7 @@ static char *bad_value(const struct action *a, const char *field, const char *va
 			     strna(e), expected);
 }
 
-char *journal_action_problem(const struct plan *p, const struct action *a)
+char *journal_action_problem(const struct action *a, const struct strv_index *devices)
 {
 	const struct rule *r = &rules[a->kind];
 	if (!r->any_stage && a->stage != r->stage)
@@ -312,7 +312,7 @@ char *journal_action_problem(const struct plan *p, const struct action *a)
 				     action_kind_to_string(a->kind), stage_to_string(a->stage));
 	if (!r->target(a->target))
 		return bad_value(a, "target", a->target, r->target_is);
-	if (r->one_of_the_devices && !strv_contains(p->devices, a->target))
+	if (r->one_of_the_devices && !strv_index_contains(devices, a->target))
 		return strdup_printf("%s of %s, which is not one of the VM's devices",
 				     action_kind_to_string(a->kind), a->target);
 	if (r->prior && !a->prior)

@@ -152,6 +152,8 @@ int journal_format(const struct journal *j, char **ret)
 struct parse_state {
 	struct journal *j;
 	unsigned line;
+	size_t n_devices;           /* the length of j->plan->devices */
+	struct strv_index *devices; /* the same, sorted: for duplicates and actions' targets */
 	char *error;
 };
 
@@ -222,7 +224,7 @@ static int parse_action(struct parse_state *s, char *rest)
 	a->state = state;
 	if (!isempty(result))
 		a->result = TAKE_PTR(result);
-	_cleanup_free_ char *problem = journal_action_problem(p, a);
+	_cleanup_free_ char *problem = journal_action_problem(a, s->devices);
 	return problem ? fail(s, "%s", problem) : 0;
 }
 
@@ -388,11 +390,12 @@ static int parse_record(struct parse_state *s, enum section *section, unsigned *
 		if (pci_addr_parse(value, &a) < 0 || (pci_addr_format(&a, canonical),
 						      !streq(canonical, value)))
 			return fail(s, "device '%s' is not a PCI address", strna(e));
-		if (strv_contains(p->devices, value))
+		if (strv_index_contains(s->devices, value))
 			return fail(s, "device %s listed twice", value);
-		if (strv_length(p->devices) >= 1024)
+		if (s->n_devices >= 1024)
 			return fail(s, "more than 1024 devices");
-		return strv_extend(&p->devices, value);
+		int r = strv_extend_n(&p->devices, &s->n_devices, value);
+		return r < 0 ? r : strv_index_add(s->devices, p->devices[s->n_devices - 1]);
 	}
 	if (streq(key, "pinned")) {
 		struct cpuset set;
@@ -417,7 +420,8 @@ int journal_parse(const char *text, size_t size, struct journal **ret, char **re
 	_cleanup_(journal_freep) struct journal *j = calloc(1, sizeof *j);
 	if (!j)
 		return -ENOMEM;
-	struct parse_state s = { .j = j };
+	_cleanup_(strv_index_done) struct strv_index devices = { 0 };
+	struct parse_state s = { .j = j, .devices = &devices };
 	j->plan = plan_new(PLAN_PREPARE, NULL, NULL);
 	if (!j->plan)
 		return -ENOMEM;

@@ -197,19 +197,19 @@ int plan_add(struct plan *p, enum stage_id stage, enum action_kind kind, const c
 	return 0;
 }
 
-_printf_(2, 0) static int push_vprintf(char ***l, const char *fmt, va_list ap)
+_printf_(3, 0) static int push_vprintf(char ***l, size_t *n, const char *fmt, va_list ap)
 {
 	char *s;
 	if (vasprintf(&s, fmt, ap) < 0)
 		return -ENOMEM;
-	return strv_push(l, s);
+	return strv_push_n(l, n, s);
 }
 
 int plan_note(struct plan *p, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int r = push_vprintf(&p->notes, fmt, ap);
+	int r = push_vprintf(&p->notes, &p->n_notes, fmt, ap);
 	va_end(ap);
 	return r;
 }
@@ -218,7 +218,7 @@ int plan_refuse(struct plan *p, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int r = push_vprintf(&p->refusals, fmt, ap);
+	int r = push_vprintf(&p->refusals, &p->n_refusals, fmt, ap);
 	va_end(ap);
 	return r;
 }

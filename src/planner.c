@@ -13,10 +13,11 @@
 
 bool plan_ctx_is_passed(const struct plan_ctx *ctx, const char *pci_name)
 {
-	for (size_t i = 0; i < ctx->n_passed; i++)
-		if (streq(ctx->passed[i]->name, pci_name))
-			return true;
-	return false;
+	/* The function's flag, found in O(log n), not a scan of everything passed so far. A name
+	 * spelt otherwise than the kernel's ("0000:0A:00.0") was never one of the passed. */
+	const struct pci_function *d = host_find_pci_name(ctx->host, pci_name);
+	return d && ctx->passed_at && ctx->passed_at[d - ctx->host->pci] &&
+	       streq(d->name, pci_name);
 }
 
 char *cgroup_session_id(const char *cgroup)
@@ -76,12 +77,14 @@ bool plan_ctx_holder_covered(const struct plan_ctx *ctx, const struct node_holde
 static void plan_ctx_done(struct plan_ctx *ctx)
 {
 	free(ctx->passed);
+	free(ctx->passed_at);
 	node_holders_free(ctx->holders, ctx->n_holders);
 	free(ctx->dm_unit);
 	strv_free(ctx->sessions);
 	strv_free(ctx->user_units);
 }
 
+/* d: as host_find_pci or host_find_pci_name found it. */
 static int add_passed(struct plan_ctx *ctx, struct pci_function *d)
 {
 	if (plan_ctx_is_passed(ctx, d->name))
@@ -91,16 +94,11 @@ static int add_passed(struct plan_ctx *ctx, struct pci_function *d)
 	if (!l)
 		return -ENOMEM;
 	ctx->passed = l;
+	/* plan->devices names the passed functions, one for one. */
+	size_t n_devices = ctx->n_passed;
 	ctx->passed[ctx->n_passed++] = d;
-	return strv_extend(&ctx->plan->devices, d->name);
-}
-
-static bool in_domain(const struct domain *dom, const struct pci_function *d)
-{
-	for (size_t i = 0; i < dom->n_pci; i++)
-		if (pci_addr_equal(&dom->pci[i].addr, &d->addr))
-			return true;
-	return false;
+	ctx->passed_at[d - ctx->host->pci] = true;
+	return strv_extend_n(&ctx->plan->devices, &n_devices, d->name);
 }
 
 static int describe_device(const struct pci_function *d, char **ret)
@@ -122,6 +120,18 @@ static int expand_groups(struct plan_ctx *ctx)
 		return plan_refuse(p, "the IOMMU is off: %s/sys/kernel/iommu_groups is empty (enable "
 				      "VT-d or AMD-Vi in the firmware, and intel_iommu=on on Intel)",
 				   h->root->prefix);
+	/* Flags by position in h->pci, so that each group member costs a lookup, not a scan of
+	 * the domain's devices or of the refusals so far. */
+	_cleanup_free_ bool *in_domain_at = calloc(h->n_pci ?: 1, sizeof *in_domain_at),
+			    *reported_at = calloc(h->n_pci ?: 1, sizeof *reported_at);
+	ctx->passed_at = calloc(h->n_pci ?: 1, sizeof *ctx->passed_at);
+	if (!in_domain_at || !reported_at || !ctx->passed_at)
+		return -ENOMEM;
+	for (size_t i = 0; i < ctx->dom->n_pci; i++) {
+		const struct pci_function *d = host_find_pci(h, &ctx->dom->pci[i].addr);
+		if (d)
+			in_domain_at[d - h->pci] = true;
+	}
 	for (size_t i = 0; i < ctx->dom->n_pci; i++) {
 		char name[PCI_ADDR_STR_MAX];
 		pci_addr_format(&ctx->dom->pci[i].addr, name);
@@ -150,7 +160,7 @@ static int expand_groups(struct plan_ctx *ctx)
 			struct pci_function *md = host_find_pci_name(h, *m);
 			if (!md || pci_function_is_bridge(md))
 				continue;
-			if (!in_domain(ctx->dom, md) &&
+			if (!in_domain_at[md - h->pci] &&
 			    !strv_contains(ctx->cfg->allow_group_members, md->name)) {
 				if (plan_ctx_is_passed(ctx, md->name))
 					continue;
@@ -158,12 +168,9 @@ static int expand_groups(struct plan_ctx *ctx)
 				if ((r = describe_device(md, &desc)) < 0)
 					return r;
 				/* Report each missing member once, however many listed devices share it. */
-				bool seen = false;
-				for (char **x = p->refusals; x && *x; x++)
-					if (startswith(*x, md->name))
-						seen = true;
-				if (seen)
+				if (reported_at[md - h->pci])
 					continue;
+				reported_at[md - h->pci] = true;
 				if ((r = plan_refuse(p, "%s is in IOMMU group %d with %s but not in the "
 							"domain XML: add it as a <hostdev>, or list it "
 							"in allow_group_members",
@@ -375,9 +382,12 @@ static int plan_all(struct plan_ctx *ctx)
 /* Release refuses a journal with values it would not act on: never start what it could not undo. */
 static int check_recordable(struct plan *p)
 {
+	_cleanup_(strv_index_done) struct strv_index devices = { 0 };
+	int r = strv_index_build(&devices, p->devices);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < p->n_actions; i++) {
-		_cleanup_free_ char *problem = journal_action_problem(p, &p->actions[i]);
-		int r;
+		_cleanup_free_ char *problem = journal_action_problem(&p->actions[i], &devices);
 		if (problem && (r = plan_refuse(p, "cannot record what release would undo: %s",
 						problem)) < 0)
 			return r;

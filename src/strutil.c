@@ -31,18 +31,34 @@ bool strv_contains(char *const *l, const char *s)
 	return false;
 }
 
-int strv_push(char ***l, char *value)
+int strv_push_n(char ***l, size_t *n, char *value)
 {
-	size_t n = strv_length(*l);
-	char **c = realloc(*l, sizeof(char *) * (n + 2));
+	/* NULL is a value that could not be made (strdup_printf failed): it would end the list. */
+	if (!value)
+		return -ENOMEM;
+	char **c = realloc(*l, sizeof(char *) * (*n + 2));
 	if (!c) {
 		free(value);
 		return -ENOMEM;
 	}
-	c[n] = value;
-	c[n + 1] = NULL;
+	c[*n] = value;
+	c[++*n] = NULL;
 	*l = c;
 	return 0;
+}
+
+int strv_push(char ***l, char *value)
+{
+	size_t n = strv_length(*l);
+	return strv_push_n(l, &n, value);
+}
+
+int strv_extend_n(char ***l, size_t *n, const char *value)
+{
+	char *v = strdup(value);
+	if (!v)
+		return -ENOMEM;
+	return strv_push_n(l, n, v);
 }
 
 int strv_extend(char ***l, const char *value)
@@ -70,6 +86,65 @@ void strv_sort(char **l)
 	size_t n = strv_length(l);
 	if (n > 1)
 		qsort(l, n, sizeof(char *), cmp_str);
+}
+
+int strv_index_build(struct strv_index *idx, char *const *l)
+{
+	size_t n = strv_length(l);
+	*idx = (struct strv_index){ 0 };
+	if (n == 0)
+		return 0;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, so a pointer's size */
+	idx->sorted = malloc(sizeof *idx->sorted * n);
+	if (!idx->sorted)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		idx->sorted[i] = l[i];
+	idx->n = n;
+	qsort(idx->sorted, n, sizeof *idx->sorted, cmp_str);
+	return 0;
+}
+
+/* Where s is, or would go: the first entry not below it. */
+static size_t strv_index_place(const struct strv_index *idx, const char *s)
+{
+	size_t lo = 0, hi = idx->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(idx->sorted[mid], s) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool strv_index_contains(const struct strv_index *idx, const char *s)
+{
+	size_t i = strv_index_place(idx, s);
+	return i < idx->n && streq(idx->sorted[i], s);
+}
+
+int strv_index_add(struct strv_index *idx, const char *s)
+{
+	size_t i = strv_index_place(idx, s);
+	if (i < idx->n && streq(idx->sorted[i], s))
+		return 1;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, so a pointer's size */
+	const char **l = realloc(idx->sorted, sizeof *l * (idx->n + 1));
+	if (!l)
+		return -ENOMEM;
+	memmove(l + i + 1, l + i, sizeof *l * (idx->n - i));
+	l[i] = s;
+	idx->sorted = l;
+	idx->n++;
+	return 0;
+}
+
+void strv_index_done(struct strv_index *idx)
+{
+	free(idx->sorted);
+	*idx = (struct strv_index){ 0 };
 }
 
 char *strdup_vprintf(const char *fmt, va_list ap)

@@ -214,4 +214,87 @@ TEST(memory_sizes_that_do_not_fit)
 	ASSERT_EQ(ok->memory_kib, 4096ULL * 1024);
 }
 
+/* HEAD and <devices> with the given elements, or a PCI hostdev at bus B for each "B" (hex). */
+static char *devices_xml(const char *const *items, size_t n)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	ASSERT_NOT_NULL(f);
+	fputs(HEAD "<devices>", f);
+	for (size_t i = 0; i < n; i++)
+		if (items[i][0] == '<')
+			fputs(items[i], f);
+		else
+			fprintf(f, "<hostdev mode='subsystem' type='pci'><source><address domain='0' "
+				   "bus='0x%s' slot='0' function='0'/></source></hostdev>", items[i]);
+	fputs("</devices></domain>", f);
+	ASSERT_TRUE(fclose(f) == 0);
+	return text;
+}
+
+#define BAD_HOSTDEV                                                                                \
+	"<hostdev mode='subsystem' type='pci'><source><address domain='0' bus='0x100' slot='0' "   \
+	"function='0'/></source></hostdev>"
+#define BAD_PIN "<cputune><vcpupin vcpu='0' cpuset='x'/></cputune>"
+
+TEST(hostdev_listed_twice_is_the_first_repeat)
+{
+	static const struct {
+		const char *items[6];
+		size_t n;
+		const char *says;
+	} cases[] = {
+		{ { "01", "02", "01" }, 3, "PCI <hostdev> 0000:01:00.0 is listed twice" },
+		/* 03 repeats before 01 does. */
+		{ { "01", "03", "02", "03", "01" }, 5, "PCI <hostdev> 0000:03:00.0 is listed twice" },
+		{ { "05", "04", "04", "05", "05" }, 5, "PCI <hostdev> 0000:04:00.0 is listed twice" },
+		{ { "01", "01", "01" }, 3, "PCI <hostdev> 0000:01:00.0 is listed twice" },
+		/* A repeat before another fault is what is refused, and after one it is not. */
+		{ { "01", "01", BAD_HOSTDEV }, 3, "PCI <hostdev> 0000:01:00.0 is listed twice" },
+		{ { "01", BAD_HOSTDEV, "01" }, 3, "invalid PCI address in <hostdev>: domain=0 "
+						  "bus=0x100 slot=0 function=0" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		_cleanup_free_ char *xml = devices_xml(cases[i].items, cases[i].n);
+		_cleanup_free_ char *e = parse_err(xml, strlen(xml));
+		if (!streq(e, cases[i].says))
+			FAIL_AT("case %zu says '%s', not '%s'", i, e, cases[i].says);
+	}
+	/* Faults outside <devices> come after it. */
+	const char *dup_then_pin = HEAD "<devices><hostdev mode='subsystem' type='pci'><source>"
+				   "<address domain='0' bus='1' slot='0' function='0'/></source></hostdev>"
+				   "<hostdev mode='subsystem' type='pci'><source><address domain='0' "
+				   "bus='1' slot='0' function='0'/></source></hostdev></devices>" BAD_PIN
+				   "</domain>";
+	_cleanup_free_ char *e = parse_err(dup_then_pin, strlen(dup_then_pin));
+	ASSERT_STREQ(e, "PCI <hostdev> 0000:01:00.0 is listed twice");
+}
+
+TEST(many_hostdevs_keep_their_order)
+{
+	/* 0xff buses, each hostdev once, in an order that is not sorted (7 is prime to 255). */
+	const char *items[255];
+	char names[255][4];
+	for (size_t i = 0; i < 255; i++) {
+		snprintf(names[i], sizeof names[i], "%02zx", 1 + i * 7 % 255);
+		items[i] = names[i];
+	}
+	_cleanup_free_ char *xml = devices_xml(items, 255);
+	_cleanup_(domain_freep) struct domain *d = parse_ok(xml);
+	ASSERT_EQ(d->n_pci, 255);
+	for (size_t i = 0; i < 255; i++)
+		ASSERT_EQ(d->pci[i].addr.bus, 1 + i * 7 % 255);
+
+	/* The last one again. */
+	const char *again[256];
+	memcpy(again, items, sizeof items);
+	again[255] = items[100];
+	_cleanup_free_ char *xml2 = devices_xml(again, 256);
+	_cleanup_free_ char *e = parse_err(xml2, strlen(xml2));
+	char want[64];
+	snprintf(want, sizeof want, "PCI <hostdev> 0000:%s:00.0 is listed twice", items[100]);
+	ASSERT_STREQ(e, want);
+}
+
 TEST_MAIN("domain")

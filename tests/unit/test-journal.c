@@ -5,6 +5,7 @@
 
 #include "fileio.h"
 #include "journal.h"
+#include "pci-addr.h"
 #include "strutil.h"
 #include "test.h"
 
@@ -320,6 +321,82 @@ TEST(nul_and_size_are_refused)
 	ASSERT_TRUE(err && strstr(err, "larger than"));
 	ASSERT_TRUE(journal_parse(HEAD "\0end\n", sizeof(HEAD "\0end\n") - 1, &j, &err2) < 0);
 	ASSERT_TRUE(err2 && strstr(err2, "NUL"));
+}
+
+#define HEAD_NO_DEVICES                                                                            \
+	"vfio-hook-journal 2\nuuid " UUID "\nname win10\nboot-id " BOOT "\npid 42\n"           \
+	"state prepared\nhost-graphics go\n"
+#define HEAD_NO_DEVICES_LINES 7
+
+/* The i-th of n devices, in an order that is not sorted (37 is prime to n, a power of two). */
+static void nth_device(unsigned i, unsigned n, char name[static PCI_ADDR_STR_MAX])
+{
+	unsigned k = i * 37 % n;
+	struct pci_addr a = { .bus = 1 + k / 32, .slot = k % 32 };
+	pci_addr_format(&a, name);
+}
+
+/* HEAD_NO_DEVICES, n devices (the one at dup_at, if any, a second time instead), a bind-vfio
+ * action for each device in reverse order and one for stray (if given). */
+static char *many_devices(unsigned n, int dup_at, const char *stray)
+{
+	char *text = NULL, name[PCI_ADDR_STR_MAX];
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	ASSERT_NOT_NULL(f);
+	fputs(HEAD_NO_DEVICES, f);
+	for (unsigned i = 0; i < n; i++) {
+		nth_device((int)i == dup_at ? 0 : i, n, name);
+		fprintf(f, "device %s\n", name);
+	}
+	for (unsigned i = n; i-- > 0;) {
+		nth_device(i, n, name);
+		fprintf(f, "action done vfio bind-vfio 0 %s none %%\n", name);
+	}
+	if (stray)
+		fprintf(f, "action done vfio bind-vfio 0 %s none %%\n", stray);
+	fputs("end\n", f);
+	ASSERT_TRUE(fclose(f) == 0);
+	return text;
+}
+
+TEST(many_devices)
+{
+	_cleanup_free_ char *text = many_devices(1024, -1, NULL);
+	_cleanup_(journal_freep) struct journal *j = NULL;
+	_cleanup_free_ char *err = NULL;
+	if (journal_parse(text, strlen(text), &j, &err) < 0)
+		FAIL_AT("refused: %s", strna(err));
+	ASSERT_EQ(strv_length(j->plan->devices), 1024);
+	ASSERT_EQ(j->plan->n_actions, 1024);
+	/* In the journal's order, not sorted. */
+	for (unsigned i = 0; i < 1024; i++) {
+		char name[PCI_ADDR_STR_MAX];
+		nth_device(i, 1024, name);
+		ASSERT_STREQ(j->plan->devices[i], name);
+	}
+}
+
+TEST(many_devices_refused)
+{
+	struct journal *j = NULL;
+	_cleanup_free_ char *twice = many_devices(1024, 700, NULL), *err = NULL;
+	ASSERT_TRUE(journal_parse(twice, strlen(twice), &j, &err) < 0);
+	char name[PCI_ADDR_STR_MAX], want[128];
+	nth_device(0, 1024, name);
+	snprintf(want, sizeof want, "line %d: device %s listed twice", HEAD_NO_DEVICES_LINES + 701,
+		 name);
+	ASSERT_STREQ(err, want);
+
+	_cleanup_free_ char *stray = many_devices(1024, -1, "0000:00:1f.0"), *err2 = NULL;
+	ASSERT_TRUE(journal_parse(stray, strlen(stray), &j, &err2) < 0);
+	ASSERT_STREQ(err2, "line 2056: bind-vfio of 0000:00:1f.0, which is not one of the VM's "
+			   "devices");
+
+	_cleanup_free_ char *too_many = many_devices(2048, -1, NULL), *err3 = NULL;
+	ASSERT_TRUE(journal_parse(too_many, strlen(too_many), &j, &err3) < 0);
+	snprintf(want, sizeof want, "line %d: more than 1024 devices", HEAD_NO_DEVICES_LINES + 1025);
+	ASSERT_STREQ(err3, want);
 }
 
 /* A state directory in TMPDIR with the sample journal written as the hook writes it. */
