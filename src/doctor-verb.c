@@ -91,12 +91,9 @@ static int read_domain(const struct verb_args *a, const struct sysroot *root, ch
 static int print_json(const struct doctor_outcome *out, const bool *ran, const char *vm, FILE *f)
 {
 	_cleanup_(sym_scols_unref_tablep) struct libscols_table *tb = NULL;
-	int r = table_new(&tb);
+	int r = table_new_json("checks", f, &tb);
 	if (r < 0)
 		return r;
-	sym_scols_table_enable_json(tb, 1);
-	sym_scols_table_set_name(tb, "checks");
-	sym_scols_table_set_stream(tb, f);
 	static const char *const keys[] = { "id", "scope", "result", "detail", "advice", "vm" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (!sym_scols_table_new_column(tb, keys[i], 0, 0))

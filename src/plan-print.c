@@ -68,12 +68,9 @@ static int print_json(const struct plan *p, FILE *out)
 {
 	/* One object, stable keys: documented in docs/plan.md. */
 	_cleanup_(sym_scols_unref_tablep) struct libscols_table *tb = NULL;
-	int r = table_new(&tb);
+	int r = table_new_json("plan", out, &tb);
 	if (r < 0)
 		return r;
-	sym_scols_table_enable_json(tb, 1);
-	sym_scols_table_set_name(tb, "plan");
-	sym_scols_table_set_stream(tb, out);
 	static const char *const keys[] = { "type", "n", "stage", "action", "target",
 					    "expects", "undo", "text" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {

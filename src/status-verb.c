@@ -328,12 +328,9 @@ static int json_entry(struct libscols_table *tb, const struct entry *e)
 static int print_json(const struct entry *entries, size_t n, FILE *out)
 {
 	_cleanup_(sym_scols_unref_tablep) struct libscols_table *tb = NULL;
-	int r = table_new(&tb);
+	int r = table_new_json("journals", out, &tb);
 	if (r < 0)
 		return r;
-	sym_scols_table_enable_json(tb, 1);
-	sym_scols_table_set_name(tb, "journals");
-	sym_scols_table_set_stream(tb, out);
 	for (size_t i = 0; i < _J_MAX; i++) {
 		struct libscols_column *c = sym_scols_table_new_column(
 			tb, json_cols[i].key, 0, i == J_TYPE ? SCOLS_FL_TREE : 0);

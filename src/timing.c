@@ -223,13 +223,12 @@ int timing_write_trace(const char *vm, const char *operation)
 	if (timing.trace_fd < 0)
 		return 0;
 	_cleanup_(sym_scols_unref_tablep) struct libscols_table *t = NULL;
-	int r = table_new(&t);
+	int r = table_new_json("spans", NULL, &t); /* the stream comes last: a dup of the fd */
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *name = strdup_printf("%s %s", strna(vm), strna(operation));
-	if (!name || sym_scols_table_set_name(t, "spans") < 0)
+	if (!name)
 		return -ENOMEM;
-	sym_scols_table_enable_json(t, 1);
 	static const char *const cols[] = { "call", "kind", "name", "stage", "target", "start_us",
 					    "wall_us", "cpu_us" };
 	for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {

@@ -58,21 +58,25 @@ static void print_json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static int wrap(const char *records, const char *trace, const char *program, char **child_argv)
+struct run {
+	uint64_t wall_us, cpu_us;
+	long maxrss_kib;
+	int code; /* exit status, or 128 + signal */
+};
+
+/* Fork, exec and reap PROGRAM once. stdin_fd and stdout_fd (-1: ours) become its stdin and
+ * stdout; trace_fd (-1: none) becomes its fd 3, named in VFIO_HOOK_TRACE_FD. */
+static int run_once(const char *program, char **child_argv, int stdin_fd, int stdout_fd,
+		    int trace_fd, struct run *ret)
 {
-	int trace_fd = -1;
-	if (trace) {
-		trace_fd = open(trace, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-		if (trace_fd < 0) {
-			fprintf(stderr, "spawn-stats: %s: %s\n", trace, strerror(errno));
-			return 1;
-		}
-	}
 	uint64_t t0 = now_usec();
 	pid_t pid = fork();
 	if (pid < 0)
-		return 1;
+		return -1;
 	if (pid == 0) {
+		if ((stdin_fd >= 0 && dup2(stdin_fd, STDIN_FILENO) < 0) ||
+		    (stdout_fd >= 0 && dup2(stdout_fd, STDOUT_FILENO) < 0))
+			_exit(127);
 		if (trace_fd >= 0) {
 			/* dup2 onto itself would keep close-on-exec. */
 			if (trace_fd == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(trace_fd, 3) < 0)
@@ -86,9 +90,27 @@ static int wrap(const char *records, const char *trace, const char *program, cha
 	int st;
 	struct rusage ru;
 	if (wait4(pid, &st, 0, &ru) != pid)
+		return -1;
+	ret->wall_us = now_usec() - t0;
+	ret->cpu_us = tv_usec(&ru.ru_utime) + tv_usec(&ru.ru_stime);
+	ret->maxrss_kib = ru.ru_maxrss;
+	ret->code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return 0;
+}
+
+static int wrap(const char *records, const char *trace, const char *program, char **child_argv)
+{
+	int trace_fd = -1;
+	if (trace) {
+		trace_fd = open(trace, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (trace_fd < 0) {
+			fprintf(stderr, "spawn-stats: %s: %s\n", trace, strerror(errno));
+			return 1;
+		}
+	}
+	struct run r;
+	if (run_once(program, child_argv, -1, -1, trace_fd, &r) < 0)
 		return 1;
-	uint64_t wall = now_usec() - t0;
-	int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	FILE *f = fopen(records, "ae");
 	if (f) {
 		fputs("{\"args\":[", f);
@@ -98,12 +120,11 @@ static int wrap(const char *records, const char *trace, const char *program, cha
 			print_json_string(f, *a);
 		}
 		fprintf(f, "],\"wall_us\":%llu,\"cpu_us\":%llu,\"maxrss_kib\":%ld,\"exit\":%d}\n",
-			(unsigned long long)wall,
-			(unsigned long long)(tv_usec(&ru.ru_utime) + tv_usec(&ru.ru_stime)),
-			ru.ru_maxrss, code);
+			(unsigned long long)r.wall_us, (unsigned long long)r.cpu_us, r.maxrss_kib,
+			r.code);
 		fclose(f);
 	}
-	return code;
+	return r.code;
 }
 
 int main(int argc, char **argv)
@@ -146,7 +167,8 @@ int main(int argc, char **argv)
 
 	uint64_t *wall = calloc((size_t)runs, sizeof(*wall)), *cpu = calloc((size_t)runs, sizeof(*cpu));
 	uint64_t *rss = calloc((size_t)runs, sizeof(*rss)), *status = calloc((size_t)runs, sizeof(*status));
-	if (!wall || !cpu || !rss || !status)
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (!wall || !cpu || !rss || !status || null < 0)
 		return 1;
 	for (int i = 0; i < runs; i++) {
 		int in = open(input, O_RDONLY | O_CLOEXEC);
@@ -154,27 +176,15 @@ int main(int argc, char **argv)
 			fprintf(stderr, "spawn-stats: %s: %s\n", input, strerror(errno));
 			return 1;
 		}
-		uint64_t t0 = now_usec();
-		pid_t pid = fork();
-		if (pid < 0)
+		/* What the program prints is not ours to show: only the timings go out. */
+		struct run r;
+		if (run_once(program, child_argv, in, null, -1, &r) < 0)
 			return 1;
-		if (pid == 0) {
-			/* What the program prints is not ours to show: only the timings go out. */
-			int null = open("/dev/null", O_WRONLY);
-			if (dup2(in, STDIN_FILENO) < 0 || null < 0 || dup2(null, STDOUT_FILENO) < 0)
-				_exit(127);
-			execv(program, child_argv);
-			_exit(127);
-		}
-		int st;
-		struct rusage ru;
-		if (wait4(pid, &st, 0, &ru) != pid)
-			return 1;
-		wall[i] = now_usec() - t0;
 		close(in);
-		cpu[i] = tv_usec(&ru.ru_utime) + tv_usec(&ru.ru_stime);
-		rss[i] = (uint64_t)ru.ru_maxrss;
-		status[i] = WIFEXITED(st) ? (uint64_t)WEXITSTATUS(st) : 128u + (uint64_t)WTERMSIG(st);
+		wall[i] = r.wall_us;
+		cpu[i] = r.cpu_us;
+		rss[i] = (uint64_t)r.maxrss_kib;
+		status[i] = (uint64_t)r.code;
 	}
 	printf("{\"runs\":%d,", runs);
 	print_array("wall_us", wall, runs, 0);
