@@ -137,6 +137,8 @@ static int load_config(struct hook_call *c, struct config *cfg, char **ret_error
 		*ret_error = strdup_printf("cannot apply the configured flags: %s", strerror(-r));
 		return r;
 	}
+	if (cfg->debug || vm_flags_has(&c->dom->flags, VM_FLAG_DEBUG))
+		log_set_max_priority(LOG_DEBUG);
 	return 0;
 }
 
@@ -149,10 +151,8 @@ static bool nothing_to_prepare(const struct hook_call *c, const struct config *c
 	       !journal_may_exist(c->root, c->dom->uuid);
 }
 
-static int load_host(struct hook_call *c, const struct config *cfg, struct host **host)
+static int load_host(struct hook_call *c, struct host **host)
 {
-	if (cfg->debug || vm_flags_has(&c->dom->flags, VM_FLAG_DEBUG))
-		log_set_max_priority(LOG_DEBUG);
 	timing_phase("host");
 	int r = host_load(c->root, host);
 	if (r < 0)
@@ -292,7 +292,7 @@ static int do_prepare(struct hook_call *c)
 	if (r < 0)
 		log_error_errno(r, "%s", err ?: "cannot load the configuration");
 	else
-		r = load_host(c, &cfg, &host);
+		r = load_host(c, &host);
 	if (r >= 0)
 		r = c->args->dry_run ? prepare_dry_run(c, host, &cfg) :
 				       prepare_for_real(c, host, &cfg);
