@@ -28,6 +28,7 @@ struct drm_connector {
 struct pci_function {
 	struct pci_addr addr;
 	char name[PCI_ADDR_STR_MAX];
+	bool names_looked_up;  /* vendor_name, device_name, class_name below */
 	unsigned vendor, device, class_code; /* class_code: 24 bits, 0x030000 */
 	char *driver;          /* bound driver, NULL if none */
 	char *module;          /* the driver's module, NULL if built in or no driver */
@@ -38,7 +39,6 @@ struct pci_function {
 	/* From the ID database on first use (pci_function_*_name): a start names the few
 	 * devices it hands over, not every device on the host. */
 	char *vendor_name, *device_name, *class_name;
-	bool names_looked_up;
 	struct dev_node *nodes;
 	size_t n_nodes;
 	struct drm_connector *connectors;
