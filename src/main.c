@@ -279,16 +279,19 @@ static void sanitize_process(bool hook)
 
 int main(int argc, char **argv)
 {
-	_cleanup_free_ char *copy = strdup(argv[0] ?: "vfio-hook");
+	/* The role comes from the name we were called by; the copy goes before anything runs,
+	 * so that nothing of ours is left when the hook _exit()s. */
+	char *copy = strdup(argv[0] ?: "vfio-hook");
 	const char *name = copy ? basename(copy) : "vfio-hook";
-	bool cli = startswith(name, "vfio-hook");
+	bool cli = startswith(name, "vfio-hook"), network = streq(name, "network");
+	free(copy);
 
 	timing_init(); /* before the environment goes */
 	sanitize_process(!cli);
 	log_setup(LOG_INFO, cli);
 	if (cli)
 		return run_cli(argc, argv);
-	int status = run_hook(argc, argv, streq(name, "network"));
+	int status = run_hook(argc, argv, network);
 #if !HAS_ADDRESS_SANITIZER /* LeakSanitizer checks at exit */
 	/* libvirt waits for the hook to exit: the destructors of the libraries a start loaded
 	 * (OpenSSL's cleanup behind libkmod, ICU's behind libxml2) only free memory the kernel
