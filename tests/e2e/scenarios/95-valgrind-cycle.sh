@@ -9,6 +9,8 @@ set -euo pipefail
 vm=e2e-valgrind
 define_vm $vm yes
 hook_wrap
+# Whatever happens, the host gets memcheck's reports.
+on_exit "cp $E2E_WORK/vg-*.log $E2E_ARTIFACTS/ 2>/dev/null || true"
 for op in prepare start started stopped release; do
     hook_prefix $op valgrind -q --tool=memcheck --leak-check=full \
         --show-leak-kinds=definite,indirect,possible \
