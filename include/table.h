@@ -5,11 +5,12 @@
 
 /* What every table and JSON document of the verbs shares (libsmartcols does the rest). */
 
-/* *ret: a new table, for sym_scols_unref_tablep. libsmartcols is loaded here, so no other
- * sym_scols_ call comes first. -ENOMEM, or the error of loading libsmartcols (logged). */
-_must_check_ int table_new(struct libscols_table **ret);
-/* The same, for one JSON document {"name": [...]} printed to out. */
+/* *ret: a new table, for sym_scols_unref_tablep: one JSON document {"name": [...]}, or a text
+ * table with its columns two spaces apart, printed to out (NULL: set later). libsmartcols is
+ * loaded here, so no other sym_scols_ call comes first. -ENOMEM, or the error of loading
+ * libsmartcols (logged). */
 _must_check_ int table_new_json(const char *name, FILE *out, struct libscols_table **ret);
+_must_check_ int table_new_text(FILE *out, struct libscols_table **ret);
 
 /* Sets a cell to s with control characters escaped: names, labels and model strings come
  * from VM owners and from the hardware, and never reach a terminal raw. NULL leaves the cell

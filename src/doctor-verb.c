@@ -118,12 +118,10 @@ static int print_table(const struct doctor_outcome *out, const bool *ran, bool c
 {
 	_cleanup_(sym_scols_unref_tablep) struct libscols_table *tb = NULL;
 	size_t count[_DOCTOR_RESULT_MAX] = { 0 };
-	int r = table_new(&tb);
+	int r = table_new_text(f, &tb);
 	if (r < 0)
 		return r;
-	sym_scols_table_set_stream(tb, f);
 	sym_scols_table_enable_colors(tb, color);
-	sym_scols_table_set_column_separator(tb, "  ");
 	if (!sym_scols_table_new_column(tb, "CHECK", 0.1, 0) ||
 	    !sym_scols_table_new_column(tb, "RESULT", 0.05, 0) ||
 	    !sym_scols_table_new_column(tb, "DETAIL", 0.7, SCOLS_FL_WRAP))

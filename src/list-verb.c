@@ -88,16 +88,11 @@ static int new_table(const struct list_ctx *c, const char *title, unsigned which
 		     struct libscols_table **ret)
 {
 	_cleanup_(sym_scols_unref_tablep) struct libscols_table *tb = NULL;
-	int r = table_new(&tb);
+	int r = c->json ? table_new_json("list", c->out, &tb) : table_new_text(c->out, &tb);
 	if (r < 0)
 		return r;
-	sym_scols_table_set_stream(tb, c->out);
 	sym_scols_table_enable_colors(tb, c->color);
-	if (c->json) {
-		sym_scols_table_enable_json(tb, 1);
-		sym_scols_table_set_name(tb, "list");
-	} else {
-		sym_scols_table_set_column_separator(tb, "  ");
+	if (!c->json) {
 		/* On a narrow terminal, cut long descriptions rather than spill names and
 		 * verdicts onto lines of their own. */
 		sym_scols_table_enable_nowrap(tb, 1);

@@ -140,11 +140,9 @@ int plan_print(const struct plan *p, FILE *out, bool json)
 	fputc('\n', out);
 
 	_cleanup_(sym_scols_unref_tablep) struct libscols_table *tb = NULL;
-	int r = table_new(&tb);
+	int r = table_new_text(out, &tb);
 	if (r < 0)
 		return r;
-	sym_scols_table_set_stream(tb, out);
-	sym_scols_table_set_column_separator(tb, "  ");
 	for (size_t i = 0; i < _COL_MAX; i++)
 		if (!sym_scols_table_new_column(tb, columns[i].name, columns[i].width,
 						columns[i].flags))

@@ -134,11 +134,9 @@ static int print_actions(const struct entry *e, FILE *out)
 	static const char *const names[_COL_MAX] = { "#", "STAGE", "ACTION", "TARGET",
 						     "STATE", "HOST", "FOUND" };
 	_cleanup_(sym_scols_unref_tablep) struct libscols_table *tb = NULL;
-	int r = table_new(&tb);
+	int r = table_new_text(out, &tb);
 	if (r < 0)
 		return r;
-	sym_scols_table_set_stream(tb, out);
-	sym_scols_table_set_column_separator(tb, "  ");
 	for (size_t i = 0; i < _COL_MAX; i++)
 		if (!sym_scols_table_new_column(tb, names[i], 0.1, i == COL_N ? SCOLS_FL_RIGHT : 0))
 			return -ENOMEM;

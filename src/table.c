@@ -3,7 +3,7 @@
 #include "strutil.h"
 #include "table.h"
 
-int table_new(struct libscols_table **ret)
+static int table_new(struct libscols_table **ret)
 {
 	int r = dlopen_libsmartcols();
 	if (r < 0)
@@ -23,6 +23,21 @@ int table_new_json(const char *name, FILE *out, struct libscols_table **ret)
 		return r;
 	if (sym_scols_table_enable_json(t, 1) < 0 || sym_scols_table_set_name(t, name) < 0 ||
 	    (out && sym_scols_table_set_stream(t, out) < 0)) {
+		sym_scols_unref_table(t);
+		return -ENOMEM;
+	}
+	*ret = t;
+	return 0;
+}
+
+int table_new_text(FILE *out, struct libscols_table **ret)
+{
+	struct libscols_table *t;
+	int r = table_new(&t);
+	if (r < 0)
+		return r;
+	if (sym_scols_table_set_stream(t, out) < 0 ||
+	    sym_scols_table_set_column_separator(t, "  ") < 0) {
 		sym_scols_unref_table(t);
 		return -ENOMEM;
 	}
