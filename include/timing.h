@@ -22,8 +22,6 @@ enum wait_kind {
 	_WAIT_KIND_MAX,
 };
 
-const char *wait_kind_to_string(enum wait_kind k);
-
 /* A wait in progress; nested waits count once, for the outermost. */
 struct timing_wait {
 	enum wait_kind kind;
@@ -64,7 +62,6 @@ struct timing_totals {
 	uint64_t wall;
 	uint64_t wait[_WAIT_KIND_MAX];
 	uint64_t own; /* wall minus every wait */
-	uint64_t cpu; /* user + system CPU time of the process */
 };
 void timing_totals(struct timing_totals *ret);
 /* "2.41 s: systemd 1.90 s, kernel 0.35 s, processes 0.05 s, vfio-hook 0.11 s"; NULL on ENOMEM. */

@@ -41,11 +41,6 @@ static const char *const wait_kind_names[_WAIT_KIND_MAX] = {
 	[WAIT_JOURNALD] = "journald",
 };
 
-const char *wait_kind_to_string(enum wait_kind k)
-{
-	return k >= 0 && k < _WAIT_KIND_MAX ? wait_kind_names[k] : NULL;
-}
-
 static uint64_t cpu_usec(void)
 {
 	struct timespec ts;
@@ -163,10 +158,8 @@ void timing_totals(struct timing_totals *ret)
 	*ret = (struct timing_totals){ 0 };
 	if (timing.n_spans == 0)
 		return;
-	/* A span still open counts up to now. */
-	const struct span *last = &timing.spans[timing.n_spans - 1];
-	uint64_t end = timing.open ? since_origin() : last->end;
-	ret->wall = end; /* from the call's start, gaps between spans included */
+	/* From the call's start, gaps between spans included; a span still open counts to now. */
+	ret->wall = timing.open ? since_origin() : timing.spans[timing.n_spans - 1].end;
 	uint64_t waited = 0;
 	for (size_t i = 0; i < timing.n_spans; i++) {
 		const struct span *s = &timing.spans[i];
@@ -174,8 +167,6 @@ void timing_totals(struct timing_totals *ret)
 			ret->wait[k] += s->wait[k];
 			waited += s->wait[k];
 		}
-		bool open = timing.open && s == last;
-		ret->cpu += (open ? cpu_usec() : s->cpu_end) - s->cpu_start;
 	}
 	ret->own = ret->wall > waited ? ret->wall - waited : 0;
 }
