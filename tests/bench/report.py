@@ -178,17 +178,15 @@ def main():
     result, missed = {}, []
 
     # --- the handoff in the guest ----------------------------------------------------
-    records = []
     with open(os.path.join(guest, "calls.jsonl")) as f:
         records = [json.loads(line) for line in f if line.strip()]
     docs = load_docs(os.path.join(guest, "trace.json"))
     # Records and traces come in the same order: the hook writes its trace before it exits,
     # the timer its record after.
-    calls = {}
-    traced = [r for r in records]
-    if len(docs) != len(traced):
+    if len(docs) != len(records):
         sys.exit(f"report.py: {len(records)} calls but {len(docs)} traces")
-    for rec, spans in zip(traced, docs):
+    calls = {}
+    for rec, spans in zip(records, docs):
         op = "/".join(rec["args"][1:3])
         calls.setdefault(op, []).append(analyse_call(rec, spans))
     guest_info = {k: open(os.path.join(guest, k)).read().strip()
