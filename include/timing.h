@@ -70,6 +70,6 @@ char *timing_summary(void);
 /* At start-up, before the environment is cleared: the clock's origin, and the trace fd. */
 void timing_init(void);
 /* Every span as JSON (libsmartcols) to the trace fd, if there is one; 0 when there is none. */
-int timing_write_trace(const char *vm, const char *operation);
+int timing_write_trace(const char *vm, const char *op, const char *subop);
 /* Forget every span (tests, long-running verbs). */
 void timing_reset(void);

@@ -358,8 +358,7 @@ int hook_run(const struct hook_args *args)
 	sysroot_free(c.root);
 	free(c.xml);
 	timing_end();
-	_cleanup_free_ char *call = strdup_printf("%s/%s", args->op, args->subop);
-	if (timing_write_trace(args->vm, call) < 0)
+	if (timing_write_trace(args->vm, args->op, args->subop) < 0)
 		log_debug("Cannot write the timing trace");
 	log_close();
 	if (r < 0 && (hook_op_may_fail(c.op) || args->dry_run))

@@ -209,7 +209,7 @@ enum {
 	COL_WAIT, /* one column per wait kind from here */
 };
 
-int timing_write_trace(const char *vm, const char *operation)
+int timing_write_trace(const char *vm, const char *op, const char *subop)
 {
 	if (timing.trace_fd < 0)
 		return 0;
@@ -217,7 +217,7 @@ int timing_write_trace(const char *vm, const char *operation)
 	int r = table_new_json("spans", NULL, &t); /* the stream comes last: a dup of the fd */
 	if (r < 0)
 		return r;
-	_cleanup_free_ char *name = strdup_printf("%s %s", strna(vm), strna(operation));
+	_cleanup_free_ char *name = strdup_printf("%s %s/%s", strna(vm), strna(op), strna(subop));
 	if (!name)
 		return -ENOMEM;
 	static const char *const cols[] = { "call", "kind", "name", "stage", "target", "start_us",
