@@ -370,33 +370,64 @@ static const struct {
 	  "vfio-startup.sh and vfio-teardown.sh: the built-in stages (vfio-hook plan)" },
 	{ "/etc/systemd/system/libvirt-nosleep@.service", "libvirt-nosleep@.service",
 	  "libvirt-nosleep@.service: nothing starts it any more" },
+	{ "/etc/libvirt/hooks/kvm.conf", "hooks/kvm.conf",
+	  "kvm.conf: the devices are the domain's <hostdev>s, the rest vm.conf keys and flags" },
 };
 
-int doctor_old_layouts(const struct doctor_ctx *ctx, struct doctor_outcome *o)
-{
-	const struct sysroot *root = ctx->root;
-	_cleanup_strv_free_ char **found = NULL, **advice = NULL, **vms = NULL;
-	int r;
+/* libvirt runs the top-level executables of qemu.d/ and network.d/ itself; directories there
+ * are a dispatcher's per-VM or per-network layout, which nothing runs any more. */
+static const struct {
+	const char *dir; /* under /etc */
+	const char *maps_to;
+} old_dirs[] = {
+	{ "libvirt/hooks/qemu.d",
+	  "qemu.d/<vm>/ scripts: vfio-hook.d/<vm>/before-STAGE-NAME executables, where still needed" },
+	{ "libvirt/hooks/network.d",
+	  "network.d/<network>/ scripts: the network hook (network_dns, network_zone)" },
+};
 
-	/* libvirt runs top-level executables in qemu.d itself; directories there are a
-	 * dispatcher's per-VM layout. */
-	_cleanup_free_ char *qemud = sysroot_path(root, "/etc/libvirt/hooks/qemu.d");
-	if (!qemud)
+static int find_old_dirs(const struct sysroot *root, const char *dir, const char *maps_to,
+			 char ***found, char ***advice)
+{
+	_cleanup_strv_free_ char **entries = NULL;
+	_cleanup_free_ char *abs = strdup_printf("/etc/%s", dir);
+	_cleanup_free_ char *full = abs ? sysroot_path(root, abs) : NULL;
+	if (!full)
 		return -ENOMEM;
-	r = dir_list_at(AT_FDCWD, qemud, &vms);
-	if (r < 0 && r != -ENOENT)
-		return doctor_skip_errno(o, r, "/etc/libvirt/hooks/qemu.d");
-	for (char **v = vms; v && *v; v++) {
-		_cleanup_free_ char *sub = strdup_printf("libvirt/hooks/qemu.d/%s", *v);
+	int r = dir_list_at(AT_FDCWD, full, &entries);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	const char *shown = strrchr(dir, '/') + 1;
+	for (char **v = entries; v && *v; v++) {
+		_cleanup_free_ char *sub = strdup_printf("%s/%s", dir, *v);
 		if (!sub)
 			return -ENOMEM;
 		if (!is_dir_at(root->etc_fd, sub))
 			continue;
 		_cleanup_free_ char *e = str_escape(*v, 64);
-		if ((r = strv_push(&found, strdup_printf("qemu.d/%s/", strna(e)))) < 0 ||
-		    (r = strv_extend_unique(&advice, "qemu.d/<vm>/ scripts: vfio-hook.d/<vm>/before-STAGE-NAME "
-					      "executables, where still needed")) < 0)
+		if ((r = strv_push(found, strdup_printf("%s/%s/", shown, strna(e)))) < 0 ||
+		    (r = strv_extend_unique(advice, maps_to)) < 0)
 			return r;
+	}
+	return 0;
+}
+
+int doctor_old_layouts(const struct doctor_ctx *ctx, struct doctor_outcome *o)
+{
+	const struct sysroot *root = ctx->root;
+	_cleanup_strv_free_ char **found = NULL, **advice = NULL;
+	int r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(old_dirs); i++) {
+		r = find_old_dirs(root, old_dirs[i].dir, old_dirs[i].maps_to, &found, &advice);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			_cleanup_free_ char *abs = strdup_printf("/etc/%s", old_dirs[i].dir);
+			return doctor_skip_errno(o, r, strna(abs));
+		}
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(old_files); i++) {
 		_cleanup_free_ char *p = sysroot_path(root, old_files[i].path);

@@ -600,6 +600,21 @@ if [ -d "$desk" ]; then
 	"$bin" doctor --json --sysroot "$bad" > "$scratch/doctor-bad.json" 2>&1
 	doctor_json broken-host "$scratch/doctor-bad.json"
 
+	# The other layouts older scripts leave: per-network directories in network.d/ and a
+	# kvm.conf beside the hook; a loose file in network.d/ is libvirt's own and not reported.
+	old=$scratch/doctor-old
+	rm -rf "$old" && cp -a "$ok" "$old"
+	mkdir -p "$old/etc/libvirt/hooks/network.d/lan-net/started/begin"
+	: > "$old/etc/libvirt/hooks/network.d/loose.sh"
+	printf 'VIRSH_GPU_VIDEO=pci_0000_00_03_0\n' > "$old/etc/libvirt/hooks/kvm.conf"
+	"$bin" doctor --color=never --sysroot "$old" > "$scratch/doctor-old.txt" 2>&1
+	if [ "$(result "$scratch/doctor-old.txt" old-layouts)" = warn ] &&
+		grep -q 'not run by vfio-hook: network.d/lan-net/, hooks/kvm.conf$' "$scratch/doctor-old.txt" &&
+		grep -q 'network.d/<network>/ scripts: the network hook' "$scratch/doctor-old.txt" &&
+		! grep -q 'loose.sh' "$scratch/doctor-old.txt"; then
+		pass doctor-old-layouts-network-kvm-conf
+	else fail doctor-old-layouts-network-kvm-conf "$(cat "$scratch/doctor-old.txt")"; fi
+
 	# Broken domain on the healthy host: BIOS, half of the GPU's group, a GPU without reset,
 	# huge pages the kernel does not have.
 	rm -f "$ok/sys/devices/pci0000:00/0000:00:03.0/reset_method"
