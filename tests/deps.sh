@@ -14,8 +14,9 @@ if command -v apt-get >/dev/null 2>&1; then
 	# that nothing is written where it should not be; python3-jsonschema: the verbs' --json
 	# output is checked against docs/*.schema.json (tests/lib/json-schema-check.py).
 	[ "$what" = test ] && pkgs="$pkgs clang libclang-rt-dev cppcheck clang-tidy strace python3-jsonschema"
-	# man-db (with groff): the docs layer renders the man pages with warnings on.
-	[ "$what" = test ] && pkgs="$pkgs man-db"
+	# man-db (with groff): the docs layer renders the man pages with warnings on; zsh runs
+	# the zsh completion.
+	[ "$what" = test ] && pkgs="$pkgs man-db zsh"
 	missing=""
 	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -33,7 +34,7 @@ if command -v apt-get >/dev/null 2>&1; then
 elif command -v dnf >/dev/null 2>&1; then
 	pkgs="gcc make pkgconf-pkg-config libxml2-devel kmod-devel pciutils-devel systemd-devel libsmartcols-devel hwdata golang-github-cpuguy83-md2man"
 	# compiler-rt: clang's sanitizer runtimes and libFuzzer, as libclang-rt-dev on Debian.
-	[ "$what" = test ] && pkgs="$pkgs clang compiler-rt cppcheck clang-tools-extra strace python3-jsonschema man-db"
+	[ "$what" = test ] && pkgs="$pkgs clang compiler-rt cppcheck clang-tools-extra strace python3-jsonschema man-db zsh"
 	missing=""
 	for p in $pkgs; do rpm -q "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 	if [ -n "$missing" ]; then
