@@ -95,8 +95,8 @@ all: $(O)/vfio-hook man completion
 
 help:
 	@echo "make            build $(O)/vfio-hook, the man pages and the shell completions"
-	@echo "make man        build the man pages in $(O)/man/ (go-md2man) and the bash and zsh"
-	@echo "                completions in $(O)/completion/"
+	@echo "make man        build the man pages in $(O)/man/ (go-md2man)"
+	@echo "make completion build the bash and zsh completions in $(O)/completion/"
 	@echo "make demo       install build deps, build, print the plan for the bundled example"
 	@echo "make check      install test deps, run unit, integration, fuzz and real-kernel tests"
 	@echo "make check-fast unit and integration tests, short fuzz runs (no VM)"
