@@ -1,5 +1,6 @@
-# go-md2man writes every "-" as a roff hyphen; what a reader types (options, commands, paths: the
-# bold, code and example text) wants "\-", the minus that man renders and searches as ASCII "-".
+# go-md2man writes every "-" as a roff hyphen; what a reader types (options, commands, paths and
+# placeholders: the bold, italic, code and example text) wants "\-", the minus that man renders
+# and searches as ASCII "-", and where a line never breaks.
 # Outside those, a "-" that starts an option ("--json", "-h") or stands alone (" - ") is one too.
 function minus_for_typed(s,    out, i, c, prev, literal, f, n) {
 	out = ""
@@ -12,9 +13,9 @@ function minus_for_typed(s,    out, i, c, prev, literal, f, n) {
 			f = substr(s, i + 1, 1)
 			if (f == "f" && i + 2 <= n) {
 				f = substr(s, i + 2, 1)
-				if (f == "B" || f == "C")
+				if (f == "B" || f == "C" || f == "I")
 					literal = 1
-				else if (!in_example && (f == "P" || f == "R" || f == "I"))
+				else if (!in_example && (f == "P" || f == "R"))
 					literal = 0
 				out = out substr(s, i, 3)
 				i += 2
