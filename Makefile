@@ -8,6 +8,8 @@ BINDIR    ?= $(PREFIX)/bin
 SYSCONFDIR ?= /etc
 HOOKDIR   ?= $(SYSCONFDIR)/libvirt/hooks
 DOCDIR    ?= $(PREFIX)/share/doc/vfio-hook
+DATADIR   ?= $(PREFIX)/share
+MANDIR    ?= $(DATADIR)/man
 DESTDIR   ?=
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
@@ -77,7 +79,7 @@ OPT := -g $(HARDEN)
 LDOPT := $(LDHARDEN)
 endif
 
-CPPFLAGS += -Iinclude -DVERSION='"$(VERSION)"' -D_GNU_SOURCE $(SONAME_DEFS)
+CPPFLAGS += -Iinclude -I$(O)/gen -DVERSION='"$(VERSION)"' -D_GNU_SOURCE $(SONAME_DEFS)
 CFLAGS   += $(WARN) $(OPT) $(PKG_CFLAGS)
 
 SRCS := $(wildcard src/*.c)
@@ -88,11 +90,13 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 
 .PHONY: all clean check check-fast unit integration e2e demo deps deps-test install uninstall \
-	asan golden bench analyze help fuzz fuzz-build
-all: $(O)/vfio-hook
+	asan golden bench analyze help fuzz fuzz-build man completion install-man uninstall-man
+all: $(O)/vfio-hook man completion
 
 help:
-	@echo "make            build $(O)/vfio-hook"
+	@echo "make            build $(O)/vfio-hook, the man pages and the shell completions"
+	@echo "make man        build the man pages in $(O)/man/ (go-md2man)"
+	@echo "make completion build the bash and zsh completions in $(O)/completion/"
 	@echo "make demo       install build deps, build, print the plan for the bundled example"
 	@echo "make check      install test deps, run unit, integration, fuzz and real-kernel tests"
 	@echo "make check-fast unit and integration tests, short fuzz runs (no VM)"
@@ -104,7 +108,7 @@ help:
 	@echo "                timeline.svg in $(O)/bench/ (exit 1 if a target is missed)"
 	@echo "make analyze    gcc -fanalyzer, clang-tidy and cppcheck over src/ and tests/unit;"
 	@echo "                any finding fails (make deps-test installs the tools)"
-	@echo "make install    install (DESTDIR, PREFIX honoured)"
+	@echo "make install    install (DESTDIR, PREFIX, MANDIR, DATADIR honoured)"
 
 $(O)/%.o: %.c $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
@@ -174,12 +178,12 @@ unit: $(UNIT_BINS)
 integration: $(O)/vfio-hook
 
 # Every test layer reports through one runner, which prints the final "N passed, N failed".
-check-fast: $(O)/vfio-hook $(UNIT_BINS) fuzz-build
-	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz
+check-fast: $(O)/vfio-hook $(UNIT_BINS) fuzz-build man completion
+	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz docs
 
 check: deps-test
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) fuzz-build
-	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz e2e
+	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz docs e2e
 
 e2e: $(O)/vfio-hook
 	$(Q)sh tests/run.sh --build $(O) e2e
@@ -235,9 +239,68 @@ $(ANALYZE_DIR)/cppcheck.ok: $(ANALYZE_SRCS) .cppcheck-suppressions $(ANALYZE_DEP
 	@$(if $(Q),echo "  CPPCHK  src tests/unit")
 	$(Q)$(CPPCHECK) -q --enable=warning,performance,portability --error-exitcode=1 \
 		--inline-suppr --suppressions-list=.cppcheck-suppressions --std=c11 \
-		--library=posix -Iinclude -Itests/lib -D_GNU_SOURCE -D__CPPCHECK__ \
+		--library=posix -Iinclude -I$(O)/gen -Itests/lib -D_GNU_SOURCE -D__CPPCHECK__ \
 		-DVERSION='"$(VERSION)"' $(SONAME_DEFS) $(ANALYZE_SRCS)
 	@touch $@
+
+# Man pages, --help and shell completion from one source: the VERBS and OPTIONS entries of
+# docs/man/vfio-hook.8.md are the verbs and options of --help (src/main.c prints
+# $(O)/gen/help-text.h) and the words the completions offer (docs/man/md-entries.awk).
+GO_MD2MAN   ?= go-md2man
+MAN_PAGES   := $(O)/man/vfio-hook.8 $(O)/man/vfio-hook.conf.5
+COMPLETIONS := $(O)/completion/vfio-hook $(O)/completion/_vfio-hook
+HELP_TEXT   := $(O)/gen/help-text.h
+
+man: $(MAN_PAGES)
+completion: $(COMPLETIONS)
+
+$(HELP_TEXT): docs/man/vfio-hook.8.md docs/man/md-entries.awk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)awk -v what=help -f docs/man/md-entries.awk $< > $@.tmp && mv $@.tmp $@
+
+$(O)/gen/completion-words.sh: docs/man/vfio-hook.8.md docs/man/md-entries.awk
+	@mkdir -p $(dir $@)
+	$(Q)awk -v what=words -f docs/man/md-entries.awk $< > $@.tmp && mv $@.tmp $@
+
+# Every build of main.c reads the header: the binary, `make asan`, and make analyze's three tools.
+$(O)/src/main.o $(ANALYZE_DIR)/src/main.o $(ANALYZE_DIR)/src/main.tidy \
+	$(ANALYZE_DIR)/cppcheck.ok: $(HELP_TEXT)
+
+$(O)/man/%: docs/man/%.md docs/man/roff-minus.awk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  MAN     $@")
+	$(Q)command -v $(GO_MD2MAN) >/dev/null || \
+		{ echo "$(GO_MD2MAN) not found: sh tests/deps.sh build installs it" >&2; exit 1; }
+	$(Q)sed 's/@VERSION@/$(VERSION)/' $< > $@.md.tmp
+	$(Q)$(GO_MD2MAN) -in $@.md.tmp -out $@.roff.tmp
+	$(Q)awk -f docs/man/roff-minus.awk $@.roff.tmp > $@.tmp && mv $@.tmp $@ && rm -f $@.*.tmp
+
+$(O)/completion/vfio-hook: docs/completion/vfio-hook.bash $(O)/gen/completion-words.sh
+$(O)/completion/_vfio-hook: docs/completion/_vfio-hook.zsh $(O)/gen/completion-words.sh
+$(COMPLETIONS):
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)awk -v words=$(O)/gen/completion-words.sh \
+		'$$0 == "@WORDS@" { while ((getline l < words) > 0) print l; next } { print }' $< \
+		> $@.tmp && mv $@.tmp $@
+
+install: install-man
+uninstall: uninstall-man
+
+install-man: man completion
+	install -d $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions $(DESTDIR)$(DATADIR)/zsh/site-functions
+	install -m 0644 $(O)/man/vfio-hook.8 $(DESTDIR)$(MANDIR)/man8/vfio-hook.8
+	install -m 0644 $(O)/man/vfio-hook.conf.5 $(DESTDIR)$(MANDIR)/man5/vfio-hook.conf.5
+	install -m 0644 $(O)/completion/vfio-hook \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/vfio-hook
+	install -m 0644 $(O)/completion/_vfio-hook $(DESTDIR)$(DATADIR)/zsh/site-functions/_vfio-hook
+
+uninstall-man:
+	rm -f $(DESTDIR)$(MANDIR)/man8/vfio-hook.8 $(DESTDIR)$(MANDIR)/man5/vfio-hook.conf.5 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/vfio-hook \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions/_vfio-hook
 
 golden: $(O)/vfio-hook
 	$(Q)REGENERATE=1 sh tests/integration/run.sh $(O)

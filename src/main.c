@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include "help-text.h"
 #include "hook.h"
 #include "log.h"
 #include "strutil.h"
@@ -30,39 +31,16 @@ static void help_hook(const char *argv0)
 	       argv0, argv0);
 }
 
+/* The verbs and options are docs/man/vfio-hook.8.md's, generated into help-text.h: --help
+ * and the man page cannot disagree. */
 static void help_cli(void)
 {
-	printf("vfio-hook [OPTIONS] VERB ...\n\n"
-	       "Hands a GPU and its whole IOMMU group from the host to vfio-pci when a libvirt VM\n"
-	       "starts, and gives back exactly what it took when it stops.\n\n"
-	       "Verbs:\n"
-	       "  list [--json]          CPU topology and every IOMMU group with its devices,\n"
-	       "                         drivers, reset support and a verdict for passthrough\n"
-	       "  status [--json]        Which VMs hold which devices and host changes, since\n"
-	       "                         when, and whether the host still matches\n"
-	       "  recover [--dry-run] VM Give back what VM (name or UUID) took, from its journal,\n"
-	       "                         as release would (after a crash, by hand); as root,\n"
-	       "                         and never while libvirt says its qemu runs\n"
-	       "  doctor [--json] [VM | --xml FILE]\n"
-	       "                         Check the host (and a VM's domain) for passthrough;\n"
-	       "                         exit 0 when no check failed (warnings allowed), 1 when\n"
-	       "                         one did\n"
-	       "  plan [--xml FILE] [--release] [--json]\n"
-	       "                         Show what prepare (or release) would do for the domain\n"
-	       "                         XML in FILE or on stdin; changes nothing\n"
-	       "  hook [--dry-run] -- VM OPERATION SUB-OPERATION [EXTRA]\n"
-	       "                         Run the libvirt hook by hand (domain XML on stdin)\n"
-	       "  network-hook [--dry-run] -- NETWORK OPERATION SUB-OPERATION [EXTRA]\n"
-	       "                         Run the network hook by hand (<hookData> on stdin)\n\n"
-	       "Options:\n"
-	       "     --sysroot DIR       Read (and with hook, act on) a host tree under DIR\n"
-	       "     --json              Print JSON (list, status, doctor, plan)\n"
-	       "     --color[=WHEN]      Colour: auto (default), always or never; NO_COLOR\n"
-	       "                         turns auto off\n"
-	       "     --debug             Log debug detail\n"
-	       "  -h --help              Show this help\n"
-	       "     --version           Show the version\n\n"
-	       "Exit status: 0 success, 1 refused or failed, 2 bad usage or input.\n");
+	fputs("vfio-hook [OPTIONS] VERB ...\n\n"
+	      "Hands a GPU and its whole IOMMU group from the host to vfio-pci when a libvirt VM\n"
+	      "starts, and gives back exactly what it took when it stops.\n\n"
+	      HELP_VERBS_AND_OPTIONS
+	      "\nExit status: 0 success, 1 refused or failed, 2 bad usage or input.\n"
+	      "See man vfio-hook and man vfio-hook.conf.\n", stdout);
 }
 
 enum {

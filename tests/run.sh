@@ -1,5 +1,5 @@
 #!/bin/sh
-# The one test runner: runs the named layers (unit, integration, fuzz, e2e), shows every
+# The one test runner: runs the named layers (unit, integration, fuzz, docs, e2e), shows every
 # "PASS name" / "FAIL name" line they print, and ends with "N passed, N failed".
 # Usage: tests/run.sh [--build DIR] LAYER...
 set -u
@@ -36,6 +36,13 @@ for layer in "$@"; do
 		grep -q '^\(PASS\|FAIL\) ' "$out/fuzz.log" || echo "FAIL fuzz.reported" >> "$out/fuzz.log"
 		cat "$out/fuzz.log"
 		cat "$out/fuzz.log" >> "$out/all.log"
+		;;
+	docs)
+		# The man pages, --help and the completions against each other and the code.
+		echo "== docs"
+		sh "$here/docs/run.sh" "$build" > "$out/docs.log" 2>&1 || status=1
+		cat "$out/docs.log"
+		cat "$out/docs.log" >> "$out/all.log"
 		;;
 	e2e)
 		echo "== e2e (real kernel in QEMU)"

@@ -1,0 +1,59 @@
+#!/bin/sh
+# vfio-hook.conf(5) against the code, both ways: the keys src/config.c parses (SETTINGS), the
+# flags of src/vm-flags.c (VM FLAGS), the stages of src/plan.c in the order of src/stages.c
+# (STAGES), the hook points of src/overrides.c (OVERRIDE EXECUTABLES) and the environment
+# src/override-scripts.c gives an override (ENVIRONMENT).
+# Usage: tests/docs/check-conf.sh BUILD_DIR
+set -u
+. "$(dirname "$0")/lib.sh"
+build=${1:-build}
+t=$(scratch "$build" conf)
+page=$build/man/vfio-hook.conf.5
+src=$repo/src
+if [ ! -f "$page" ]; then
+	fail conf.page "$page is missing (make man)"
+	exit 1
+fi
+
+grep -o 'streq(key, "[a-z_]*")' "$src/config.c" | sed 's/.*"\(.*\)")/\1/' > "$t/code-keys"
+entries "$page" SETTINGS | first_words > "$t/man-keys"
+same conf-keys-match-man "src/config.c's keys" "$t/code-keys" "vfio-hook.conf(5) SETTINGS" \
+	"$t/man-keys"
+
+sed -n '/flag_names\[_VM_FLAG_MAX\] = {/,/^};/p' "$src/vm-flags.c" |
+	sed -n 's/.*\] = "\(--[a-z-]*\)",.*/\1/p' > "$t/code-flags"
+entries "$page" "VM FLAGS" | first_words > "$t/man-flags"
+same vm-flags-match-man "src/vm-flags.c's flags" "$t/code-flags" "vfio-hook.conf(5) VM FLAGS" \
+	"$t/man-flags"
+
+# Stage names by id (plan.c), in the order the stage table runs them (stages.c).
+sed -n 's/^\t\[\(STAGE_[A-Z_]*\)\] = "\([a-z-]*\)",.*/\1 \2/p' "$src/plan.c" > "$t/stage-names"
+awk '$1 == "{" && $2 ~ /^STAGE_[A-Z_]*,$/ { sub(/,/, "", $2); print $2 }' "$src/stages.c" |
+	while read -r id; do awk -v id="$id" '$1 == id { print $2 }' "$t/stage-names"; done \
+	> "$t/code-stages"
+entries "$page" STAGES | first_words > "$t/man-stages"
+same stages-match-man "src/plan.c's stages" "$t/code-stages" "vfio-hook.conf(5) STAGES" \
+	"$t/man-stages"
+if [ -s "$t/code-stages" ] && cmp -s "$t/code-stages" "$t/man-stages"; then
+	pass stages-in-table-order
+else
+	fail stages-in-table-order "src/stages.c runs:" $(cat "$t/code-stages") \
+		"vfio-hook.conf(5) lists:" $(cat "$t/man-stages")
+fi
+
+# Hook points: an override's name is "before-" or "after-", then a stage name.
+grep -o 'startswith(name, "[a-z]*-")' "$src/overrides.c" | sed 's/.*"\(.*\)")/\1/' \
+	> "$t/code-hook-points"
+entries "$page" "OVERRIDE EXECUTABLES" | sed -n 's/^\([a-z]*-\)STAGE.*/\1/p' > "$t/man-hook-points"
+same hook-points-match-man "src/overrides.c's name prefixes" "$t/code-hook-points" \
+	"vfio-hook.conf(5) OVERRIDE EXECUTABLES" "$t/man-hook-points"
+
+# The environment of an override: the envp of src/override-scripts.c.
+sed -n '/char \*envp\[\]/,/};/p' "$src/override-scripts.c" | grep -o '"[A-Z_]*=' | tr -d '"=' \
+	> "$t/code-env"
+grep -o 'strdup_printf("VFIO_HOOK_[A-Z_]*=' "$src/override-scripts.c" | sed 's/.*"\(.*\)=/\1/' \
+	>> "$t/code-env"
+entries "$page" ENVIRONMENT | first_words > "$t/man-env"
+same override-env-matches-man "src/override-scripts.c's environment" "$t/code-env" \
+	"vfio-hook.conf(5) ENVIRONMENT" "$t/man-env"
+exit $failed
