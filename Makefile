@@ -175,11 +175,11 @@ integration: $(O)/vfio-hook
 
 # Every test layer reports through one runner, which prints the final "N passed, N failed".
 check-fast: $(O)/vfio-hook $(UNIT_BINS) fuzz-build
-	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz
+	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz packaging
 
 check: deps-test
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) fuzz-build
-	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz e2e
+	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz packaging e2e
 
 e2e: $(O)/vfio-hook
 	$(Q)sh tests/run.sh --build $(O) e2e

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The one test runner: runs the named layers (unit, integration, fuzz, e2e), shows every
+# The one test runner: runs the named layers (unit, integration, fuzz, packaging, e2e), shows every
 # "PASS name" / "FAIL name" line they print, and ends with "N passed, N failed".
 # Usage: tests/run.sh [--build DIR] LAYER...
 set -u
@@ -36,6 +36,15 @@ for layer in "$@"; do
 		grep -q '^\(PASS\|FAIL\) ' "$out/fuzz.log" || echo "FAIL fuzz.reported" >> "$out/fuzz.log"
 		cat "$out/fuzz.log"
 		cat "$out/fuzz.log" >> "$out/all.log"
+		;;
+	packaging)
+		# The rpm, the PKGBUILD, the SELinux module and the AppArmor snippets, built and
+		# compared with make install (tests/packaging/).
+		echo "== packaging"
+		sh "$here/packaging/run.sh" "$build" > "$out/packaging.log" 2>&1 || status=1
+		grep -q '^\(PASS\|FAIL\) ' "$out/packaging.log" || echo "FAIL packaging.reported" >> "$out/packaging.log"
+		cat "$out/packaging.log"
+		cat "$out/packaging.log" >> "$out/all.log"
 		;;
 	e2e)
 		echo "== e2e (real kernel in QEMU)"
