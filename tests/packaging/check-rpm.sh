@@ -50,11 +50,11 @@ fi
 main=$(ls "$work"/RPMS/*/vfio-hook-"$version"-*.rpm 2>/dev/null | grep -v -- '-selinux-' | head -n 1)
 selinux=$(ls "$work"/RPMS/noarch/vfio-hook-selinux-"$version"-*.rpm 2>/dev/null | head -n 1)
 
-# Files and symlinks: the package's, less rpm's own additions (build ids, %license, %doc),
-# against make install's.
+# Files and symlinks: the package's, less rpm's own additions (build ids, %license) and with
+# man pages as make install left them (rpm compresses them), against make install's.
 rpm -qp --qf '[%{FILEMODES:perms} %{FILENAMES}\n]' "$main" | awk '$1 !~ /^d/ { print $2 }' |
-	grep -v -e '^/usr/lib/\.build-id/' -e '^/usr/share/licenses/' -e '^/usr/share/doc/vfio-hook/README\.md$' |
-	LC_ALL=C sort > "$work/rpm.list"
+	grep -v -e '^/usr/lib/\.build-id/' -e '^/usr/share/licenses/' |
+	sed 's,^\(/usr/share/man/.*\)\.\(gz\|bz2\|xz\|zst\)$,\1,' | LC_ALL=C sort > "$work/rpm.list"
 if ! install_list "$work/destdir" > "$work/install.list"; then
 	fail rpm.files "make install DESTDIR=$work/destdir failed"
 elif diff -u "$work/install.list" "$work/rpm.list" > "$work/files.diff"; then
