@@ -88,7 +88,7 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 
 .PHONY: all clean check check-fast unit integration e2e demo deps deps-test install uninstall \
-	asan golden bench analyze help fuzz fuzz-build rpm
+	asan golden bench analyze help fuzz fuzz-build
 all: $(O)/vfio-hook
 
 help:
@@ -99,14 +99,14 @@ help:
 	@echo "make asan check the same under ASan+UBSan (build in build-asan/)"
 	@echo "make fuzz       long libFuzzer runs, FUZZ_RUNS executions per target (build in $(FUZZ_O)/)"
 	@echo "make golden     regenerate golden plans (review the diff)"
+	@echo "make rpm        RPM packages from make dist's tarball, in $(O)/rpm/RPMS/"
+	@echo "                (RPMBUILD_FLAGS=--nodeps on a machine without an rpm database)"
 	@echo "make bench      measure: no-op calls, planning as hosts and XML grow, and the"
 	@echo "                handoff in the real-kernel guest; tables, bench.json and"
 	@echo "                timeline.svg in $(O)/bench/ (exit 1 if a target is missed)"
 	@echo "make analyze    gcc -fanalyzer, clang-tidy and cppcheck over src/ and tests/unit;"
 	@echo "                any finding fails (make deps-test installs the tools)"
 	@echo "make install    install (DESTDIR, PREFIX honoured)"
-	@echo "make rpm        RPM packages from make dist's tarball, in $(O)/rpm/RPMS/"
-	@echo "                (RPMBUILD_FLAGS=--nodeps on a machine without an rpm database)"
 
 $(O)/%.o: %.c $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
@@ -257,14 +257,6 @@ install: $(O)/vfio-hook
 		install -m 0644 hooks.d/vfio-hook.d/default/vm.conf $(DESTDIR)$(HOOKDIR)/vfio-hook.d/default/vm.conf
 	cp -R hooks.d/. $(DESTDIR)$(DOCDIR)/examples/
 
-# RPM packages (docs/packaging/rpm/vfio-hook.spec) built from the release tarball.
-RPMBUILD_FLAGS ?=
-rpm: dist
-	$(Q)rm -rf $(O)/rpm && mkdir -p $(O)/rpm/SOURCES
-	$(Q)cp $(O)/vfio-hook-$(VERSION).tar.gz $(O)/rpm/SOURCES/
-	$(Q)env -u MAKEFLAGS -u MAKELEVEL rpmbuild -bb $(RPMBUILD_FLAGS) \
-		--define "_topdir $(abspath $(O)/rpm)" docs/packaging/rpm/vfio-hook.spec
-
 uninstall:
 	rm -f $(DESTDIR)$(HOOKDIR)/qemu $(DESTDIR)$(HOOKDIR)/network $(DESTDIR)$(BINDIR)/vfio-hook
 	rm -rf $(DESTDIR)$(DOCDIR)
@@ -272,3 +264,12 @@ uninstall:
 
 clean:
 	rm -rf $(O) build-asan $(FUZZ_O)
+
+# RPM packages (docs/packaging/rpm/vfio-hook.spec) built from the release tarball.
+RPMBUILD_FLAGS ?=
+.PHONY: rpm
+rpm: dist
+	$(Q)rm -rf $(O)/rpm && mkdir -p $(O)/rpm/SOURCES
+	$(Q)cp $(O)/vfio-hook-$(VERSION).tar.gz $(O)/rpm/SOURCES/
+	$(Q)env -u MAKEFLAGS -u MAKELEVEL rpmbuild -bb $(RPMBUILD_FLAGS) \
+		--define "_topdir $(abspath $(O)/rpm)" docs/packaging/rpm/vfio-hook.spec
