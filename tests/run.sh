@@ -37,6 +37,14 @@ for layer in "$@"; do
 		cat "$out/fuzz.log"
 		cat "$out/fuzz.log" >> "$out/all.log"
 		;;
+	e2e)
+		echo "== e2e (real kernel in QEMU)"
+		bash "$here/e2e/run.sh" --build "$build/e2e" "$build/vfio-hook" > "$out/e2e.log" 2>&1 || status=1
+		cat "$out/e2e.log"
+		# A guest that never reported leaves no result lines: that is a failure, not silence.
+		grep -q '^\(PASS\|FAIL\) ' "$out/e2e.log" || echo "FAIL e2e.guest-reported" >> "$out/e2e.log"
+		cat "$out/e2e.log" >> "$out/all.log"
+		;;
 	packaging)
 		# The rpm, the PKGBUILD, the SELinux module and the AppArmor snippets, built and
 		# compared with make install (tests/packaging/).
@@ -45,14 +53,6 @@ for layer in "$@"; do
 		grep -q '^\(PASS\|FAIL\) ' "$out/packaging.log" || echo "FAIL packaging.reported" >> "$out/packaging.log"
 		cat "$out/packaging.log"
 		cat "$out/packaging.log" >> "$out/all.log"
-		;;
-	e2e)
-		echo "== e2e (real kernel in QEMU)"
-		bash "$here/e2e/run.sh" --build "$build/e2e" "$build/vfio-hook" > "$out/e2e.log" 2>&1 || status=1
-		cat "$out/e2e.log"
-		# A guest that never reported leaves no result lines: that is a failure, not silence.
-		grep -q '^\(PASS\|FAIL\) ' "$out/e2e.log" || echo "FAIL e2e.guest-reported" >> "$out/e2e.log"
-		cat "$out/e2e.log" >> "$out/all.log"
 		;;
 	*)
 		echo "unknown test layer '$layer'" >&2
