@@ -7,15 +7,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 if command -v apt-get >/dev/null 2>&1; then
 	pkgs="gcc make pkg-config libxml2-dev libkmod-dev libpci-dev libudev-dev libsystemd-dev libsmartcols-dev pci.ids"
-	# The packaging layer: rpmbuild and rpmspec, checkmodule and semodule_package for the
-	# SELinux module, apparmor_parser for the AppArmor snippets (tests/packaging/).
-	[ "$what" = test ] && pkgs="$pkgs rpm checkpolicy semodule-utils apparmor"
 	# clang and its runtimes: CI builds with both compilers, runs ASan+UBSan, and the fuzz
 	# layer links libFuzzer (libclang_rt.fuzzer, in libclang-rt-dev too); cppcheck and
 	# clang-tidy: make analyze (with gcc's -fanalyzer); strace: the hostile-input tests prove
 	# that nothing is written where it should not be; python3-jsonschema: the verbs' --json
 	# output is checked against docs/*.schema.json (tests/lib/json-schema-check.py).
 	[ "$what" = test ] && pkgs="$pkgs clang libclang-rt-dev cppcheck clang-tidy strace python3-jsonschema"
+	# The packaging layer: rpmbuild and rpmspec, checkmodule and semodule_package for the
+	# SELinux module, apparmor_parser for the AppArmor snippets (tests/packaging/).
+	[ "$what" = test ] && pkgs="$pkgs rpm checkpolicy semodule-utils apparmor"
 	missing=""
 	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -32,9 +32,9 @@ if command -v apt-get >/dev/null 2>&1; then
 	fi
 elif command -v dnf >/dev/null 2>&1; then
 	pkgs="gcc make pkgconf-pkg-config libxml2-devel kmod-devel pciutils-devel systemd-devel libsmartcols-devel hwdata"
-	[ "$what" = test ] && pkgs="$pkgs rpm-build checkpolicy policycoreutils apparmor-parser"
 	# compiler-rt: clang's sanitizer runtimes and libFuzzer, as libclang-rt-dev on Debian.
 	[ "$what" = test ] && pkgs="$pkgs clang compiler-rt cppcheck clang-tools-extra strace python3-jsonschema"
+	[ "$what" = test ] && pkgs="$pkgs rpm-build checkpolicy policycoreutils apparmor-parser"
 	missing=""
 	for p in $pkgs; do rpm -q "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 	if [ -n "$missing" ]; then
