@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/packaging/lib.sh"
 status=0
 dir=$top/docs/packaging/apparmor/local
-work=$(cd "$build" && pwd)/packaging/apparmor
+work=$build/packaging/apparmor
 rm -rf "$work" && mkdir -p "$work"
 
 if need apparmor_parser apparmor.snippets-parse apparmor apparmor-parser; then

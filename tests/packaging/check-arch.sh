@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/packaging/lib.sh"
 status=0
 dir=$top/docs/packaging/arch
-work=$(cd "$build" && pwd)/packaging/arch
+work=$build/packaging/arch
 
 need bash arch.syntax bash bash || exit 1
 if out=$(bash -n "$dir/PKGBUILD" 2>&1 && bash -n "$dir/vfio-hook.install" 2>&1); then

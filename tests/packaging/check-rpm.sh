@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/packaging/lib.sh"
 status=0
 spec=$top/docs/packaging/rpm/vfio-hook.spec
-work=$(cd "$build" && pwd)/packaging/rpm
+work=$build/packaging/rpm
 
 need rpmspec rpm.spec-parses rpm rpm-build || exit 1
 mkdir -p "$work"

@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/packaging/lib.sh"
 status=0
 te=$top/docs/packaging/selinux/vfio_hook.te
-work=$(cd "$build" && pwd)/packaging/selinux
+work=$build/packaging/selinux
 rm -rf "$work" && mkdir -p "$work"
 
 if need checkmodule selinux.module-builds checkpolicy checkpolicy &&

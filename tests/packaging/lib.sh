@@ -11,6 +11,11 @@ need() {
 	return 1
 }
 
+# BUILD_DIR made absolute and created: every scratch directory below lives in it, whatever
+# the current directory or the state of BUILD_DIR.
+case $build in /*) ;; *) build=$PWD/$build ;; esac
+mkdir -p "$build/packaging" || exit 1
+
 # The packaging builds must not see the make that runs the tests: its variables and job server.
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 
