@@ -16,6 +16,9 @@ for c in "$here"/check-*.sh; do
 		echo "FAIL packaging.$name-reported (printed no result)"
 		status=1
 	fi
-	[ $r -eq 0 ] || status=1
+	if [ $r -ne 0 ]; then
+		status=1
+		printf '%s\n' "$out" | grep -q '^FAIL ' || echo "FAIL packaging.$name-exit (exit $r, no FAIL line)"
+	fi
 done
 exit $status
