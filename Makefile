@@ -103,6 +103,8 @@ help:
 	@echo "make asan check the same under ASan+UBSan (build in build-asan/)"
 	@echo "make fuzz       long libFuzzer runs, FUZZ_RUNS executions per target (build in $(FUZZ_O)/)"
 	@echo "make golden     regenerate golden plans (review the diff)"
+	@echo "make rpm        RPM packages from make dist's tarball, in $(O)/rpm/RPMS/"
+	@echo "                (RPMBUILD_FLAGS=--nodeps on a machine without an rpm database)"
 	@echo "make bench      measure: no-op calls, planning as hosts and XML grow, and the"
 	@echo "                handoff in the real-kernel guest; tables, bench.json and"
 	@echo "                timeline.svg in $(O)/bench/ (exit 1 if a target is missed)"
@@ -179,11 +181,11 @@ integration: $(O)/vfio-hook
 
 # Every test layer reports through one runner, which prints the final "N passed, N failed".
 check-fast: $(O)/vfio-hook $(UNIT_BINS) fuzz-build man completion
-	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz docs
+	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz docs packaging
 
 check: deps-test
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) fuzz-build
-	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz docs e2e
+	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz docs packaging e2e
 
 e2e: $(O)/vfio-hook
 	$(Q)sh tests/run.sh --build $(O) e2e
@@ -325,3 +327,12 @@ uninstall:
 
 clean:
 	rm -rf $(O) build-asan $(FUZZ_O)
+
+# RPM packages (docs/packaging/rpm/vfio-hook.spec) built from the release tarball.
+RPMBUILD_FLAGS ?=
+.PHONY: rpm
+rpm: dist
+	$(Q)rm -rf $(O)/rpm && mkdir -p $(O)/rpm/SOURCES
+	$(Q)cp $(O)/vfio-hook-$(VERSION).tar.gz $(O)/rpm/SOURCES/
+	$(Q)env -u MAKEFLAGS -u MAKELEVEL rpmbuild -bb $(RPMBUILD_FLAGS) \
+		--define "_topdir $(abspath $(O)/rpm)" docs/packaging/rpm/vfio-hook.spec

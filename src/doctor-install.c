@@ -265,8 +265,8 @@ int doctor_selinux(const struct doctor_ctx *ctx, struct doctor_outcome *o)
 	if ((r = doctor_set(o, DOCTOR_WARN, "labelled virt_hook_t, but hooks run confined "
 					    "(virt_hooks_unconfined off or missing)")) < 0)
 		return r;
-	return doctor_advise(o, "setsebool -P virt_hooks_unconfined on (docs/doctor.md: a local "
-				"module if the policy has no such boolean)");
+	return doctor_advise(o, "setsebool -P virt_hooks_unconfined on, with the vfio_hook policy "
+				"module where virtqemud runs the hook (docs/confinement.md)");
 }
 
 int doctor_apparmor(const struct doctor_ctx *ctx, struct doctor_outcome *o)

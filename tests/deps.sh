@@ -17,6 +17,9 @@ if command -v apt-get >/dev/null 2>&1; then
 	# man-db (with groff): the docs layer renders the man pages with warnings on; zsh runs
 	# the zsh completion.
 	[ "$what" = test ] && pkgs="$pkgs man-db zsh"
+	# The packaging layer: rpmbuild and rpmspec, checkmodule and semodule_package for the
+	# SELinux module, apparmor_parser for the AppArmor snippets (tests/packaging/).
+	[ "$what" = test ] && pkgs="$pkgs rpm checkpolicy semodule-utils apparmor"
 	missing=""
 	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -35,6 +38,7 @@ elif command -v dnf >/dev/null 2>&1; then
 	pkgs="gcc make pkgconf-pkg-config libxml2-devel kmod-devel pciutils-devel systemd-devel libsmartcols-devel hwdata golang-github-cpuguy83-md2man"
 	# compiler-rt: clang's sanitizer runtimes and libFuzzer, as libclang-rt-dev on Debian.
 	[ "$what" = test ] && pkgs="$pkgs clang compiler-rt cppcheck clang-tools-extra strace python3-jsonschema man-db zsh"
+	[ "$what" = test ] && pkgs="$pkgs rpm-build checkpolicy policycoreutils apparmor-parser"
 	missing=""
 	for p in $pkgs; do rpm -q "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 	if [ -n "$missing" ]; then

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The one test runner: runs the named layers (unit, integration, fuzz, docs, e2e), shows every
+# The one test runner: runs the named layers (unit, integration, fuzz, docs, packaging, e2e), shows every
 # "PASS name" / "FAIL name" line they print, and ends with "N passed, N failed".
 # Usage: tests/run.sh [--build DIR] LAYER...
 set -u
@@ -51,6 +51,15 @@ for layer in "$@"; do
 		# A guest that never reported leaves no result lines: that is a failure, not silence.
 		grep -q '^\(PASS\|FAIL\) ' "$out/e2e.log" || echo "FAIL e2e.guest-reported" >> "$out/e2e.log"
 		cat "$out/e2e.log" >> "$out/all.log"
+		;;
+	packaging)
+		# The rpm, the PKGBUILD, the SELinux module and the AppArmor snippets, built and
+		# compared with make install (tests/packaging/).
+		echo "== packaging"
+		sh "$here/packaging/run.sh" "$build" > "$out/packaging.log" 2>&1 || status=1
+		grep -q '^\(PASS\|FAIL\) ' "$out/packaging.log" || echo "FAIL packaging.reported" >> "$out/packaging.log"
+		cat "$out/packaging.log"
+		cat "$out/packaging.log" >> "$out/all.log"
 		;;
 	*)
 		echo "unknown test layer '$layer'" >&2

@@ -1,0 +1,72 @@
+# Shared by tests/packaging/check-*.sh: sourced after `build` and `top` are set.
+
+pass() { echo "PASS $1"; }
+# fail NAME WHY...: the reason goes on the same line, so tests/run.sh's summary shows it.
+fail() { n=$1; shift; echo "FAIL $n: $(printf '%s' "$*" | tr '\n' ' ')"; status=1; }
+
+# need TOOL NAME APT DNF: FAIL NAME (and return 1) when TOOL is missing, saying what to install.
+need() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	fail "$2" "$1 not found (apt-get install $3, or dnf install $4; tests/deps.sh test installs it)"
+	return 1
+}
+
+# BUILD_DIR made absolute and created: every scratch directory below lives in it, whatever
+# the current directory or the state of BUILD_DIR.
+case $build in /*) ;; *) build=$PWD/$build ;; esac
+mkdir -p "$build/packaging" || exit 1
+
+# The packaging builds must not see the make that runs the tests: its variables and job server.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+
+version=$(sed -n 's/^VERSION *:= *//p' "$top/Makefile")
+
+# The libraries the binary dlopen()s (their LIB*_SONAME in the Makefile), with the package
+# that carries each one: Fedora, then Arch. A new dlopen()ed library must be added here and
+# to both packages' dependencies.
+dlopen_packages() {
+	cat <<'LIBS'
+LIBXML2 libxml2 libxml2
+LIBKMOD kmod-libs kmod
+LIBSYSTEMD systemd-libs systemd-libs
+LIBUDEV systemd-libs systemd-libs
+LIBPCI pciutils-libs pciutils
+LIBSMARTCOLS libsmartcols util-linux-libs
+LIBS
+}
+dlopen_libs() {
+	sed -n 's/^\(LIB[A-Z0-9]*\)_SONAME *:=.*/\1/p' "$top/Makefile"
+}
+# dlopen_deps_missing COLUMN DEPS...: the libraries whose package (column 2: Fedora, 3: Arch)
+# is not among DEPS, or that have no entry above.
+dlopen_deps_missing() {
+	col=$1; shift
+	for lib in $(dlopen_libs); do
+		p=$(dlopen_packages | awk -v l="$lib" -v c="$col" '$1 == l { print $c }')
+		if [ -z "$p" ]; then echo "$lib(no package known)"; continue; fi
+		case " $* " in *" $p "*) ;; *) echo "$lib($p)" ;; esac
+	done
+}
+
+# make_dist DIR: the release tarball, vfio-hook-VERSION.tar.gz, in DIR; prints its path.
+# `make dist` when the Makefile has it, else the git-tracked files of the work tree.
+make_dist() {
+	d=$1
+	mkdir -p "$d"
+	if make -C "$top" -n dist O="$d" >/dev/null 2>&1; then
+		make -C "$top" -s --no-print-directory dist O="$d" >/dev/null || return 1
+	else
+		(cd "$top" && git ls-files -z | tar --null -T - --transform "s,^,vfio-hook-$version/," \
+			-czf "$d/vfio-hook-$version.tar.gz") || return 1
+	fi
+	echo "$d/vfio-hook-$version.tar.gz"
+}
+
+# install_list DIR: what `make install DESTDIR=DIR PREFIX=/usr` puts there, files and symlinks
+# (directories left out), one path a line, sorted.
+install_list() {
+	rm -rf "$1"
+	make -C "$top" -s --no-print-directory O="$build" DESTDIR="$1" PREFIX=/usr SYSCONFDIR=/etc \
+		install >/dev/null || return 1
+	(cd "$1" && find . ! -type d | sed 's,^\.,,' | LC_ALL=C sort)
+}
