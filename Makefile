@@ -104,7 +104,9 @@ help:
 	@echo "                timeline.svg in $(O)/bench/ (exit 1 if a target is missed)"
 	@echo "make analyze    gcc -fanalyzer, clang-tidy and cppcheck over src/ and tests/unit;"
 	@echo "                any finding fails (make deps-test installs the tools)"
-	@echo "make install    install (DESTDIR, PREFIX honoured)"
+	@echo "make install    install (DESTDIR, PREFIX, HOOK_LINK=1 honoured); a foreign hook is"
+	@echo "                kept as qemu.before-vfio-hook, running libvirt daemons restarted"
+	@echo "make uninstall  remove it, put back the foreign hook"
 
 $(O)/%.o: %.c $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
@@ -242,11 +244,63 @@ $(ANALYZE_DIR)/cppcheck.ok: $(ANALYZE_SRCS) .cppcheck-suppressions $(ANALYZE_DEP
 golden: $(O)/vfio-hook
 	$(Q)REGENERATE=1 sh tests/integration/run.sh $(O)
 
+# --- install / uninstall -----------------------------------------------------------------------
+# Default layout: the binary is $(HOOKDIR)/qemu, network -> qemu, $(BINDIR)/vfio-hook -> the hook.
+# HOOK_LINK=1 (the packages): the binary is $(BINDIR)/vfio-hook and both hooks are symlinks to it,
+# because dpkg makes every file under /etc a conffile, which a program must not be.
+# A foreign hook (another program, e.g. an older script dispatcher) is kept aside as
+# NAME.before-vfio-hook and put back by uninstall. Ours is a file carrying the marker of
+# src/doctor-install.c, or a symlink to it.
+HOOK_LINK ?=
+HOOK_MARKER := vfio-hook: libvirt qemu hook binary, marker 1
+# $(call hook_is_ours,PATH): a shell condition.
+hook_is_ours = grep -qsF '$(HOOK_MARKER)' "$(1)" || \
+	{ [ -L "$(1)" ] && case "$$(readlink "$(1)")" in */vfio-hook|qemu) true;; *) false;; esac; }
+# $(call hook_set_aside,PATH): remove ours, move a foreign one aside (never over an earlier copy).
+hook_set_aside = if [ -e "$(1)" ] || [ -L "$(1)" ]; then \
+	if $(call hook_is_ours,$(1)); then rm -f "$(1)"; \
+	elif [ -e "$(1).before-vfio-hook" ] || [ -L "$(1).before-vfio-hook" ]; then \
+		echo "$(1): a foreign hook, and $(1).before-vfio-hook exists already: move one away" >&2; exit 1; \
+	else mv "$(1)" "$(1).before-vfio-hook" && echo "Kept the previous hook as $(1).before-vfio-hook"; fi; fi
+# $(call hook_remove,PATH): remove ours and put back what install kept aside.
+hook_remove = if { [ -e "$(1)" ] || [ -L "$(1)" ]; } && ! { $(call hook_is_ours,$(1)); }; then \
+	echo "$(1) is not vfio-hook: left alone" >&2; \
+	else rm -f "$(1)"; if [ -e "$(1).before-vfio-hook" ] || [ -L "$(1).before-vfio-hook" ]; then \
+		mv "$(1).before-vfio-hook" "$(1)" && echo "Put back $(1)"; fi; fi
+
+# libvirt looks for its hook files once, when the daemon starts (virHookInitialize; on SIGHUP
+# too, but a reload also re-reads every driver's state): a running daemon neither runs a new
+# hook nor notices a removed one, and a missing hook it still believes in fails every VM start.
+# So a real install restarts the daemons that run: libvirtd (monolithic, Debian 12), virtqemud
+# for the qemu hook and virtnetworkd for the network hook (modular, Fedora). A restart keeps
+# running guests. Never with DESTDIR (staging, packages: their scripts restart), nor without
+# systemd, nor with RESTART_DAEMONS=0: then the line to run is printed.
+HOOK_DAEMONS := libvirtd.service virtqemud.service virtnetworkd.service
+RESTART_DAEMONS ?= 1
+define restart_daemons
+	@if [ -n "$(DESTDIR)" ]; then :; \
+	elif [ "$(RESTART_DAEMONS)" = 1 ] && [ -d /run/systemd/system ]; then \
+		for u in $(HOOK_DAEMONS); do if systemctl -q is-active $$u; then \
+			echo "systemctl restart $$u (libvirt reads its hooks when it starts)"; \
+			systemctl restart $$u || exit 1; fi; done; \
+	else echo "Now run: systemctl try-restart $(HOOK_DAEMONS)"; fi
+endef
+
 install: $(O)/vfio-hook
 	install -d $(DESTDIR)$(HOOKDIR) $(DESTDIR)$(BINDIR)
+	$(Q)$(call hook_set_aside,$(DESTDIR)$(HOOKDIR)/qemu)
+	$(Q)$(call hook_set_aside,$(DESTDIR)$(HOOKDIR)/network)
+	$(Q)if [ -L $(DESTDIR)$(BINDIR)/vfio-hook ] || { $(call hook_is_ours,$(DESTDIR)$(BINDIR)/vfio-hook); }; then \
+		rm -f $(DESTDIR)$(BINDIR)/vfio-hook; fi
+ifeq ($(HOOK_LINK),1)
+	install -m 0755 $(O)/vfio-hook $(DESTDIR)$(BINDIR)/vfio-hook
+	ln -s $(BINDIR)/vfio-hook $(DESTDIR)$(HOOKDIR)/qemu
+	ln -s $(BINDIR)/vfio-hook $(DESTDIR)$(HOOKDIR)/network
+else
 	install -m 0755 $(O)/vfio-hook $(DESTDIR)$(HOOKDIR)/qemu
-	ln -sf qemu $(DESTDIR)$(HOOKDIR)/network
-	ln -sf $(HOOKDIR)/qemu $(DESTDIR)$(BINDIR)/vfio-hook
+	ln -s qemu $(DESTDIR)$(HOOKDIR)/network
+	ln -s $(HOOKDIR)/qemu $(DESTDIR)$(BINDIR)/vfio-hook
+endif
 	# Examples (every line commented) where vfio-hook reads them, never over an admin's files.
 	install -d -m 0755 $(DESTDIR)$(HOOKDIR)/vfio-hook.d/default $(DESTDIR)$(DOCDIR)/examples
 	test -e $(DESTDIR)$(HOOKDIR)/vfio-hook.conf || \
@@ -254,11 +308,17 @@ install: $(O)/vfio-hook
 	test -e $(DESTDIR)$(HOOKDIR)/vfio-hook.d/default/vm.conf || \
 		install -m 0644 hooks.d/vfio-hook.d/default/vm.conf $(DESTDIR)$(HOOKDIR)/vfio-hook.d/default/vm.conf
 	cp -R hooks.d/. $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	$(restart_daemons)
 
 uninstall:
-	rm -f $(DESTDIR)$(HOOKDIR)/qemu $(DESTDIR)$(HOOKDIR)/network $(DESTDIR)$(BINDIR)/vfio-hook
+	$(Q)$(call hook_remove,$(DESTDIR)$(HOOKDIR)/network)
+	$(Q)$(call hook_remove,$(DESTDIR)$(HOOKDIR)/qemu)
+	$(Q)if [ -L $(DESTDIR)$(BINDIR)/vfio-hook ] || { $(call hook_is_ours,$(DESTDIR)$(BINDIR)/vfio-hook); }; then \
+		rm -f $(DESTDIR)$(BINDIR)/vfio-hook; fi
 	rm -rf $(DESTDIR)$(DOCDIR)
 	@echo "Kept $(HOOKDIR)/vfio-hook.conf and $(HOOKDIR)/vfio-hook.d: your settings."
+	$(restart_daemons)
 
 clean:
 	rm -rf $(O) build-asan $(FUZZ_O)
