@@ -26,7 +26,8 @@ WARN_COMMON := -std=gnu11 -Wall -Wextra -Wformat=2 -Wformat-nonliteral -Wshadow 
 	-Wswitch-enum -Wno-unused-parameter -Werror=implicit-function-declaration \
 	-Werror=return-type -Werror=incompatible-pointer-types -Werror=int-conversion -fno-common
 WARN_GCC := -Wlogical-op -Wduplicated-cond -Wduplicated-branches -Wjump-misses-init
-HARDEN   := -O2 -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \
+# -U first: a packager's CPPFLAGS (dpkg-buildflags) may bring _FORTIFY_SOURCE=2.
+HARDEN   := -O2 -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \
 	-fcf-protection -fPIE
 LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -62,6 +63,9 @@ LIBSMARTCOLS_SONAME := $(call soname_of,smartcols,libsmartcols)
 # Left out when not found: src/dlopen-*.c then stops with an #error that says which.
 SONAME_DEFS := $(foreach l,LIBXML2 LIBKMOD LIBSYSTEMD LIBPCI LIBUDEV LIBSMARTCOLS,$(if \
 	$($(l)_SONAME),-D$(l)_SONAME='"$($(l)_SONAME)"'))
+# For packages: the libraries to depend on (docs/packaging/debian/rules).
+print-sonames:
+	@echo $(foreach l,LIBXML2 LIBKMOD LIBSYSTEMD LIBPCI LIBUDEV LIBSMARTCOLS,$($(l)_SONAME))
 
 # `make asan check-fast` (or any goal after asan): sanitizer build in build-asan/.
 ifneq ($(filter asan,$(MAKECMDGOALS)),)
@@ -88,7 +92,7 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 
 .PHONY: all clean check check-fast unit integration e2e demo deps deps-test install uninstall \
-	asan golden bench analyze help fuzz fuzz-build
+	asan golden bench analyze help fuzz fuzz-build dist deb print-sonames
 all: $(O)/vfio-hook
 
 help:
@@ -107,6 +111,8 @@ help:
 	@echo "make install    install (DESTDIR, PREFIX, HOOK_LINK=1 honoured); a foreign hook is"
 	@echo "                kept as qemu.before-vfio-hook, running libvirt daemons restarted"
 	@echo "make uninstall  remove it, put back the foreign hook"
+	@echo "make dist       $(O)/vfio-hook-$(VERSION).tar.gz from the files git tracks"
+	@echo "make deb        the Debian package, from that tarball, in $(O)/deb/; then lintian"
 
 $(O)/%.o: %.c $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
@@ -115,7 +121,7 @@ $(O)/%.o: %.c $(wildcard include/*.h)
 
 $(O)/vfio-hook: $(OBJS)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDOPT) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDOPT) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/libvfiohook.a: $(LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -319,6 +325,40 @@ uninstall:
 	rm -rf $(DESTDIR)$(DOCDIR)
 	@echo "Kept $(HOOKDIR)/vfio-hook.conf and $(HOOKDIR)/vfio-hook.d: your settings."
 	$(restart_daemons)
+
+# --- dist / deb ---------------------------------------------------------------------------------
+# The release tarball: every file git tracks, as it is in the work tree, under
+# vfio-hook-$(VERSION)/. Reproducible: names sorted, owner root, modes without group/other
+# write, every mtime the last commit's (or SOURCE_DATE_EPOCH), no name or time in the gzip header.
+DIST := $(O)/vfio-hook-$(VERSION).tar.gz
+DIST_EPOCH = $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null))
+dist:
+	$(Q)git rev-parse --is-inside-work-tree >/dev/null 2>&1 || \
+		{ echo "make dist: needs the git repository (it packs the files git tracks)" >&2; exit 1; }
+	@mkdir -p $(O)
+	$(Q)git ls-files -z | LC_ALL=C tar --null -T - --format=gnu --sort=name \
+		--mtime=@$(DIST_EPOCH) --owner=0 --group=0 --numeric-owner --mode=go-w \
+		--transform='flags=r;s,^,vfio-hook-$(VERSION)/,' -cf - | gzip -9n > $(DIST).tmp
+	$(Q)mv $(DIST).tmp $(DIST)
+	@echo "  DIST    $(DIST)"
+
+# The Debian package, built from the tarball as a distribution would, with
+# docs/packaging/debian/ as debian/: $(O)/deb/vfio-hook_$(VERSION)-1_ARCH.deb. Then lintian,
+# which fails on any error or warning not overridden (with a reason) in
+# docs/packaging/debian/vfio-hook.lintian-overrides.
+DEB_DIR := $(O)/deb
+DEB_SRC := $(DEB_DIR)/vfio-hook-$(VERSION)
+deb: dist
+	$(Q)v=$$(dpkg-parsechangelog -l docs/packaging/debian/changelog -S Version) && \
+		[ "$${v%-*}" = "$(VERSION)" ] || \
+		{ echo "make deb: debian/changelog is at $$v, the Makefile at $(VERSION)" >&2; exit 1; }
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)
+	$(Q)cp $(DIST) $(DEB_DIR)/vfio-hook_$(VERSION).orig.tar.gz
+	$(Q)tar -C $(DEB_DIR) -xzf $(DIST)
+	$(Q)cp -R $(DEB_SRC)/docs/packaging/debian $(DEB_SRC)/debian
+	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning --info $(DEB_DIR)/vfio-hook_$(VERSION)-1_$$(dpkg --print-architecture).changes
+	@ls -l $(DEB_DIR)/*.deb
 
 clean:
 	rm -rf $(O) build-asan $(FUZZ_O)
