@@ -13,6 +13,9 @@ if command -v apt-get >/dev/null 2>&1; then
 	# that nothing is written where it should not be; python3-jsonschema: the verbs' --json
 	# output is checked against docs/*.schema.json (tests/lib/json-schema-check.py).
 	[ "$what" = test ] && pkgs="$pkgs clang libclang-rt-dev cppcheck clang-tidy strace python3-jsonschema"
+	# make deb (dpkg-buildpackage checks the package's Build-Depends, go-md2man among them) and
+	# lintian: tests/packaging/check-deb.sh and the e2e scenario that installs the package.
+	[ "$what" = test ] && pkgs="$pkgs debhelper dpkg-dev lintian go-md2man"
 	missing=""
 	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
