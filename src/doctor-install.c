@@ -221,9 +221,11 @@ int doctor_hook_installed(const struct doctor_ctx *ctx, struct doctor_outcome *o
 }
 
 /*
- * When the hook was put in place, in seconds since the epoch: the latest change of the link
- * and of the file it names. A captured tree keeps only mtimes. Live, ctime counts too: a
- * package manager sets mtime to the build's time, but moving the file into place sets ctime.
+ * When the hook was put in place, in seconds since the epoch. A file: its mtime, which
+ * install(1) sets (and `install -p` keeps on purpose). A link, as the packages install it:
+ * the latest change of the link and of the file it names; live, their ctimes too, because
+ * dpkg gives both the package's mtime, while creating the link and moving the file into place
+ * set their ctimes. A captured tree keeps only mtimes.
  */
 static int hook_installed_at(const struct sysroot *root, double *ret)
 {
@@ -236,11 +238,12 @@ static int hook_installed_at(const struct sysroot *root, double *ret)
 	int r = hook_resolve(root, &st, &target);
 	if (r < 0)
 		return r;
+	const bool with_ctime = target && root->live;
 	double t = 0;
 	const struct stat *both[] = { &link_st, &st };
 	for (size_t i = 0; i < ARRAY_SIZE(both); i++) {
 		const struct timespec *ts[] = { &both[i]->st_mtim, &both[i]->st_ctim };
-		for (size_t j = 0; j < (root->live ? 2u : 1u); j++)
+		for (size_t j = 0; j < (with_ctime ? 2u : 1u); j++)
 			t = MAX(t, (double)ts[j]->tv_sec + (double)ts[j]->tv_nsec / 1e9);
 	}
 	*ret = t;
