@@ -63,9 +63,6 @@ LIBSMARTCOLS_SONAME := $(call soname_of,smartcols,libsmartcols)
 # Left out when not found: src/dlopen-*.c then stops with an #error that says which.
 SONAME_DEFS := $(foreach l,LIBXML2 LIBKMOD LIBSYSTEMD LIBPCI LIBUDEV LIBSMARTCOLS,$(if \
 	$($(l)_SONAME),-D$(l)_SONAME='"$($(l)_SONAME)"'))
-# For packages: the libraries to depend on (docs/packaging/debian/rules).
-print-sonames:
-	@echo $(foreach l,LIBXML2 LIBKMOD LIBSYSTEMD LIBPCI LIBUDEV LIBSMARTCOLS,$($(l)_SONAME))
 
 # `make asan check-fast` (or any goal after asan): sanitizer build in build-asan/.
 ifneq ($(filter asan,$(MAKECMDGOALS)),)
@@ -325,6 +322,10 @@ uninstall:
 	rm -rf $(DESTDIR)$(DOCDIR)
 	@echo "Kept $(HOOKDIR)/vfio-hook.conf and $(HOOKDIR)/vfio-hook.d: your settings."
 	$(restart_daemons)
+
+# For packages (after `all`: not the default goal): the libraries to depend on (docs/packaging/debian/rules).
+print-sonames:
+	@echo $(foreach l,LIBXML2 LIBKMOD LIBSYSTEMD LIBPCI LIBUDEV LIBSMARTCOLS,$($(l)_SONAME))
 
 # --- dist / deb ---------------------------------------------------------------------------------
 # The release tarball: every file git tracks, as it is in the work tree, under
