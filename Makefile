@@ -182,11 +182,12 @@ integration: $(O)/vfio-hook
 check-fast: $(O)/vfio-hook $(UNIT_BINS) fuzz-build
 	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz
 
+# The e2e layer installs the Debian package in the guest: make deb first.
 check: deps-test
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) fuzz-build
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) fuzz-build deb
 	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz e2e
 
-e2e: $(O)/vfio-hook
+e2e: $(O)/vfio-hook deb
 	$(Q)sh tests/run.sh --build $(O) e2e
 
 # Targets for speed and memory live here, never in timed tests (docs/performance.md).
