@@ -358,7 +358,8 @@ deb: dist
 	$(Q)cp $(DIST) $(DEB_DIR)/vfio-hook_$(VERSION).orig.tar.gz
 	$(Q)tar -C $(DEB_DIR) -xzf $(DIST)
 	$(Q)cp -R $(DEB_SRC)/docs/packaging/debian $(DEB_SRC)/debian
-	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	# As a distribution builds it: none of this make's variables (O, WERROR, CC) leak in.
+	$(Q)cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
 	lintian --fail-on error,warning --info $(DEB_DIR)/vfio-hook_$(VERSION)-1_$$(dpkg --print-architecture).changes
 	@ls -l $(DEB_DIR)/*.deb
 
