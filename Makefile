@@ -89,7 +89,7 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 
 .PHONY: all clean check check-fast unit integration e2e demo deps deps-test install uninstall \
-	asan golden bench analyze help fuzz fuzz-build dist deb print-sonames
+	asan golden bench analyze help fuzz fuzz-build dist deb print-sonames print-pkgs
 all: $(O)/vfio-hook
 
 help:
@@ -327,6 +327,8 @@ uninstall:
 # For packages (after `all`: not the default goal): the libraries to depend on (docs/packaging/debian/rules).
 print-sonames:
 	@echo $(foreach l,LIBXML2 LIBKMOD LIBSYSTEMD LIBPCI LIBUDEV LIBSMARTCOLS,$($(l)_SONAME))
+print-pkgs:
+	@echo $(PKGS)
 
 # --- dist / deb ---------------------------------------------------------------------------------
 # The release tarball: every file git tracks, as it is in the work tree, under
