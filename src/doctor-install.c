@@ -361,21 +361,27 @@ int doctor_selinux(const struct doctor_ctx *ctx, struct doctor_outcome *o)
 	r = hook_resolve(root, &st, &target);
 	if (r == -ENOENT)
 		return doctor_set(o, DOCTOR_SKIP, "no hook installed");
-	if (!(path = sysroot_path(root, target ?: HOOK_PATH)))
+	if (r < 0)
+		return doctor_skip_errno(o, r, HOOK_PATH);
+	const char *file = target ?: HOOK_PATH;
+	if (!(path = sysroot_path(root, file)))
 		return -ENOMEM;
 	ssize_t n = lgetxattr(path, "security.selinux", label, sizeof label - 1);
 	if (n < 0 && errno == ENOENT)
 		return doctor_set(o, DOCTOR_SKIP, "no hook installed");
 	if (n < 0 && errno != ENODATA)
-		return doctor_skip_errno(o, -errno, HOOK_PATH "'s label");
+		return doctor_skip_errno(o, -errno, file);
 	label[n < 0 ? 0 : n] = 0;
 	if (n <= 0 || !strstr(label, ":virt_hook_t:")) {
-		_cleanup_free_ char *e = str_escape(n > 0 ? label : "none", 128);
-		if ((r = doctor_set(o, DOCTOR_FAIL, "SELinux enforces and " HOOK_PATH " is labelled "
-						    "%s, not virt_hook_t: libvirt cannot run it",
-				    strna(e))) < 0)
+		_cleanup_free_ char *e = str_escape(n > 0 ? label : "none", 128),
+				    *f = str_escape(file, 256);
+		if ((r = doctor_set(o, DOCTOR_FAIL, "SELinux enforces and %s is labelled %s, not "
+						    "virt_hook_t: libvirt cannot run it",
+				    strna(f), strna(e))) < 0)
 			return r;
-		return doctor_advise(o, "restorecon -Rv /etc/libvirt/hooks");
+		return target ? doctor_advise(o, "restorecon -v %s (the file the hook links to)",
+					      strna(f)) :
+				doctor_advise(o, "restorecon -Rv /etc/libvirt/hooks");
 	}
 	/* virt_hook_t is confined unless this boolean lets the daemons run hooks unconfined:
 	 * confined, the hook can neither unload drivers nor stop units. */

@@ -609,6 +609,14 @@ if [ -d "$desk" ]; then
 	printf '#!/bin/sh\nexit 0\n' > "$lnk/usr/bin/other" && chmod 755 "$lnk/usr/bin/other"
 	ln -sfn /usr/bin/other "$lnk/etc/libvirt/hooks/qemu"
 	doctor_link "$lnk" to-a-script fail - "qemu -> /usr/bin/other is a script"
+	# SELinux enforcing: the label that counts is the linked file's.
+	ln -sfn /usr/bin/vfio-hook "$lnk/etc/libvirt/hooks/qemu"
+	mkdir -p "$lnk/sys/fs/selinux" && echo 1 > "$lnk/sys/fs/selinux/enforce"
+	"$bin" doctor --color=never --sysroot "$lnk" > "$scratch/out" 2>&1
+	if [ "$(result "$scratch/out" selinux)" = fail ] && grep -q 'SELinux enforces and /usr/bin/vfio-hook is labelled' "$scratch/out" &&
+		grep -q 'restorecon -v /usr/bin/vfio-hook' "$scratch/out"; then pass doctor-link-selinux-label-of-target
+	else fail doctor-link-selinux-label-of-target "$(cat "$scratch/out")"; fi
+	rm -rf "$lnk/sys/fs/selinux"
 	# /bin/sh exists on this machine, not in the tree: the link is dangling there.
 	ln -sfn /bin/sh "$lnk/etc/libvirt/hooks/qemu"
 	doctor_link "$lnk" dangling fail skip "links to /bin/sh, which does not exist"
