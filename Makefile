@@ -28,7 +28,8 @@ WARN_COMMON := -std=gnu11 -Wall -Wextra -Wformat=2 -Wformat-nonliteral -Wshadow 
 	-Wswitch-enum -Wno-unused-parameter -Werror=implicit-function-declaration \
 	-Werror=return-type -Werror=incompatible-pointer-types -Werror=int-conversion -fno-common
 WARN_GCC := -Wlogical-op -Wduplicated-cond -Wduplicated-branches -Wjump-misses-init
-HARDEN   := -O2 -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \
+# -U first: a packager's CPPFLAGS (dpkg-buildflags) may bring _FORTIFY_SOURCE=2.
+HARDEN   := -O2 -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \
 	-fcf-protection -fPIE
 LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -90,7 +91,8 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 
 .PHONY: all clean check check-fast unit integration e2e demo deps deps-test install uninstall \
-	asan golden bench analyze help fuzz fuzz-build man completion install-man uninstall-man
+	asan golden bench analyze help fuzz fuzz-build man completion install-man uninstall-man \
+	dist deb print-sonames print-pkgs
 all: $(O)/vfio-hook man completion
 
 help:
@@ -110,7 +112,11 @@ help:
 	@echo "                timeline.svg in $(O)/bench/ (exit 1 if a target is missed)"
 	@echo "make analyze    gcc -fanalyzer, clang-tidy and cppcheck over src/ and tests/unit;"
 	@echo "                any finding fails (make deps-test installs the tools)"
-	@echo "make install    install (DESTDIR, PREFIX, MANDIR, DATADIR honoured)"
+	@echo "make install    install (DESTDIR, PREFIX, MANDIR, DATADIR, HOOK_LINK=1); a foreign hook is"
+	@echo "                kept as qemu.before-vfio-hook, running libvirt daemons restarted"
+	@echo "make uninstall  remove it, put back the foreign hook"
+	@echo "make dist       $(O)/vfio-hook-$(VERSION).tar.gz from the files git tracks"
+	@echo "make deb        the Debian package, from that tarball, in $(O)/deb/; then lintian"
 
 $(O)/%.o: %.c $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
@@ -119,7 +125,7 @@ $(O)/%.o: %.c $(wildcard include/*.h)
 
 $(O)/vfio-hook: $(OBJS)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDOPT) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDOPT) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/libvfiohook.a: $(LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -183,11 +189,13 @@ integration: $(O)/vfio-hook
 check-fast: $(O)/vfio-hook $(UNIT_BINS) fuzz-build man completion
 	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz docs packaging
 
+# The e2e layer installs the Debian package in the guest: make deb first.
 check: deps-test
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) fuzz-build
+	$(Q)$(MAKE) --no-print-directory deb || echo "make deb failed: the packaging and e2e layers say what that costs"
 	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz docs packaging e2e
 
-e2e: $(O)/vfio-hook
+e2e: $(O)/vfio-hook deb
 	$(Q)sh tests/run.sh --build $(O) e2e
 
 # Targets for speed and memory live here, never in timed tests (docs/performance.md).
@@ -307,11 +315,63 @@ uninstall-man:
 golden: $(O)/vfio-hook
 	$(Q)REGENERATE=1 sh tests/integration/run.sh $(O)
 
+# --- install / uninstall -----------------------------------------------------------------------
+# Default layout: the binary is $(HOOKDIR)/qemu, network -> qemu, $(BINDIR)/vfio-hook -> the hook.
+# HOOK_LINK=1 (the packages): the binary is $(BINDIR)/vfio-hook and both hooks are symlinks to it,
+# because dpkg makes every file under /etc a conffile, which a program must not be.
+# A foreign hook (another program, e.g. an older script dispatcher) is kept aside as
+# NAME.before-vfio-hook and put back by uninstall. Ours is a file carrying the marker of
+# src/doctor-install.c, or a symlink to it.
+HOOK_LINK ?=
+HOOK_MARKER := vfio-hook: libvirt qemu hook binary, marker 1
+# $(call hook_is_ours,PATH): a shell condition.
+hook_is_ours = grep -qsF '$(HOOK_MARKER)' "$(1)" || \
+	{ [ -L "$(1)" ] && case "$$(readlink "$(1)")" in */vfio-hook|qemu) true;; *) false;; esac; }
+# $(call hook_set_aside,PATH): remove ours, move a foreign one aside (never over an earlier copy).
+hook_set_aside = if [ -e "$(1)" ] || [ -L "$(1)" ]; then \
+	if $(call hook_is_ours,$(1)); then rm -f "$(1)"; \
+	elif [ -e "$(1).before-vfio-hook" ] || [ -L "$(1).before-vfio-hook" ]; then \
+		echo "$(1): a foreign hook, and $(1).before-vfio-hook exists already: move one away" >&2; exit 1; \
+	else mv "$(1)" "$(1).before-vfio-hook" && echo "Kept the previous hook as $(1).before-vfio-hook"; fi; fi
+# $(call hook_remove,PATH): remove ours and put back what install kept aside.
+hook_remove = if { [ -e "$(1)" ] || [ -L "$(1)" ]; } && ! { $(call hook_is_ours,$(1)); }; then \
+	echo "$(1) is not vfio-hook: left alone" >&2; \
+	else rm -f "$(1)"; if [ -e "$(1).before-vfio-hook" ] || [ -L "$(1).before-vfio-hook" ]; then \
+		mv "$(1).before-vfio-hook" "$(1)" && echo "Put back $(1)"; fi; fi
+
+# libvirt looks for its hook files once, when the daemon starts (virHookInitialize; on SIGHUP
+# too, but a reload also re-reads every driver's state): a running daemon neither runs a new
+# hook nor notices a removed one, and a missing hook it still believes in fails every VM start.
+# So a real install restarts the daemons that run: libvirtd (monolithic, Debian 12), virtqemud
+# for the qemu hook and virtnetworkd for the network hook (modular, Fedora). A restart keeps
+# running guests. Never with DESTDIR (staging, packages: their scripts restart), nor without
+# systemd, nor with RESTART_DAEMONS=0: then the line to run is printed.
+HOOK_DAEMONS := libvirtd.service virtqemud.service virtnetworkd.service
+RESTART_DAEMONS ?= 1
+define restart_daemons
+	@if [ -n "$(DESTDIR)" ]; then :; \
+	elif [ "$(RESTART_DAEMONS)" = 1 ] && [ -d /run/systemd/system ]; then \
+		for u in $(HOOK_DAEMONS); do if systemctl -q is-active $$u; then \
+			echo "systemctl restart $$u (libvirt reads its hooks when it starts)"; \
+			systemctl restart $$u || exit 1; fi; done; \
+	else echo "Now run: systemctl try-restart $(HOOK_DAEMONS)"; fi
+endef
+
 install: $(O)/vfio-hook
 	install -d $(DESTDIR)$(HOOKDIR) $(DESTDIR)$(BINDIR)
+	$(Q)$(call hook_set_aside,$(DESTDIR)$(HOOKDIR)/qemu)
+	$(Q)$(call hook_set_aside,$(DESTDIR)$(HOOKDIR)/network)
+	$(Q)if [ -L $(DESTDIR)$(BINDIR)/vfio-hook ] || { $(call hook_is_ours,$(DESTDIR)$(BINDIR)/vfio-hook); }; then \
+		rm -f $(DESTDIR)$(BINDIR)/vfio-hook; fi
+ifeq ($(HOOK_LINK),1)
+	install -m 0755 $(O)/vfio-hook $(DESTDIR)$(BINDIR)/vfio-hook
+	ln -s $(BINDIR)/vfio-hook $(DESTDIR)$(HOOKDIR)/qemu
+	ln -s $(BINDIR)/vfio-hook $(DESTDIR)$(HOOKDIR)/network
+else
 	install -m 0755 $(O)/vfio-hook $(DESTDIR)$(HOOKDIR)/qemu
-	ln -sf qemu $(DESTDIR)$(HOOKDIR)/network
-	ln -sf $(HOOKDIR)/qemu $(DESTDIR)$(BINDIR)/vfio-hook
+	ln -s qemu $(DESTDIR)$(HOOKDIR)/network
+	ln -s $(HOOKDIR)/qemu $(DESTDIR)$(BINDIR)/vfio-hook
+endif
 	# Examples (every line commented) where vfio-hook reads them, never over an admin's files.
 	install -d -m 0755 $(DESTDIR)$(HOOKDIR)/vfio-hook.d/default $(DESTDIR)$(DOCDIR)/examples
 	test -e $(DESTDIR)$(HOOKDIR)/vfio-hook.conf || \
@@ -319,11 +379,58 @@ install: $(O)/vfio-hook
 	test -e $(DESTDIR)$(HOOKDIR)/vfio-hook.d/default/vm.conf || \
 		install -m 0644 hooks.d/vfio-hook.d/default/vm.conf $(DESTDIR)$(HOOKDIR)/vfio-hook.d/default/vm.conf
 	cp -R hooks.d/. $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	$(restart_daemons)
 
 uninstall:
-	rm -f $(DESTDIR)$(HOOKDIR)/qemu $(DESTDIR)$(HOOKDIR)/network $(DESTDIR)$(BINDIR)/vfio-hook
+	$(Q)$(call hook_remove,$(DESTDIR)$(HOOKDIR)/network)
+	$(Q)$(call hook_remove,$(DESTDIR)$(HOOKDIR)/qemu)
+	$(Q)if [ -L $(DESTDIR)$(BINDIR)/vfio-hook ] || { $(call hook_is_ours,$(DESTDIR)$(BINDIR)/vfio-hook); }; then \
+		rm -f $(DESTDIR)$(BINDIR)/vfio-hook; fi
 	rm -rf $(DESTDIR)$(DOCDIR)
 	@echo "Kept $(HOOKDIR)/vfio-hook.conf and $(HOOKDIR)/vfio-hook.d: your settings."
+	$(restart_daemons)
+
+# For packages (after `all`: not the default goal): the libraries to depend on (docs/packaging/debian/rules).
+print-sonames:
+	@echo $(foreach l,LIBXML2 LIBKMOD LIBSYSTEMD LIBPCI LIBUDEV LIBSMARTCOLS,$($(l)_SONAME))
+print-pkgs:
+	@echo $(PKGS)
+
+# --- dist / deb ---------------------------------------------------------------------------------
+# The release tarball: every file git tracks, as it is in the work tree, under
+# vfio-hook-$(VERSION)/. Reproducible: names sorted, owner root, modes without group/other
+# write, every mtime the last commit's (or SOURCE_DATE_EPOCH), no name or time in the gzip header.
+DIST := $(O)/vfio-hook-$(VERSION).tar.gz
+DIST_EPOCH = $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null))
+dist:
+	$(Q)git rev-parse --is-inside-work-tree >/dev/null 2>&1 || \
+		{ echo "make dist: needs the git repository (it packs the files git tracks)" >&2; exit 1; }
+	@mkdir -p $(O)
+	$(Q)git ls-files -z | LC_ALL=C tar --null -T - --format=gnu --sort=name \
+		--mtime=@$(DIST_EPOCH) --owner=0 --group=0 --numeric-owner --mode=go-w \
+		--transform='flags=r;s,^,vfio-hook-$(VERSION)/,' -cf - | gzip -9n > $(DIST).tmp
+	$(Q)mv $(DIST).tmp $(DIST)
+	@echo "  DIST    $(DIST)"
+
+# The Debian package, built from the tarball as a distribution would, with
+# docs/packaging/debian/ as debian/: $(O)/deb/vfio-hook_$(VERSION)-1_ARCH.deb. Then lintian,
+# which fails on any error or warning not overridden (with a reason) in
+# docs/packaging/debian/vfio-hook.lintian-overrides.
+DEB_DIR := $(O)/deb
+DEB_SRC := $(DEB_DIR)/vfio-hook-$(VERSION)
+deb: dist
+	$(Q)v=$$(dpkg-parsechangelog -l docs/packaging/debian/changelog -S Version) && \
+		[ "$${v%-*}" = "$(VERSION)" ] || \
+		{ echo "make deb: debian/changelog is at $$v, the Makefile at $(VERSION)" >&2; exit 1; }
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)
+	$(Q)cp $(DIST) $(DEB_DIR)/vfio-hook_$(VERSION).orig.tar.gz
+	$(Q)tar -C $(DEB_DIR) -xzf $(DIST)
+	$(Q)cp -R $(DEB_SRC)/docs/packaging/debian $(DEB_SRC)/debian
+	# As a distribution builds it: none of this make's variables (O, WERROR, CC) leak in.
+	$(Q)cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning --info $(DEB_DIR)/vfio-hook_$(VERSION)-1_$$(dpkg --print-architecture).changes
+	@ls -l $(DEB_DIR)/*.deb
 
 clean:
 	rm -rf $(O) build-asan $(FUZZ_O)

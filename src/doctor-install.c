@@ -5,6 +5,7 @@
  * what is left of older script layouts.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -15,6 +16,7 @@
 
 #define HOOK_REL "libvirt/hooks/qemu" /* under /etc */
 #define HOOK_PATH "/etc/" HOOK_REL
+#define HOOK_DIR "/etc/libvirt/hooks"
 #define HOOK_SCAN_MAX (256u << 20)
 
 /* Every vfio-hook binary carries this string: it is how doctor recognises one, also in a
@@ -71,67 +73,181 @@ static int files_equal(int a, int b)
 	}
 }
 
+/*
+ * The hook may be a symbolic link (the packages' layout: /usr/bin/vfio-hook is the binary, so
+ * that dpkg does not make it a conffile). Its target, absolute or relative to the hooks
+ * directory, as an absolute path in the root's terms: "." and ".." are resolved by name, which
+ * is what the kernel does as long as no component is itself a link, and path_is_trusted
+ * refuses any that is.
+ */
+static int hook_link_target(const struct sysroot *root, char **ret)
+{
+	char link[PATH_MAX];
+	ssize_t n = readlinkat(root->etc_fd, HOOK_REL, link, sizeof link - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = 0;
+	_cleanup_free_ char *joined = link[0] == '/' ? strdup(link) :
+				      strdup_printf("%s/%s", HOOK_DIR, link);
+	_cleanup_free_ char *out = malloc(strlen(joined ?: "") + 2);
+	if (!joined || !out)
+		return -ENOMEM;
+	size_t len = 0;
+	char *save = NULL;
+	for (char *c = strtok_r(joined, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (streq(c, "."))
+			continue;
+		if (streq(c, "..")) {
+			while (len > 0 && out[--len] != '/')
+				;
+			continue;
+		}
+		out[len++] = '/';
+		memcpy(out + len, c, strlen(c));
+		len += strlen(c);
+	}
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = 0;
+	*ret = TAKE_PTR(out);
+	return 0;
+}
+
+/* What the hook path names: itself, or the target of the link it is. *ret_target stays NULL
+ * for a file. */
+static int hook_resolve(const struct sysroot *root, struct stat *ret_st, char **ret_target)
+{
+	*ret_target = NULL;
+	if (root->etc_fd < 0)
+		return -ENOENT;
+	if (fstatat(root->etc_fd, HOOK_REL, ret_st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (!S_ISLNK(ret_st->st_mode))
+		return 0;
+	_cleanup_free_ char *target = NULL, *path = NULL;
+	int r = hook_link_target(root, &target);
+	if (r < 0)
+		return r;
+	if (!(path = sysroot_path(root, target)))
+		return -ENOMEM;
+	*ret_target = TAKE_PTR(target);
+	return lstat(path, ret_st) < 0 ? -errno : 0;
+}
+
 int doctor_hook_installed(const struct doctor_ctx *ctx, struct doctor_outcome *o)
 {
 	const struct sysroot *root = ctx->root;
+	_cleanup_free_ char *target = NULL, *problem = NULL, *what = NULL, *path = NULL;
 	struct stat st;
-	int r;
+	int r = hook_resolve(root, &st, &target);
 
-	if (root->etc_fd < 0 || fstatat(root->etc_fd, HOOK_REL, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		if (root->etc_fd >= 0 && errno != ENOENT)
-			return doctor_skip_errno(o, -errno, HOOK_PATH);
+	if (r == -ENOENT && target) {
+		_cleanup_free_ char *e = str_escape(target, 256);
+		if ((r = doctor_set(o, DOCTOR_FAIL, HOOK_PATH " links to %s, which does not exist",
+				    strna(e))) < 0)
+			return r;
+		return doctor_advise(o, "make install (or reinstall the package) puts vfio-hook "
+					"there");
+	}
+	if (r == -ENOENT) {
 		if ((r = doctor_set(o, DOCTOR_FAIL, "no hook at " HOOK_PATH)) < 0)
 			return r;
 		return doctor_advise(o, "make install (or the package) puts vfio-hook there; then "
 					"restart libvirtd or virtqemud");
 	}
+	if (r < 0)
+		return doctor_skip_errno(o, r, target ?: HOOK_PATH);
+
+	/* The hook as the messages name it: "/etc/libvirt/hooks/qemu" or "... -> target". */
+	if (target) {
+		_cleanup_free_ char *e = str_escape(target, 256);
+		what = strdup_printf(HOOK_PATH " -> %s", strna(e));
+	} else {
+		what = strdup(HOOK_PATH);
+	}
+	if (!what || !(path = sysroot_path(root, target ?: HOOK_PATH)))
+		return -ENOMEM;
+
 	_cleanup_close_ int fd = -1;
-	if (S_ISREG(st.st_mode) &&
-	    (fd = openat(root->etc_fd, HOOK_REL, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return doctor_skip_errno(o, -errno, HOOK_PATH);
+	if (S_ISREG(st.st_mode) && (fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return doctor_skip_errno(o, -errno, what);
 	char head[4] = "";
 	if (fd >= 0 && pread(fd, head, sizeof head, 0) < 0)
-		return doctor_skip_errno(o, -errno, HOOK_PATH);
+		return doctor_skip_errno(o, -errno, what);
 	if (fd >= 0 && memcmp(head, "#!", 2) == 0) {
-		if ((r = doctor_set(o, DOCTOR_FAIL, HOOK_PATH " is a script (an older hook "
-							      "dispatcher), not vfio-hook")) < 0)
+		if ((r = doctor_set(o, DOCTOR_FAIL, "%s is a script (an older hook dispatcher), "
+						    "not vfio-hook", what)) < 0)
 			return r;
 		return doctor_advise(o, "keep a copy, then make install: docs/migrating.md says what "
 					"replaces what");
 	}
 	if (fd >= 0 && (r = file_has_marker(fd)) < 0)
-		return doctor_skip_errno(o, r, HOOK_PATH);
+		return doctor_skip_errno(o, r, what);
 	if (fd < 0 || r == 0) {
-		if ((r = doctor_set(o, DOCTOR_FAIL, HOOK_PATH " is %s, not vfio-hook",
+		if ((r = doctor_set(o, DOCTOR_FAIL, "%s is %s, not vfio-hook", what,
 				    S_ISLNK(st.st_mode) ? "a symbolic link" :
 				    S_ISREG(st.st_mode) ? "another program" : "not a regular file")) < 0)
 			return r;
-		return doctor_advise(o, "make install puts vfio-hook there as a file");
+		return doctor_advise(o, "make install puts vfio-hook there");
 	}
 
-	_cleanup_free_ char *problem = NULL;
-	r = path_is_trusted(root, HOOK_PATH, true, &problem);
+	/* A link is as safe as the directory it sits in (only root may replace it) and the
+	 * file it names (owner, mode, every directory on the way). */
+	r = path_is_trusted(root, target ? HOOK_DIR : HOOK_PATH, !target, &problem);
+	if (r >= 0 && target)
+		r = path_is_trusted(root, target, true, &problem);
 	if (r == -EPERM) {
 		if ((r = doctor_set(o, DOCTOR_FAIL, "%s", problem)) < 0)
 			return r;
-		return doctor_advise(o, "chown root:root " HOOK_PATH "; chmod 755 " HOOK_PATH
-					"; and no directory above it writable by others");
+		return doctor_advise(o, "chown root:root %s; chmod 755 %s; and no directory above "
+					"it writable by others", target ?: HOOK_PATH,
+				     target ?: HOOK_PATH);
 	}
 	if (r < 0)
-		return doctor_skip_errno(o, r, HOOK_PATH);
+		return doctor_skip_errno(o, r, what);
 
 	/* Only on the live host: which build runs here says nothing about a copied tree. */
 	if (root->live) {
 		_cleanup_close_ int self = openat(root->proc_fd, "self/exe", O_RDONLY | O_CLOEXEC);
 		if (self >= 0 && lseek(fd, 0, SEEK_SET) == 0 && files_equal(fd, self) == 0) {
-			if ((r = doctor_set(o, DOCTOR_WARN, HOOK_PATH " is vfio-hook, root's alone, "
-								"but another build than this "
-								"one (%s)", VERSION)) < 0)
+			if ((r = doctor_set(o, DOCTOR_WARN, "%s is vfio-hook, root's alone, but "
+							    "another build than this one (%s)",
+					    what, VERSION)) < 0)
 				return r;
 			return doctor_advise(o, "make install, if this build is the one to run");
 		}
 	}
-	return doctor_set(o, DOCTOR_PASS, HOOK_PATH " is vfio-hook, root's alone and executable");
+	return doctor_set(o, DOCTOR_PASS, "%s is vfio-hook, root's alone and executable", what);
+}
+
+/*
+ * When the hook was put in place, in seconds since the epoch. A file: its mtime, which
+ * install(1) sets (and `install -p` keeps on purpose). A link, as the packages install it:
+ * the latest change of the link and of the file it names; live, their ctimes too, because
+ * dpkg gives both the package's mtime, while creating the link and moving the file into place
+ * set their ctimes. A captured tree keeps only mtimes.
+ */
+static int hook_installed_at(const struct sysroot *root, double *ret)
+{
+	_cleanup_free_ char *target = NULL;
+	struct stat link_st, st;
+	if (root->etc_fd < 0)
+		return -ENOENT;
+	if (fstatat(root->etc_fd, HOOK_REL, &link_st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	int r = hook_resolve(root, &st, &target);
+	if (r < 0)
+		return r;
+	const bool with_ctime = target && root->live;
+	double t = 0;
+	const struct stat *both[] = { &link_st, &st };
+	for (size_t i = 0; i < ARRAY_SIZE(both); i++) {
+		const struct timespec *ts[] = { &both[i]->st_mtim, &both[i]->st_ctim };
+		for (size_t j = 0; j < (with_ctime ? 2u : 1u); j++)
+			t = MAX(t, (double)ts[j]->tv_sec + (double)ts[j]->tv_nsec / 1e9);
+	}
+	*ret = t;
+	return 0;
 }
 
 /* When the machine booted, from /proc/stat. */
@@ -158,14 +274,13 @@ int doctor_hook_picked_up(const struct doctor_ctx *ctx, struct doctor_outcome *o
 {
 	const struct sysroot *root = ctx->root;
 	_cleanup_strv_free_ char **pids = NULL;
-	struct stat st;
-	int r;
+	double installed = 0;
+	int r = hook_installed_at(root, &installed);
 
-	if (root->etc_fd < 0 || fstatat(root->etc_fd, HOOK_REL, &st, 0) < 0) {
-		if (root->etc_fd >= 0 && errno != ENOENT)
-			return doctor_skip_errno(o, -errno, HOOK_PATH);
+	if (r == -ENOENT)
 		return doctor_set(o, DOCTOR_SKIP, "no hook installed");
-	}
+	if (r < 0)
+		return doctor_skip_errno(o, r, HOOK_PATH);
 	if ((r = dir_list_at(root->proc_fd, ".", &pids)) < 0)
 		return doctor_skip_errno(o, r, "/proc");
 
@@ -205,7 +320,7 @@ int doctor_hook_picked_up(const struct doctor_ctx *ctx, struct doctor_outcome *o
 			slack = 1.0;
 		}
 		started = boot + (double)ticks / (double)hz;
-		if (started + slack >= (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9) {
+		if (started + slack >= installed) {
 			if (o->result == DOCTOR_PASS &&
 			    (r = doctor_set(o, DOCTOR_PASS, "%s (pid %u) started after the hook was "
 							    "installed", comm, pid)) < 0)
@@ -214,7 +329,7 @@ int doctor_hook_picked_up(const struct doctor_ctx *ctx, struct doctor_outcome *o
 		}
 		char when[64], hook_when[64];
 		format_utc((time_t)started, when, sizeof when);
-		format_utc(st.st_mtime, hook_when, sizeof hook_when);
+		format_utc((time_t)installed, hook_when, sizeof hook_when);
 		if ((r = doctor_set(o, DOCTOR_FAIL, "%s (pid %u) started %s, before the hook was "
 						    "installed (%s): it has not picked it up", comm,
 				    pid, when, hook_when)) < 0 ||
@@ -240,22 +355,33 @@ int doctor_selinux(const struct doctor_ctx *ctx, struct doctor_outcome *o)
 		return doctor_set(o, DOCTOR_SKIP, "SELinux is not enabled");
 	if (!streq(enforce, "1"))
 		return doctor_set(o, DOCTOR_PASS, "SELinux is permissive: it stops nothing");
-	_cleanup_free_ char *path = sysroot_path(root, HOOK_PATH);
-	if (!path)
+	/* The label that counts is the executed file's: the link's target, if it is one. */
+	_cleanup_free_ char *target = NULL, *path = NULL;
+	struct stat st;
+	r = hook_resolve(root, &st, &target);
+	if (r == -ENOENT)
+		return doctor_set(o, DOCTOR_SKIP, "no hook installed");
+	if (r < 0)
+		return doctor_skip_errno(o, r, HOOK_PATH);
+	const char *file = target ?: HOOK_PATH;
+	if (!(path = sysroot_path(root, file)))
 		return -ENOMEM;
 	ssize_t n = lgetxattr(path, "security.selinux", label, sizeof label - 1);
 	if (n < 0 && errno == ENOENT)
 		return doctor_set(o, DOCTOR_SKIP, "no hook installed");
 	if (n < 0 && errno != ENODATA)
-		return doctor_skip_errno(o, -errno, HOOK_PATH "'s label");
+		return doctor_skip_errno(o, -errno, file);
 	label[n < 0 ? 0 : n] = 0;
 	if (n <= 0 || !strstr(label, ":virt_hook_t:")) {
-		_cleanup_free_ char *e = str_escape(n > 0 ? label : "none", 128);
-		if ((r = doctor_set(o, DOCTOR_FAIL, "SELinux enforces and " HOOK_PATH " is labelled "
-						    "%s, not virt_hook_t: libvirt cannot run it",
-				    strna(e))) < 0)
+		_cleanup_free_ char *e = str_escape(n > 0 ? label : "none", 128),
+				    *f = str_escape(file, 256);
+		if ((r = doctor_set(o, DOCTOR_FAIL, "SELinux enforces and %s is labelled %s, not "
+						    "virt_hook_t: libvirt cannot run it",
+				    strna(f), strna(e))) < 0)
 			return r;
-		return doctor_advise(o, "restorecon -Rv /etc/libvirt/hooks");
+		return target ? doctor_advise(o, "restorecon -v %s (the file the hook links to)",
+					      strna(f)) :
+				doctor_advise(o, "restorecon -Rv /etc/libvirt/hooks");
 	}
 	/* virt_hook_t is confined unless this boolean lets the daemons run hooks unconfined:
 	 * confined, the hook can neither unload drivers nor stop units. */

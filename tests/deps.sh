@@ -20,6 +20,9 @@ if command -v apt-get >/dev/null 2>&1; then
 	# The packaging layer: rpmbuild and rpmspec, checkmodule and semodule_package for the
 	# SELinux module, apparmor_parser for the AppArmor snippets (tests/packaging/).
 	[ "$what" = test ] && pkgs="$pkgs rpm checkpolicy semodule-utils apparmor"
+	# make deb (dpkg-buildpackage checks the package's Build-Depends, go-md2man among them) and
+	# lintian: tests/packaging/check-deb.sh and the e2e scenario that installs the package.
+	[ "$what" = test ] && pkgs="$pkgs debhelper dpkg-dev lintian"
 	missing=""
 	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -46,7 +46,11 @@ for layer in "$@"; do
 		;;
 	e2e)
 		echo "== e2e (real kernel in QEMU)"
-		bash "$here/e2e/run.sh" --build "$build/e2e" "$build/vfio-hook" > "$out/e2e.log" 2>&1 || status=1
+		# The Debian package (make deb) for 98-debian-package; without it that scenario fails.
+		payload=""
+		for deb in "$build"/deb/vfio-hook_*.deb; do [ -f "$deb" ] && payload="--payload $deb"; done
+		# shellcheck disable=SC2086
+		bash "$here/e2e/run.sh" --build "$build/e2e" $payload "$build/vfio-hook" > "$out/e2e.log" 2>&1 || status=1
 		cat "$out/e2e.log"
 		# A guest that never reported leaves no result lines: that is a failure, not silence.
 		grep -q '^\(PASS\|FAIL\) ' "$out/e2e.log" || echo "FAIL e2e.guest-reported" >> "$out/e2e.log"

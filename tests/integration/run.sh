@@ -573,6 +573,57 @@ if [ -d "$desk" ]; then
 	"$bin" doctor --color=never --sysroot "$ok" --xml - < "$ok/etc/libvirt/qemu/win10.xml" > "$scratch/out" 2>&1
 	check doctor-xml-stdin-same cmp -s "$scratch/out" "$scratch/doctor-ok.txt"
 
+	# The packages' layout: hooks/qemu a symbolic link to the binary in /usr/bin, absolute or
+	# relative, resolved inside the tree. doctor_link TREE NAME EXPECT-INSTALLED EXPECT-PICKED-UP
+	# [TEXT]: the two checks' results (- for any), and TEXT on the hook-installed line.
+	doctor_link() {
+		"$bin" doctor --color=never --sysroot "$1" > "$scratch/out" 2>&1
+		if [ "$(result "$scratch/out" hook-installed)" = "$3" ] &&
+			{ [ "$4" = - ] || [ "$(result "$scratch/out" hook-picked-up)" = "$4" ]; } &&
+			{ [ -z "${5:-}" ] || grep '^hook-installed' "$scratch/out" | grep -qF -- "$5"; }; then
+			pass "doctor-link-$2"
+		else fail "doctor-link-$2" "expected hook-installed $3, hook-picked-up $4 ${5:-}" "$(cat "$scratch/out")"; fi
+	}
+	lnk=$scratch/doctor-link
+	rm -rf "$lnk" && cp -a "$ok" "$lnk"
+	mkdir -p "$lnk/usr/bin" && chmod 755 "$lnk/usr" "$lnk/usr/bin"
+	mv "$lnk/etc/libvirt/hooks/qemu" "$lnk/usr/bin/vfio-hook"
+	ln -s /usr/bin/vfio-hook "$lnk/etc/libvirt/hooks/qemu"
+	touch -h -d @1795000000 "$lnk/etc/libvirt/hooks/qemu"
+	doctor_link "$lnk" absolute pass pass "qemu -> /usr/bin/vfio-hook is vfio-hook"
+	ln -sfn ../../../usr/bin/vfio-hook "$lnk/etc/libvirt/hooks/qemu"
+	touch -h -d @1795000000 "$lnk/etc/libvirt/hooks/qemu"
+	doctor_link "$lnk" relative pass pass "qemu -> /usr/bin/vfio-hook is vfio-hook"
+	# Installed after libvirtd started: the link, or the binary it names.
+	touch -h -d @1795000500 "$lnk/etc/libvirt/hooks/qemu"
+	doctor_link "$lnk" link-newer-than-daemon pass fail
+	touch -h -d @1795000000 "$lnk/etc/libvirt/hooks/qemu"
+	touch -d @1795000500 "$lnk/usr/bin/vfio-hook"
+	doctor_link "$lnk" target-newer-than-daemon pass fail
+	touch -d @1795000000 "$lnk/usr/bin/vfio-hook"
+	chmod 775 "$lnk/usr/bin/vfio-hook"
+	doctor_link "$lnk" target-group-writable fail pass "/usr/bin/vfio-hook is writable by group or others"
+	chmod 755 "$lnk/usr/bin/vfio-hook" && chmod 777 "$lnk/usr/bin"
+	doctor_link "$lnk" directory-writable fail pass "/usr/bin is writable by group or others"
+	chmod 755 "$lnk/usr/bin"
+	printf '#!/bin/sh\nexit 0\n' > "$lnk/usr/bin/other" && chmod 755 "$lnk/usr/bin/other"
+	ln -sfn /usr/bin/other "$lnk/etc/libvirt/hooks/qemu"
+	doctor_link "$lnk" to-a-script fail - "qemu -> /usr/bin/other is a script"
+	# SELinux enforcing: the label that counts is the linked file's.
+	ln -sfn /usr/bin/vfio-hook "$lnk/etc/libvirt/hooks/qemu"
+	mkdir -p "$lnk/sys/fs/selinux" && echo 1 > "$lnk/sys/fs/selinux/enforce"
+	"$bin" doctor --color=never --sysroot "$lnk" > "$scratch/out" 2>&1
+	if [ "$(result "$scratch/out" selinux)" = fail ] && grep -q 'SELinux enforces and /usr/bin/vfio-hook is labelled' "$scratch/out" &&
+		grep -q 'restorecon -v /usr/bin/vfio-hook' "$scratch/out"; then pass doctor-link-selinux-label-of-target
+	else fail doctor-link-selinux-label-of-target "$(cat "$scratch/out")"; fi
+	rm -rf "$lnk/sys/fs/selinux"
+	# /bin/sh exists on this machine, not in the tree: the link is dangling there.
+	ln -sfn /bin/sh "$lnk/etc/libvirt/hooks/qemu"
+	doctor_link "$lnk" dangling fail skip "links to /bin/sh, which does not exist"
+	ln -sfn qemu-real "$lnk/etc/libvirt/hooks/qemu"
+	ln -s /usr/bin/vfio-hook "$lnk/etc/libvirt/hooks/qemu-real"
+	doctor_link "$lnk" link-to-link fail - "qemu -> /etc/libvirt/hooks/qemu-real is a symbolic link"
+
 	# Broken host: no IOMMU, a hook others can write, loaded after libvirtd started, and
 	# the scripts' old layout.
 	bad=$scratch/doctor-bad
