@@ -38,7 +38,7 @@ missing=$(dlopen_deps_missing 3 $depends)
 # build() and package() in makepkg's layout: $srcdir holds the unpacked tarball.
 rm -rf "$work" && mkdir -p "$work/src" "$work/pkg"
 if ! tarball=$(make_dist "$work") || ! tar -xzf "$tarball" -C "$work/src"; then
-	fail arch.package "no release tarball (make dist, or git ls-files in $top)"
+	fail arch.package "no release tarball (make dist in $top)"
 	exit 1
 fi
 if (cd "$work/src" && srcdir=$work/src pkgdir=$work/pkg bash -euc \
@@ -46,13 +46,7 @@ if (cd "$work/src" && srcdir=$work/src pkgdir=$work/pkg bash -euc \
 	pkg_list=$( (cd "$work/pkg" && find . ! -type d | sed 's,^\.,,' | grep -v '^/usr/share/licenses/' |
 		LC_ALL=C sort) )
 	printf '%s\n' "$pkg_list" > "$work/pkg.list"
-	if ! install_list "$work/destdir" > "$work/install.list"; then
-		fail arch.package "make install DESTDIR=$work/destdir failed"
-	elif diff -u "$work/install.list" "$work/pkg.list" > "$work/files.diff"; then
-		pass arch.package
-	else
-		fail arch.package "package() and make install differ (- install, + package): $(grep '^[-+]/' "$work/files.diff" | tr '\n' ' ')"
-	fi
+	same_as_install arch.package "$work/pkg.list" "package()"
 else
 	fail arch.package "build() or package() failed: $work/makepkg.log: $(tail -n 3 "$work/makepkg.log")"
 fi

@@ -55,13 +55,7 @@ selinux=$(ls "$work"/RPMS/noarch/vfio-hook-selinux-"$version"-*.rpm 2>/dev/null 
 rpm -qp --qf '[%{FILEMODES:perms} %{FILENAMES}\n]' "$main" | awk '$1 !~ /^d/ { print $2 }' |
 	grep -v -e '^/usr/lib/\.build-id/' -e '^/usr/share/licenses/' |
 	sed 's,^\(/usr/share/man/.*\)\.\(gz\|bz2\|xz\|zst\)$,\1,' | LC_ALL=C sort > "$work/rpm.list"
-if ! install_list "$work/destdir" > "$work/install.list"; then
-	fail rpm.files "make install DESTDIR=$work/destdir failed"
-elif diff -u "$work/install.list" "$work/rpm.list" > "$work/files.diff"; then
-	pass rpm.files
-else
-	fail rpm.files "the rpm and make install differ (- install, + rpm): $(grep '^[-+]/' "$work/files.diff" | tr '\n' ' ')"
-fi
+same_as_install rpm.files "$work/rpm.list" "the rpm"
 
 # Every regular file under /etc but the hook itself is the admin's: %config(noreplace).
 rpm -qp -c "$main" | LC_ALL=C sort > "$work/config.list"

@@ -48,18 +48,10 @@ dlopen_deps_missing() {
 	done
 }
 
-# make_dist DIR: the release tarball, vfio-hook-VERSION.tar.gz, in DIR; prints its path.
-# `make dist` when the Makefile has it, else the git-tracked files of the work tree.
+# make_dist DIR: the release tarball (make dist), vfio-hook-VERSION.tar.gz, in DIR; prints its path.
 make_dist() {
-	d=$1
-	mkdir -p "$d"
-	if make -C "$top" -n dist O="$d" >/dev/null 2>&1; then
-		make -C "$top" -s --no-print-directory dist O="$d" >/dev/null || return 1
-	else
-		(cd "$top" && git ls-files -z | tar --null -T - --transform "s,^,vfio-hook-$version/," \
-			-czf "$d/vfio-hook-$version.tar.gz") || return 1
-	fi
-	echo "$d/vfio-hook-$version.tar.gz"
+	make -C "$top" -s --no-print-directory dist O="$1" >/dev/null || return 1
+	echo "$1/vfio-hook-$version.tar.gz"
 }
 
 # install_list DIR: what `make install DESTDIR=DIR PREFIX=/usr` puts there, files and symlinks
@@ -69,4 +61,16 @@ install_list() {
 	make -C "$top" -s --no-print-directory O="$build" DESTDIR="$1" PREFIX=/usr SYSCONFDIR=/etc \
 		install >/dev/null || return 1
 	(cd "$1" && find . ! -type d | sed 's,^\.,,' | LC_ALL=C sort)
+}
+
+# same_as_install NAME LIST WHAT: PASS NAME when the sorted file list LIST (of the package WHAT)
+# holds exactly what make install installs, else FAIL NAME with the difference.
+same_as_install() {
+	if ! install_list "$work/destdir" > "$work/install.list"; then
+		fail "$1" "make install DESTDIR=$work/destdir failed"
+	elif diff -u "$work/install.list" "$2" > "$work/files.diff"; then
+		pass "$1"
+	else
+		fail "$1" "$3 and make install differ (- install, + $3): $(grep '^[-+]/' "$work/files.diff" | tr '\n' ' ')"
+	fi
 }
