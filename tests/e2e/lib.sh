@@ -29,6 +29,13 @@ wait_for() {
     done
 }
 
+# assert_hook_log_complete LOG: libvirt ran the hook through a whole cycle, prepare and release.
+assert_hook_log_complete() {
+    note "hook log $1:"; cat "$1" 2>/dev/null || fail "libvirt did not run the hook (no $1)"
+    grep -q 'prepare INFO Prepared' "$1" || fail "hook log has no completed prepare"
+    grep -q 'release INFO Released' "$1" || fail "hook log has no completed release"
+}
+
 # --- PCI devices ------------------------------------------------------------
 
 driver_of() {

@@ -97,9 +97,7 @@ grep -q "VM $vm holds devices" "$E2E_WORK/remove.out" || fail "prerm did not say
 
 virsh -q destroy $vm || fail "virsh destroy $vm failed"
 assert_desktop_back
-note "hook log $log:"; cat "$log" 2>/dev/null || fail "libvirt did not run the hook (no $log)"
-grep -q 'prepare INFO Prepared' "$log" || fail "hook log has no completed prepare"
-grep -q 'release INFO Released' "$log" || fail "hook log has no completed release"
+assert_hook_log_complete "$log"
 steady_state >"$E2E_WORK/after"
 diff_states "$E2E_WORK/before" "$E2E_WORK/after"
 
