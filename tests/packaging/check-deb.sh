@@ -44,6 +44,19 @@ else fail conffiles "expected: $(cat "$scratch/want-conffiles")" "got: $(cat "$s
 check doc-readme has -rw-r--r-- root/root /usr/share/doc/vfio-hook/README.md.gz
 check doc-examples has -rw-r--r-- root/root /usr/share/doc/vfio-hook/examples/vfio-hook.conf.example
 check doc-changelog has -rw-r--r-- root/root /usr/share/doc/vfio-hook/changelog.Debian.gz
+check man-8 has -rw-r--r-- root/root /usr/share/man/man8/vfio-hook.8.gz
+check man-5 has -rw-r--r-- root/root /usr/share/man/man5/vfio-hook.conf.5.gz
+check completion-bash has -rw-r--r-- root/root /usr/share/bash-completion/completions/vfio-hook
+check completion-zsh has -rw-r--r-- root/root /usr/share/zsh/site-functions/_vfio-hook
+# The packaged pages render without a warning; the text is kept beside the package.
+for page in man8/vfio-hook.8 man5/vfio-hook.conf.5; do
+	name=$(basename "$page")
+	if warn=$(LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 man --warnings -E UTF-8 \
+		-l "$scratch/root/usr/share/man/$page.gz" 2>&1 >"$build/deb/$name.txt") &&
+		[ -z "$warn" ] && grep -q '^NAME' "$build/deb/$name.txt"; then
+		pass "man-renders-$name"
+	else fail "man-renders-$name" "${warn:-no NAME section in $build/deb/$name.txt}"; fi
+done
 check license grep -q '^License: GPL-2+' "$scratch/root/usr/share/doc/vfio-hook/copyright"
 
 # The libraries the binary dlopen()s, by the sonames it was built with.

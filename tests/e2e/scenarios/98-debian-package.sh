@@ -64,6 +64,9 @@ cmp -s "$hooks/network.before-vfio-hook" "$E2E_WORK/foreign-network" || fail "th
 [[ ! -e $hooks/qemu.before-vfio-hook ]] || fail "qemu.before-vfio-hook exists: there was no qemu hook to keep"
 [[ -f $hooks/vfio-hook.conf && -f $hooks/vfio-hook.d/default/vm.conf ]] || fail "the configuration examples are missing"
 [[ $(command -v vfio-hook) == /usr/bin/vfio-hook ]] || fail "vfio-hook on PATH is '$(command -v vfio-hook)'"
+man_and_completion=(/usr/share/man/man8/vfio-hook.8.gz /usr/share/man/man5/vfio-hook.conf.5.gz
+    /usr/share/bash-completion/completions/vfio-hook /usr/share/zsh/site-functions/_vfio-hook)
+for f in "${man_and_completion[@]}"; do [[ -f $f ]] || fail "$f is missing"; done
 
 note "postinst restarted libvirtd"
 grep -q 'restarting libvirtd.service' "$E2E_WORK/install.out" || fail "postinst did not say it restarts libvirtd"
@@ -107,7 +110,7 @@ dpkg --purge vfio-hook >"$E2E_WORK/purge.out" 2>&1 || fail "dpkg --purge failed:
 cat "$E2E_WORK/purge.out"
 ! dpkg-query -W -f='${Status}' vfio-hook 2>/dev/null | grep -q installed || fail "vfio-hook is still installed"
 for f in /usr/bin/vfio-hook "$hooks/qemu" "$hooks/qemu.before-vfio-hook" "$hooks/network.before-vfio-hook" \
-    "$hooks/vfio-hook.conf" "$hooks/vfio-hook.d" /usr/share/doc/vfio-hook; do
+    "$hooks/vfio-hook.conf" "$hooks/vfio-hook.d" /usr/share/doc/vfio-hook "${man_and_completion[@]}"; do
     [[ ! -e $f && ! -L $f ]] || fail "$f is left after the purge"
 done
 [[ -f $hooks/network && ! -L $hooks/network ]] || fail "the foreign network hook is not back"
