@@ -419,6 +419,12 @@ dist:
 # docs/packaging/debian/vfio-hook.lintian-overrides.
 DEB_DIR := $(O)/deb
 DEB_SRC := $(DEB_DIR)/vfio-hook-$(VERSION)
+# A package builds as a distribution would: with none of this make's job server and flags, nor
+# the variables given on its command line, which make exports to the environment. There the
+# package's own make would take O=DIR as its build directory, and its clean would delete DIR.
+PACKAGE_BUILD_ENV = env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(foreach v,$(sort O DESTDIR PREFIX \
+	SANITIZE WERROR V CC $(foreach a,$(MAKEOVERRIDES),$(firstword $(subst =, ,$(a))))),-u $(v))
+
 deb: dist
 	$(Q)v=$$(dpkg-parsechangelog -l docs/packaging/debian/changelog -S Version) && \
 		[ "$${v%-*}" = "$(VERSION)" ] || \
@@ -427,8 +433,7 @@ deb: dist
 	$(Q)cp $(DIST) $(DEB_DIR)/vfio-hook_$(VERSION).orig.tar.gz
 	$(Q)tar -C $(DEB_DIR) -xzf $(DIST)
 	$(Q)cp -R $(DEB_SRC)/docs/packaging/debian $(DEB_SRC)/debian
-	# As a distribution builds it: none of this make's variables (O, WERROR, CC) leak in.
-	$(Q)cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
+	$(Q)cd $(DEB_SRC) && $(PACKAGE_BUILD_ENV) dpkg-buildpackage -us -uc -b
 	lintian --fail-on error,warning --info $(DEB_DIR)/vfio-hook_$(VERSION)-1_$$(dpkg --print-architecture).changes
 	@ls -l $(DEB_DIR)/*.deb
 
@@ -441,5 +446,5 @@ RPMBUILD_FLAGS ?=
 rpm: dist
 	$(Q)rm -rf $(O)/rpm && mkdir -p $(O)/rpm/SOURCES
 	$(Q)cp $(O)/vfio-hook-$(VERSION).tar.gz $(O)/rpm/SOURCES/
-	$(Q)env -u MAKEFLAGS -u MAKELEVEL rpmbuild -bb $(RPMBUILD_FLAGS) \
+	$(Q)$(PACKAGE_BUILD_ENV) rpmbuild -bb $(RPMBUILD_FLAGS) \
 		--define "_topdir $(abspath $(O)/rpm)" docs/packaging/rpm/vfio-hook.spec

@@ -18,6 +18,9 @@ mkdir -p "$build/packaging" || exit 1
 
 # The packaging builds must not see the make that runs the tests: its variables and job server.
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+# Nor the variables the calling make exports from its command line (make check-fast O=DIR):
+# a package build that took O=DIR would build there, and its clean would delete DIR.
+unset O DESTDIR PREFIX SANITIZE WERROR V
 
 version=$(sed -n 's/^VERSION *:= *//p' "$top/Makefile")
 
