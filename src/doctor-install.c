@@ -83,10 +83,9 @@ static int files_equal(int a, int b)
 static int hook_link_target(const struct sysroot *root, char **ret)
 {
 	char link[PATH_MAX];
-	ssize_t n = readlinkat(root->etc_fd, HOOK_REL, link, sizeof link - 1);
-	if (n < 0)
-		return -errno;
-	link[n] = 0;
+	int r = read_link_at(root->etc_fd, HOOK_REL, link, sizeof link);
+	if (r < 0)
+		return r;
 	_cleanup_free_ char *joined = link[0] == '/' ? strdup(link) :
 				      strdup_printf("%s/%s", HOOK_DIR, link);
 	_cleanup_free_ char *out = malloc(strlen(joined ?: "") + 2);
@@ -102,9 +101,10 @@ static int hook_link_target(const struct sysroot *root, char **ret)
 				;
 			continue;
 		}
+		size_t n = strlen(c);
 		out[len++] = '/';
-		memcpy(out + len, c, strlen(c));
-		len += strlen(c);
+		memcpy(out + len, c, n);
+		len += n;
 	}
 	if (len == 0)
 		out[len++] = '/';
@@ -230,19 +230,18 @@ int doctor_hook_installed(const struct doctor_ctx *ctx, struct doctor_outcome *o
 static int hook_installed_at(const struct sysroot *root, double *ret)
 {
 	_cleanup_free_ char *target = NULL;
-	struct stat link_st, st;
-	if (root->etc_fd < 0)
-		return -ENOENT;
-	if (fstatat(root->etc_fd, HOOK_REL, &link_st, AT_SYMLINK_NOFOLLOW) < 0)
-		return -errno;
-	int r = hook_resolve(root, &st, &target);
+	struct stat st[2];
+	int r = hook_resolve(root, &st[0], &target);
 	if (r < 0)
 		return r;
+	/* hook_resolve gave the target's stat for a link: the link's own is the second one. */
+	size_t n = 1;
+	if (target && fstatat(root->etc_fd, HOOK_REL, &st[n++], AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
 	const bool with_ctime = target && root->live;
 	double t = 0;
-	const struct stat *both[] = { &link_st, &st };
-	for (size_t i = 0; i < ARRAY_SIZE(both); i++) {
-		const struct timespec *ts[] = { &both[i]->st_mtim, &both[i]->st_ctim };
+	for (size_t i = 0; i < n; i++) {
+		const struct timespec *ts[] = { &st[i].st_mtim, &st[i].st_ctim };
 		for (size_t j = 0; j < (with_ctime ? 2u : 1u); j++)
 			t = MAX(t, (double)ts[j]->tv_sec + (double)ts[j]->tv_nsec / 1e9);
 	}
@@ -503,21 +502,21 @@ static const struct {
 /* libvirt runs the top-level executables of qemu.d/ and network.d/ itself; directories there
  * are a dispatcher's per-VM or per-network layout, which nothing runs any more. */
 static const struct {
-	const char *dir; /* under /etc */
+	const char *path; /* under the root, in /etc */
 	const char *maps_to;
 } old_dirs[] = {
-	{ "libvirt/hooks/qemu.d",
+	{ "/etc/libvirt/hooks/qemu.d",
 	  "qemu.d/<vm>/ scripts: vfio-hook.d/<vm>/before-STAGE-NAME executables, where still needed" },
-	{ "libvirt/hooks/network.d",
+	{ "/etc/libvirt/hooks/network.d",
 	  "network.d/<network>/ scripts: the network hook (network_dns, network_zone)" },
 };
 
-static int find_old_dirs(const struct sysroot *root, const char *dir, const char *maps_to,
+static int find_old_dirs(const struct sysroot *root, const char *path, const char *maps_to,
 			 char ***found, char ***advice)
 {
 	_cleanup_strv_free_ char **entries = NULL;
-	_cleanup_free_ char *abs = strdup_printf("/etc/%s", dir);
-	_cleanup_free_ char *full = abs ? sysroot_path(root, abs) : NULL;
+	_cleanup_free_ char *full = sysroot_path(root, path);
+	const char *under_etc = path + strlen("/etc/"), *shown = strrchr(path, '/') + 1;
 	if (!full)
 		return -ENOMEM;
 	int r = dir_list_at(AT_FDCWD, full, &entries);
@@ -525,9 +524,8 @@ static int find_old_dirs(const struct sysroot *root, const char *dir, const char
 		return 0;
 	if (r < 0)
 		return r;
-	const char *shown = strrchr(dir, '/') + 1;
 	for (char **v = entries; v && *v; v++) {
-		_cleanup_free_ char *sub = strdup_printf("%s/%s", dir, *v);
+		_cleanup_free_ char *sub = strdup_printf("%s/%s", under_etc, *v);
 		if (!sub)
 			return -ENOMEM;
 		if (!is_dir_at(root->etc_fd, sub))
@@ -547,13 +545,11 @@ int doctor_old_layouts(const struct doctor_ctx *ctx, struct doctor_outcome *o)
 	int r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(old_dirs); i++) {
-		r = find_old_dirs(root, old_dirs[i].dir, old_dirs[i].maps_to, &found, &advice);
+		r = find_old_dirs(root, old_dirs[i].path, old_dirs[i].maps_to, &found, &advice);
 		if (r == -ENOMEM)
 			return r;
-		if (r < 0) {
-			_cleanup_free_ char *abs = strdup_printf("/etc/%s", old_dirs[i].dir);
-			return doctor_skip_errno(o, r, strna(abs));
-		}
+		if (r < 0)
+			return doctor_skip_errno(o, r, old_dirs[i].path);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(old_files); i++) {
 		_cleanup_free_ char *p = sysroot_path(root, old_files[i].path);
