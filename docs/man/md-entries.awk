@@ -82,31 +82,30 @@ section != "VERBS" && section != "OPTIONS" { next }
 	para = 0
 }
 
+# help_section(TITLE, SECTION): the --help lines of every entry of the man page's SECTION, the
+# entry's first paragraph without its closing period; "-h, --help" is shown as "-h --help".
+function help_section(title, section,    i, t, o) {
+	emit(title ":")
+	for (i = 1; i <= n; i++) {
+		if (kind[i] != section)
+			continue
+		t = text[i]
+		sub(/ +$/, "", t)
+		sub(/\.$/, "", t)
+		o = term[i]
+		if (section == "OPTIONS")
+			gsub(/,/, "", o)
+		help_entry(o, plain(t), o ~ /^--/ ? 5 : 2)
+	}
+}
+
 END {
 	if (what == "help") {
 		print "/* Generated from docs/man/vfio-hook.8.md by docs/man/md-entries.awk: edit those. */"
 		print "#define HELP_VERBS_AND_OPTIONS \\"
-		emit("Verbs:")
-		for (i = 1; i <= n; i++) {
-			if (kind[i] != "VERBS")
-				continue
-			t = text[i]
-			sub(/ +$/, "", t)
-			sub(/\.$/, "", t)
-			help_entry(term[i], plain(t), 2)
-		}
+		help_section("Verbs", "VERBS")
 		emit("")
-		emit("Options:")
-		for (i = 1; i <= n; i++) {
-			if (kind[i] != "OPTIONS")
-				continue
-			t = text[i]
-			sub(/ +$/, "", t)
-			sub(/\.$/, "", t)
-			o = term[i]
-			gsub(/,/, "", o)
-			help_entry(o, plain(t), o ~ /^--/ ? 5 : 2)
-		}
+		help_section("Options", "OPTIONS")
 		print "\t\"\""
 		exit
 	}
