@@ -324,20 +324,24 @@ golden: $(O)/vfio-hook
 # src/doctor-install.c, or a symlink to it.
 HOOK_LINK ?=
 HOOK_MARKER := vfio-hook: libvirt qemu hook binary, marker 1
+# $(call present,PATH): a shell condition, true for a dangling link too.
+present = { [ -e "$(1)" ] || [ -L "$(1)" ]; }
 # $(call hook_is_ours,PATH): a shell condition.
 hook_is_ours = grep -qsF '$(HOOK_MARKER)' "$(1)" || \
 	{ [ -L "$(1)" ] && case "$$(readlink "$(1)")" in */vfio-hook|qemu) true;; *) false;; esac; }
 # $(call hook_set_aside,PATH): remove ours, move a foreign one aside (never over an earlier copy).
-hook_set_aside = if [ -e "$(1)" ] || [ -L "$(1)" ]; then \
+hook_set_aside = if $(call present,$(1)); then \
 	if $(call hook_is_ours,$(1)); then rm -f "$(1)"; \
-	elif [ -e "$(1).before-vfio-hook" ] || [ -L "$(1).before-vfio-hook" ]; then \
+	elif $(call present,$(1).before-vfio-hook); then \
 		echo "$(1): a foreign hook, and $(1).before-vfio-hook exists already: move one away" >&2; exit 1; \
 	else mv "$(1)" "$(1).before-vfio-hook" && echo "Kept the previous hook as $(1).before-vfio-hook"; fi; fi
 # $(call hook_remove,PATH): remove ours and put back what install kept aside.
-hook_remove = if { [ -e "$(1)" ] || [ -L "$(1)" ]; } && ! { $(call hook_is_ours,$(1)); }; then \
+hook_remove = if $(call present,$(1)) && ! { $(call hook_is_ours,$(1)); }; then \
 	echo "$(1) is not vfio-hook: left alone" >&2; \
-	else rm -f "$(1)"; if [ -e "$(1).before-vfio-hook" ] || [ -L "$(1).before-vfio-hook" ]; then \
+	else rm -f "$(1)"; if $(call present,$(1).before-vfio-hook); then \
 		mv "$(1).before-vfio-hook" "$(1)" && echo "Put back $(1)"; fi; fi
+# $(call command_remove,PATH): the vfio-hook on PATH, if it is ours (a link, or the binary).
+command_remove = if [ -L "$(1)" ] || { $(call hook_is_ours,$(1)); }; then rm -f "$(1)"; fi
 
 # libvirt looks for its hook files once, when the daemon starts (virHookInitialize; on SIGHUP
 # too, but a reload also re-reads every driver's state): a running daemon neither runs a new
@@ -361,8 +365,7 @@ install: $(O)/vfio-hook
 	install -d $(DESTDIR)$(HOOKDIR) $(DESTDIR)$(BINDIR)
 	$(Q)$(call hook_set_aside,$(DESTDIR)$(HOOKDIR)/qemu)
 	$(Q)$(call hook_set_aside,$(DESTDIR)$(HOOKDIR)/network)
-	$(Q)if [ -L $(DESTDIR)$(BINDIR)/vfio-hook ] || { $(call hook_is_ours,$(DESTDIR)$(BINDIR)/vfio-hook); }; then \
-		rm -f $(DESTDIR)$(BINDIR)/vfio-hook; fi
+	$(Q)$(call command_remove,$(DESTDIR)$(BINDIR)/vfio-hook)
 ifeq ($(HOOK_LINK),1)
 	install -m 0755 $(O)/vfio-hook $(DESTDIR)$(BINDIR)/vfio-hook
 	ln -s $(BINDIR)/vfio-hook $(DESTDIR)$(HOOKDIR)/qemu
@@ -385,8 +388,7 @@ endif
 uninstall:
 	$(Q)$(call hook_remove,$(DESTDIR)$(HOOKDIR)/network)
 	$(Q)$(call hook_remove,$(DESTDIR)$(HOOKDIR)/qemu)
-	$(Q)if [ -L $(DESTDIR)$(BINDIR)/vfio-hook ] || { $(call hook_is_ours,$(DESTDIR)$(BINDIR)/vfio-hook); }; then \
-		rm -f $(DESTDIR)$(BINDIR)/vfio-hook; fi
+	$(Q)$(call command_remove,$(DESTDIR)$(BINDIR)/vfio-hook)
 	rm -rf $(DESTDIR)$(DOCDIR)
 	@echo "Kept $(HOOKDIR)/vfio-hook.conf and $(HOOKDIR)/vfio-hook.d: your settings."
 	$(restart_daemons)
