@@ -5,18 +5,16 @@
 # One PASS/FAIL line per check; exit 1 on a failure.
 set -u
 build=${1:?usage: check-deb.sh BUILD_DIR}
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-version=$(sed -n 's/^VERSION *:= *//p' "$repo/Makefile")
+top=$(cd "$(dirname "$0")/../.." && pwd)
+prefix=packaging.deb-
+status=0
+. "$top/tests/packaging/lib.sh"
 arch=$(dpkg --print-architecture)
 deb=$build/deb/vfio-hook_${version}-1_$arch.deb
-status=0
-pass() { echo "PASS packaging.deb-$1"; }
-fail() { echo "FAIL packaging.deb-$1"; shift; for l in "$@"; do echo "  $l"; done; status=1; }
-check() { n=$1; shift; if "$@"; then pass "$n"; else fail "$n" "failed: $*"; fi; }
 
 if [ ! -f "$deb" ]; then
 	echo "building $deb (make deb)" >&2
-	make -C "$repo" --no-print-directory O="$(realpath -m "$build")" deb > "$build/make-deb.log" 2>&1 ||
+	make -C "$top" --no-print-directory O="$(realpath -m "$build")" deb > "$build/make-deb.log" 2>&1 ||
 		fail build "make deb failed: $build/make-deb.log" "$(tail -n 20 "$build/make-deb.log")"
 fi
 if [ ! -f "$deb" ]; then
@@ -25,8 +23,8 @@ if [ ! -f "$deb" ]; then
 fi
 pass exists
 
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+scratch=$build/packaging/deb
+rm -rf "$scratch" && mkdir -p "$scratch"
 dpkg-deb -c "$deb" | awk '{ p = $6; sub(/^\./, "", p); l = $1 " " $2 " " p; if ($7 == "->") l = l " -> " $8; print l }' > "$scratch/list"
 dpkg-deb -e "$deb" "$scratch/control"
 dpkg-deb -x "$deb" "$scratch/root"

@@ -4,15 +4,14 @@
 # second install over the first, settings kept, nothing restarted or printed for a DESTDIR.
 # One PASS/FAIL line per check; exit 1 on a failure.
 set -u
-build=$(realpath -m "${1:?usage: check-install.sh BUILD_DIR}")
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:?usage: check-install.sh BUILD_DIR}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+prefix=packaging.install-
 status=0
-pass() { echo "PASS packaging.install-$1"; }
-fail() { echo "FAIL packaging.install-$1"; shift; for l in "$@"; do echo "  $l"; done; status=1; }
-check() { n=$1; shift; if "$@"; then pass "$n"; else fail "$n" "failed: $*"; fi; }
+. "$top/tests/packaging/lib.sh"
 
 d=$build/install-check
-mk() { make -C "$repo" --no-print-directory O="$build" DESTDIR="$d" PREFIX=/usr "$@" > "$build/install-check.log" 2>&1; }
+mk() { make -C "$top" --no-print-directory O="$build" DESTDIR="$d" PREFIX=/usr "$@" > "$build/install-check.log" 2>&1; }
 foreign() {
 	rm -rf "$d" && mkdir -p "$d/etc/libvirt/hooks"
 	printf '#!/bin/sh\necho foreign\n' > "$d/etc/libvirt/hooks/qemu"

@@ -1,8 +1,11 @@
 # Shared by tests/packaging/check-*.sh: sourced after `build` and `top` are set.
 
-pass() { echo "PASS $1"; }
+# Results are named NAME, after the script's $prefix if it sets one.
+pass() { echo "PASS ${prefix:-}$1"; }
 # fail NAME WHY...: the reason goes on the same line, so tests/run.sh's summary shows it.
-fail() { n=$1; shift; echo "FAIL $n: $(printf '%s' "$*" | tr '\n' ' ')"; status=1; }
+fail() { n=$1; shift; echo "FAIL ${prefix:-}$n: $(printf '%s' "$*" | tr '\n' ' ')"; status=1; }
+# check NAME COMMAND...: PASS NAME when COMMAND succeeds, else FAIL NAME naming it.
+check() { n=$1; shift; if "$@"; then pass "$n"; else fail "$n" "failed: $*"; fi; }
 
 # need TOOL NAME APT DNF: FAIL NAME (and return 1) when TOOL is missing, saying what to install.
 need() {
