@@ -6,6 +6,7 @@
 # Usage: tests/docs/check-conf.sh BUILD_DIR
 set -u
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/code-names.sh"
 build=${1:-build}
 t=$(scratch "$build" conf)
 page=$build/man/vfio-hook.conf.5
@@ -15,22 +16,17 @@ if [ ! -f "$page" ]; then
 	exit 1
 fi
 
-grep -o 'streq(key, "[a-z_]*")' "$src/config.c" | sed 's/.*"\(.*\)")/\1/' > "$t/code-keys"
+code_config_keys "$repo" > "$t/code-keys"
 entries "$page" SETTINGS | first_words > "$t/man-keys"
 same conf-keys-match-man "src/config.c's keys" "$t/code-keys" "vfio-hook.conf(5) SETTINGS" \
 	"$t/man-keys"
 
-sed -n '/flag_names\[_VM_FLAG_MAX\] = {/,/^};/p' "$src/vm-flags.c" |
-	sed -n 's/.*\] = "\(--[a-z-]*\)",.*/\1/p' > "$t/code-flags"
+code_vm_flags "$repo" > "$t/code-flags"
 entries "$page" "VM FLAGS" | first_words > "$t/man-flags"
 same vm-flags-match-man "src/vm-flags.c's flags" "$t/code-flags" "vfio-hook.conf(5) VM FLAGS" \
 	"$t/man-flags"
 
-# Stage names by id (plan.c), in the order the stage table runs them (stages.c).
-sed -n 's/^\t\[\(STAGE_[A-Z_]*\)\] = "\([a-z-]*\)",.*/\1 \2/p' "$src/plan.c" > "$t/stage-names"
-awk '$1 == "{" && $2 ~ /^STAGE_[A-Z_]*,$/ { sub(/,/, "", $2); print $2 }' "$src/stages.c" |
-	while read -r id; do awk -v id="$id" '$1 == id { print $2 }' "$t/stage-names"; done \
-	> "$t/code-stages"
+code_stages "$repo" > "$t/code-stages"
 entries "$page" STAGES | first_words > "$t/man-stages"
 same stages-match-man "src/plan.c's stages" "$t/code-stages" "vfio-hook.conf(5) STAGES" \
 	"$t/man-stages"
@@ -42,8 +38,7 @@ else
 fi
 
 # Hook points: an override's name is "before-" or "after-", then a stage name.
-grep -o 'startswith(name, "[a-z]*-")' "$src/overrides.c" | sed 's/.*"\(.*\)")/\1/' \
-	> "$t/code-hook-points"
+code_hook_prefixes "$repo" > "$t/code-hook-points"
 entries "$page" "OVERRIDE EXECUTABLES" | sed -n 's/^\([a-z]*-\)STAGE.*/\1/p' > "$t/man-hook-points"
 same hook-points-match-man "src/overrides.c's name prefixes" "$t/code-hook-points" \
 	"vfio-hook.conf(5) OVERRIDE EXECUTABLES" "$t/man-hook-points"

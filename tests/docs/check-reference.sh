@@ -53,23 +53,13 @@ compare() {
 [ -x "$bin" ] || { fail binary "no $bin (build first)"; exit 1; }
 
 # --- from the code ---------------------------------------------------------------------------
-sed -n '/flag_names\[/,/^};/p' "$top/src/vm-flags.c" | grep -o '"--[a-z0-9-]*"' | tr -d '"' \
-	> "$tmp/flags.code"
-grep -o 'streq(key, "[a-z_]*")' "$top/src/config.c" | sed 's/.*"\(.*\)")/\1/' > "$tmp/keys.code"
-# Stage order from the stage table, names from plan.c's string table.
-sed -n '/stage_table\[/,/^};/p' "$top/src/stages.c" | grep -o '{ STAGE_[A-Z_]*' | cut -c3- \
-	> "$tmp/stage-ids"
-: > "$tmp/stages.code"
-while read -r id; do
-	sed -n "s/.*\[$id\] = \"\([a-z-]*\)\".*/\1/p" "$top/src/plan.c" >> "$tmp/stages.code"
-done < "$tmp/stage-ids"
-# Override executables are before-STAGE or after-STAGE for any stage (parse_script_name).
-if grep -q '"before-"' "$top/src/overrides.c" && grep -q '"after-"' "$top/src/overrides.c"; then
-	sed 's/^/before-/' "$tmp/stages.code" > "$tmp/points.code"
-	sed 's/^/after-/' "$tmp/stages.code" >> "$tmp/points.code"
-else
-	: > "$tmp/points.code"
-fi
+. "$top/tests/docs/code-names.sh"
+code_vm_flags "$top" > "$tmp/flags.code"
+code_config_keys "$top" > "$tmp/keys.code"
+code_stages "$top" > "$tmp/stages.code"
+# Override executables are PREFIX-STAGE for any stage (parse_script_name).
+for prefix in $(code_hook_prefixes "$top"); do sed "s/^/$prefix/" "$tmp/stages.code"; done \
+	> "$tmp/points.code"
 
 # --- from reference.md -----------------------------------------------------------------------
 column "Description flags" 1 > "$tmp/flags.doc"
