@@ -1,6 +1,6 @@
 #!/bin/sh
-# The one test runner: runs the named layers (unit, integration, fuzz, docs, packaging, e2e), shows every
-# "PASS name" / "FAIL name" line they print, and ends with "N passed, N failed".
+# The one test runner: runs the named layers (unit, integration, fuzz, docs, packaging, e2e),
+# shows every "PASS name" / "FAIL name" line they print, and ends with "N passed, N failed".
 # Usage: tests/run.sh [--build DIR] LAYER...
 set -u
 build=build
@@ -11,6 +11,19 @@ out="$build/test-results"
 mkdir -p "$out"
 : > "$out/all.log"
 status=0
+
+# run_layer NAME TITLE COMMAND...: the layer's output, kept in $out/NAME.log, shown and counted.
+# A layer that printed no result at all (a guest that never reported, say) failed: that is
+# not silence.
+run_layer() {
+	name=$1 log=$out/$1.log
+	echo "== $2"
+	shift 2
+	"$@" > "$log" 2>&1 || status=1
+	grep -q '^\(PASS\|FAIL\) ' "$log" || echo "FAIL $name.reported" >> "$log"
+	cat "$log"
+	cat "$log" >> "$out/all.log"
+}
 
 for layer in "$@"; do
 	case $layer in
@@ -24,46 +37,29 @@ for layer in "$@"; do
 		done
 		;;
 	integration)
-		echo "== integration"
-		sh "$here/integration/run.sh" "$build" > "$out/integration.log" 2>&1 || status=1
-		cat "$out/integration.log"
-		cat "$out/integration.log" >> "$out/all.log"
+		run_layer integration integration sh "$here/integration/run.sh" "$build"
 		;;
 	fuzz)
 		# Short libFuzzer runs from the seed corpora; binaries in $FUZZ_BUILD (make fuzz-build).
-		echo "== fuzz (libFuzzer smoke runs)"
-		sh "$here/fuzz/run.sh" smoke --build "${FUZZ_BUILD:-build-fuzz}" > "$out/fuzz.log" 2>&1 || status=1
-		grep -q '^\(PASS\|FAIL\) ' "$out/fuzz.log" || echo "FAIL fuzz.reported" >> "$out/fuzz.log"
-		cat "$out/fuzz.log"
-		cat "$out/fuzz.log" >> "$out/all.log"
+		run_layer fuzz "fuzz (libFuzzer smoke runs)" \
+			sh "$here/fuzz/run.sh" smoke --build "${FUZZ_BUILD:-build-fuzz}"
 		;;
 	docs)
-		# The man pages, --help and the completions against each other and the code.
-		echo "== docs"
-		sh "$here/docs/run.sh" "$build" > "$out/docs.log" 2>&1 || status=1
-		cat "$out/docs.log"
-		cat "$out/docs.log" >> "$out/all.log"
+		# The man pages, --help, the completions and docs/reference.md against the code.
+		run_layer docs docs sh "$here/docs/run.sh" "$build"
+		;;
+	packaging)
+		# make install, the .deb, the rpm, the PKGBUILD, the SELinux module and the AppArmor
+		# snippets (tests/packaging/).
+		run_layer packaging packaging sh "$here/packaging/run.sh" "$build"
 		;;
 	e2e)
-		echo "== e2e (real kernel in QEMU)"
 		# The Debian package (make deb) for 98-debian-package; without it that scenario fails.
 		payload=""
 		for deb in "$build"/deb/vfio-hook_*.deb; do [ -f "$deb" ] && payload="--payload $deb"; done
 		# shellcheck disable=SC2086
-		bash "$here/e2e/run.sh" --build "$build/e2e" $payload "$build/vfio-hook" > "$out/e2e.log" 2>&1 || status=1
-		cat "$out/e2e.log"
-		# A guest that never reported leaves no result lines: that is a failure, not silence.
-		grep -q '^\(PASS\|FAIL\) ' "$out/e2e.log" || echo "FAIL e2e.guest-reported" >> "$out/e2e.log"
-		cat "$out/e2e.log" >> "$out/all.log"
-		;;
-	packaging)
-		# The rpm, the PKGBUILD, the SELinux module and the AppArmor snippets, built and
-		# compared with make install (tests/packaging/).
-		echo "== packaging"
-		sh "$here/packaging/run.sh" "$build" > "$out/packaging.log" 2>&1 || status=1
-		grep -q '^\(PASS\|FAIL\) ' "$out/packaging.log" || echo "FAIL packaging.reported" >> "$out/packaging.log"
-		cat "$out/packaging.log"
-		cat "$out/packaging.log" >> "$out/all.log"
+		run_layer e2e "e2e (real kernel in QEMU)" \
+			bash "$here/e2e/run.sh" --build "$build/e2e" $payload "$build/vfio-hook"
 		;;
 	*)
 		echo "unknown test layer '$layer'" >&2
