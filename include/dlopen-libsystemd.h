@@ -19,6 +19,8 @@
 	X(sd_bus_message_append)                                                                   \
 	X(sd_bus_message_append_array)                                                             \
 	X(sd_bus_message_close_container)                                                          \
+	X(sd_bus_message_enter_container)                                                          \
+	X(sd_bus_message_exit_container)                                                           \
 	X(sd_bus_message_new_method_call)                                                          \
 	X(sd_bus_message_open_container)                                                           \
 	X(sd_bus_message_read)                                                                     \

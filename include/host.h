@@ -124,6 +124,20 @@ _must_check_ int host_module_available(const struct host *h, const char *name);
 /* PCI devices bound to any driver of the module. */
 _must_check_ int host_module_devices(const struct host *h, const char *module, char ***ret);
 
+/*
+ * What a process holding a device node is, from the kernel's view of it (its pid and its
+ * cgroup), never from its name. The planner deals with each kind in its own way.
+ */
+enum holder_kind {
+	HOLDER_INIT,          /* PID 1: a copy in its fd store (logind keeps session devices there) */
+	HOLDER_LOGIND,        /* systemd-logind: its own copy of a session device */
+	HOLDER_SESSION_SCOPE, /* a process of a logind session (session-N.scope) */
+	HOLDER_USER_UNIT,     /* a service of a user's systemd instance (user@UID.service) */
+	HOLDER_SYSTEM_UNIT,   /* a system service */
+	HOLDER_OTHER,         /* anything else: a container, a scope of its own, no cgroup */
+	_HOLDER_KIND_MAX,
+};
+
 /* Who has device nodes open: found by device number across all of /proc. */
 struct node_holder {
 	pid_t pid;
@@ -132,13 +146,49 @@ struct node_holder {
 	char *comm;
 	char *cgroup;   /* unified hierarchy path */
 	char *devname;  /* what it holds, relative to /dev */
+	enum holder_kind kind;
+	char *unit;     /* HOLDER_USER_UNIT, HOLDER_SYSTEM_UNIT: the service it runs in */
+	char *session;  /* HOLDER_SESSION_SCOPE: the session's id */
 };
+/* Sets kind, unit and session from pid and cgroup. */
+void node_holder_classify(struct node_holder *h);
+/* Logind's copies of session devices: held for a session, gone when it ends, never signalled. */
+static inline bool node_holder_is_logind_copy(const struct node_holder *h)
+{
+	return h->kind == HOLDER_INIT || h->kind == HOLDER_LOGIND;
+}
+/* "session-3.scope" in a cgroup path → "3"; NULL if none. */
+char *cgroup_session_id(const char *cgroup);
+/* ".../user@1000.service/.../pipewire.service" → "pipewire.service"; NULL if none. */
+char *cgroup_user_unit(const char *cgroup, uid_t uid);
+/* "/system.slice/nvidia-persistenced.service" → "nvidia-persistenced.service"; NULL if none. */
+char *cgroup_system_unit(const char *cgroup);
 /* A process's start, in clock ticks after boot (/proc/PID/stat field 22): with the pid it
  * names one process, as a pid alone does not once the pid is reused. */
 _must_check_ int host_process_starttime(int proc_fd, const char *pid, unsigned long long *ret);
 _must_check_ int host_find_holders(const struct host *h, const struct dev_node *nodes,
 				   size_t n_nodes, struct node_holder **ret, size_t *ret_n);
 void node_holders_free(struct node_holder *list, size_t n);
+
+/* Whether process pid still holds any of the nodes: 1 yes, 0 no (or it is gone). */
+_must_check_ int host_pid_holds(const struct host *h, pid_t pid, const struct dev_node *nodes,
+				size_t n_nodes);
+
+/* logind's sessions, from ListSessions on a live host or logind/sessions in a captured one. */
+struct logind_session {
+	char *id;
+	uid_t uid;
+	char *user;
+	char *seat;     /* NULL: none */
+	char *type;     /* wayland, x11, mir, tty, unspecified */
+	char *class;    /* user, greeter, lock-screen, background */
+	char *service;  /* the PAM service that opened it: gdm-autologin, sddm, greetd, login */
+};
+_must_check_ int host_logind_sessions(const struct host *h, struct logind_session **ret,
+				      size_t *ret_n);
+void logind_sessions_free(struct logind_session *list, size_t n);
+/* A session with a display server: Type wayland, x11 or mir. */
+bool logind_session_is_graphical(const struct logind_session *s);
 
 /* Services with processes in the user's systemd instance (user@UID.service), from /proc. */
 _must_check_ int host_user_services(const struct host *h, uid_t uid, char ***ret);

@@ -22,7 +22,11 @@ struct plan_ctx {
 	bool *passed_at;             /* by position in host->pci: that function is in passed */
 	struct node_holder *holders; /* processes holding the passed devices' nodes */
 	size_t n_holders;
-	char *dm_unit;               /* the display manager being stopped, if any */
+	struct logind_session *logind; /* logind's sessions, read when something holds a node */
+	size_t n_logind;
+	char *dm_unit;               /* the display manager (display-manager.service's unit) */
+	bool dm_stops;               /* ... and it is being stopped */
+	char **system_units;         /* system units being stopped */
 	char **sessions;             /* logind sessions being ended */
 	char **user_units;           /* "UID/unit" being stopped */
 	int journal_dir_fd;          /* other VMs' journals, -1 if none */
@@ -92,10 +96,15 @@ int script_undo(struct exec_ctx *ctx, struct action *a);
 bool plan_ctx_is_passed(const struct plan_ctx *ctx, const char *pci_name);
 /* A holder whose process goes away with something already planned (its unit, its session). */
 bool plan_ctx_holder_covered(const struct plan_ctx *ctx, const struct node_holder *h);
-/* "session-3.scope" in a cgroup path → "3"; NULL if none. */
-char *cgroup_session_id(const char *cgroup);
-/* ".../user@1000.service/.../pipewire.service" → "pipewire.service"; NULL if none. */
-char *cgroup_user_unit(const char *cgroup, uid_t uid);
+/* The logind session a holder belongs to, by id: its scope's, or, for a service of a user's
+ * own systemd instance (gnome-shell, kwin_wayland, a uwsm compositor), that user's graphical
+ * session. The audio stage's units and the admin's user_units are not the session's: they
+ * are stopped and started as units. NULL when it belongs to none. */
+const char *plan_ctx_holder_session(const struct plan_ctx *ctx, const struct node_holder *h);
+/* What logind says of a session; NULL if it does not know it. */
+const struct logind_session *plan_ctx_session(const struct plan_ctx *ctx, const char *id);
+/* Whether the audio stage stops this user unit (PipeWire, PulseAudio and their sockets). */
+bool audio_unit_is_known(const char *unit);
 
 /* Where a domain's huge pages come from and how many it needs. */
 struct hugepages_need {

@@ -17,6 +17,8 @@ void node_holders_free(struct node_holder *list, size_t n)
 		free(list[i].comm);
 		free(list[i].cgroup);
 		free(list[i].devname);
+		free(list[i].unit);
+		free(list[i].session);
 	}
 	free(list);
 }
@@ -96,6 +98,44 @@ int host_process_starttime(int proc_fd, const char *pid, unsigned long long *ret
 	return 0;
 }
 
+/* The first of the nodes that process pid (a /proc entry name) has open; NULL if none. */
+static const struct dev_node *pid_holds(const struct host *h, const char *pid,
+					const struct dev_node *nodes, size_t n_nodes)
+{
+	char path[320];
+	snprintf(path, sizeof path, "%s/fd", pid);
+	int fd_dir = openat(h->root->proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd_dir < 0)
+		return NULL; /* gone, or not ours to read: a non-root dry run says so elsewhere */
+	_cleanup_closedir_ DIR *fds = fdopendir(fd_dir);
+	if (!fds) {
+		close(fd_dir);
+		return NULL;
+	}
+	struct dirent *fe;
+	while ((fe = readdir(fds))) {
+		if (fe->d_name[0] == '.')
+			continue;
+		const struct dev_node *node = match_fd(h, dirfd(fds), fe->d_name, nodes, n_nodes);
+		if (node)
+			return node;
+	}
+	return NULL;
+}
+
+int host_pid_holds(const struct host *h, pid_t pid, const struct dev_node *nodes, size_t n_nodes)
+{
+	char name[32];
+	snprintf(name, sizeof name, "%d", (int)pid);
+	return pid_holds(h, name, nodes, n_nodes) != NULL;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	const struct node_holder *x = a, *y = b;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
 int host_find_holders(const struct host *h, const struct dev_node *nodes, size_t n_nodes,
 		      struct node_holder **ret, size_t *ret_n)
 {
@@ -115,40 +155,29 @@ int host_find_holders(const struct host *h, const struct dev_node *nodes, size_t
 	while (n_nodes > 0 && (de = readdir(d))) {
 		if (!is_pid(de->d_name) || (h->root->live && atoi(de->d_name) == self))
 			continue;
-		char path[320];
-		snprintf(path, sizeof path, "%s/fd", de->d_name);
-		int fd_dir = openat(h->root->proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd_dir < 0)
-			continue; /* gone, or not ours to read: a non-root dry run says so elsewhere */
-		_cleanup_closedir_ DIR *fds = fdopendir(fd_dir);
-		if (!fds) {
-			close(fd_dir);
+		/* One entry per process is enough to act on it. */
+		const struct dev_node *node = pid_holds(h, de->d_name, nodes, n_nodes);
+		if (!node)
 			continue;
+		struct node_holder *l = realloc(list, sizeof *l * (n + 1));
+		if (!l) {
+			node_holders_free(list, n);
+			return -ENOMEM;
 		}
-		struct dirent *fe;
-		while ((fe = readdir(fds))) {
-			if (fe->d_name[0] == '.')
-				continue;
-			const struct dev_node *node = match_fd(h, fd_dir, fe->d_name, nodes, n_nodes);
-			if (!node)
-				continue;
-			struct node_holder *l = realloc(list, sizeof *l * (n + 1));
-			if (!l) {
-				node_holders_free(list, n);
-				return -ENOMEM;
-			}
-			list = l;
-			list[n] = (struct node_holder){ .pid = atoi(de->d_name),
-							.devname = strdup(node->devname) };
-			if (!list[n].devname) {
-				node_holders_free(list, n);
-				return -ENOMEM;
-			}
-			read_identity(h->root->proc_fd, de->d_name, &list[n]);
-			n++;
-			break; /* one entry per process is enough to act on it */
+		list = l;
+		list[n] = (struct node_holder){ .pid = atoi(de->d_name),
+						.devname = strdup(node->devname) };
+		if (!list[n].devname) {
+			node_holders_free(list, n);
+			return -ENOMEM;
 		}
+		read_identity(h->root->proc_fd, de->d_name, &list[n]);
+		node_holder_classify(&list[n]);
+		n++;
 	}
+	/* In pid order, whatever order the directory gives. */
+	if (n > 1)
+		qsort(list, n, sizeof *list, cmp_pid);
 	*ret = list;
 	*ret_n = n;
 	return 0;

@@ -20,54 +20,43 @@ bool plan_ctx_is_passed(const struct plan_ctx *ctx, const char *pci_name)
 	       streq(d->name, pci_name);
 }
 
-char *cgroup_session_id(const char *cgroup)
+const struct logind_session *plan_ctx_session(const struct plan_ctx *ctx, const char *id)
 {
-	const char *s = cgroup ? strstr(cgroup, "/session-") : NULL;
-	if (!s)
-		return NULL;
-	s += strlen("/session-");
-	size_t n = strcspn(s, "/");
-	if (n <= strlen(".scope") || !strneq(s + n - strlen(".scope"), ".scope", strlen(".scope")))
-		return NULL;
-	char *id = strndup(s, n - strlen(".scope"));
-	if (id && (!*id || !str_is_printable_ascii(id) || strpbrk(id, " %"))) {
-		free(id);
-		return NULL;
-	}
-	return id;
+	for (size_t i = 0; id && i < ctx->n_logind; i++)
+		if (streq(ctx->logind[i].id, id))
+			return &ctx->logind[i];
+	return NULL;
 }
 
-char *cgroup_user_unit(const char *cgroup, uid_t uid)
+const char *plan_ctx_holder_session(const struct plan_ctx *ctx, const struct node_holder *h)
 {
-	char mgr[64];
-	snprintf(mgr, sizeof mgr, "/user@%u.service/", (unsigned)uid);
-	const char *s = cgroup ? strstr(cgroup, mgr) : NULL;
-	if (!s)
+	if (h->kind == HOLDER_SESSION_SCOPE)
+		return h->session;
+	if (h->kind != HOLDER_USER_UNIT || audio_unit_is_known(h->unit) ||
+	    strv_contains(ctx->cfg->user_units, h->unit))
 		return NULL;
-	const char *last = strrchr(s, '/') + 1;
-	if (!endswith(last, ".service"))
-		return NULL;
-	return strdup(last);
+	/* The user's graphical session on a seat first: that is the desktop the unit draws. */
+	const struct logind_session *found = NULL;
+	for (size_t i = 0; i < ctx->n_logind; i++) {
+		const struct logind_session *s = &ctx->logind[i];
+		if (s->uid != h->uid || !logind_session_is_graphical(s))
+			continue;
+		if (!found || (s->seat && !found->seat))
+			found = s;
+	}
+	return found ? found->id : NULL;
 }
 
 bool plan_ctx_holder_covered(const struct plan_ctx *ctx, const struct node_holder *h)
 {
-	if (!h->cgroup)
-		return false;
-	if (ctx->dm_unit) {
-		char unit[512];
-		snprintf(unit, sizeof unit, "/system.slice/%s", ctx->dm_unit);
-		if (streq(h->cgroup, unit) || (startswith(h->cgroup, unit) &&
-					       h->cgroup[strlen(unit)] == '/'))
-			return true;
-	}
-	_cleanup_free_ char *session = cgroup_session_id(h->cgroup);
+	if (h->kind == HOLDER_SYSTEM_UNIT && strv_contains(ctx->system_units, h->unit))
+		return true;
+	const char *session = plan_ctx_holder_session(ctx, h);
 	if (session && strv_contains(ctx->sessions, session))
 		return true;
-	_cleanup_free_ char *unit = cgroup_user_unit(h->cgroup, h->uid);
-	if (unit) {
+	if (h->kind == HOLDER_USER_UNIT) {
 		char key[512];
-		snprintf(key, sizeof key, "%u/%s", (unsigned)h->uid, unit);
+		snprintf(key, sizeof key, "%u/%s", (unsigned)h->uid, h->unit);
 		if (strv_contains(ctx->user_units, key))
 			return true;
 	}
@@ -79,7 +68,9 @@ static void plan_ctx_done(struct plan_ctx *ctx)
 	free(ctx->passed);
 	free(ctx->passed_at);
 	node_holders_free(ctx->holders, ctx->n_holders);
+	logind_sessions_free(ctx->logind, ctx->n_logind);
 	free(ctx->dm_unit);
+	strv_free(ctx->system_units);
 	strv_free(ctx->sessions);
 	strv_free(ctx->user_units);
 }
@@ -269,6 +260,13 @@ static int collect_holders(struct plan_ctx *ctx)
 	int r = host_find_holders(ctx->host, nodes, n, &ctx->holders, &ctx->n_holders);
 	if (r < 0)
 		return log_error_errno(r, "Cannot scan %s/proc: %m", ctx->host->root->prefix);
+	if (ctx->n_holders == 0)
+		return 0;
+	/* Which holders belong to a graphical session is logind's to say. */
+	r = host_logind_sessions(ctx->host, &ctx->logind, &ctx->n_logind);
+	if (r < 0)
+		return plan_refuse(ctx->plan, "cannot ask logind which sessions hold the devices: %s",
+				   strerror(-r));
 	return 0;
 }
 

@@ -20,7 +20,7 @@ static const struct {
 	{ "pulseaudio.service", "pulseaudio.socket" },
 };
 
-static bool is_audio_service(const char *unit)
+bool audio_unit_is_known(const char *unit)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(audio_units); i++)
 		if (streq(audio_units[i].service, unit))
@@ -51,8 +51,11 @@ static int plan_user(struct plan_ctx *ctx, uid_t uid, const char *why)
 		}
 	/* And what the admin listed in user_units, if it runs for this user. */
 	for (char **u = ctx->cfg->user_units; u && *u; u++) {
-		if (!strv_contains(running, *u) || is_audio_service(*u))
+		if (!strv_contains(running, *u) || audio_unit_is_known(*u))
 			continue;
+		_cleanup_free_ char *key = strdup_printf("%u/%s", (unsigned)uid, *u);
+		if (!key || strv_extend(&ctx->user_units, key) < 0)
+			return -ENOMEM;
 		if ((r = plan_add(ctx->plan, STAGE_AUDIO, ACTION_STOP_USER_UNIT, *u, "active",
 				  "user_units", uid)) < 0)
 			return r;
@@ -68,8 +71,7 @@ int stage_audio_plan(struct plan_ctx *ctx)
 		return -ENOMEM;
 	for (size_t i = 0; i < ctx->n_holders; i++) {
 		const struct node_holder *h = &ctx->holders[i];
-		_cleanup_free_ char *unit = cgroup_user_unit(h->cgroup, h->uid);
-		if (!unit || !is_audio_service(unit))
+		if (h->kind != HOLDER_USER_UNIT || !audio_unit_is_known(h->unit))
 			continue;
 		bool seen = false;
 		for (size_t k = 0; k < n_done; k++)

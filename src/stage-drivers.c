@@ -46,7 +46,7 @@ static int collect_unloadable(struct plan_ctx *ctx, const char *module, unsigned
 		ok = r;
 	for (char **d = devices; ok > 0 && d && *d; d++)
 		if (!path_is_passed(ctx, *d)) {
-			*why = strdup_printf("%s also drives %s", module, *d);
+			*why = strdup_printf("%s also drives %s", module, strrchr(*d, '/') + 1);
 			ok = 0;
 		}
 	for (char **h = m.holders; ok > 0 && h && *h; h++)

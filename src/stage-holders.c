@@ -1,5 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Stage holders: whatever still has a passed device's node open gets SIGTERM, then SIGKILL. */
+/*
+ * Stage holders: make sure nothing holds a passed device's nodes any more. Each holder is
+ * dealt with by what it is (include/host.h, enum holder_kind):
+ *   - logind's copies of a session's devices, in PID 1's fd store and in systemd-logind,
+ *     go when the session is gone: they are waited for, never signalled;
+ *   - a process of a session, a display manager or a service that an earlier stage ended or
+ *     stopped gets a moment to go by itself, then SIGTERM and SIGKILL like the rest;
+ *   - anything else gets SIGTERM, then SIGKILL, each with a deadline.
+ */
 #include <signal.h>
 
 #include "fileio.h"
@@ -7,6 +15,24 @@
 #include "stages.h"
 #include "strutil.h"
 #include "wait.h"
+
+static int describe_holder(struct plan_ctx *ctx, const struct node_holder *h, FILE *f)
+{
+	_cleanup_free_ char *comm = str_escape(strna(h->comm), 32);
+	const char *session = plan_ctx_holder_session(ctx, h);
+	if (node_holder_is_logind_copy(h))
+		fprintf(f, "%s[%d] (logind's copy) goes with its session", strna(comm),
+			(int)h->pid);
+	else if (!plan_ctx_holder_covered(ctx, h))
+		fprintf(f, "kill %s[%d]", strna(comm), (int)h->pid);
+	else if (session)
+		fprintf(f, "%s[%d] ends with session %s", strna(comm), (int)h->pid, session);
+	else if (h->unit)
+		fprintf(f, "%s[%d] stops with %s", strna(comm), (int)h->pid, h->unit);
+	else
+		fprintf(f, "%s[%d] goes with its unit", strna(comm), (int)h->pid);
+	return 0;
+}
 
 static int describe(struct plan_ctx *ctx, const struct pci_function *d, char **ret)
 {
@@ -23,11 +49,8 @@ static int describe(struct plan_ctx *ctx, const struct pci_function *d, char **r
 			mine |= streq(d->nodes[k].devname, h->devname);
 		if (!mine)
 			continue;
-		_cleanup_free_ char *comm = str_escape(strna(h->comm), 32);
-		if (plan_ctx_holder_covered(ctx, h))
-			fprintf(f, "%s%s[%d] goes with its unit", sep, strna(comm), (int)h->pid);
-		else
-			fprintf(f, "%skill %s[%d]", sep, strna(comm), (int)h->pid);
+		fputs(sep, f);
+		describe_holder(ctx, h, f);
 		sep = ", ";
 	}
 	if (!*sep)
@@ -42,18 +65,6 @@ static int describe(struct plan_ctx *ctx, const struct pci_function *d, char **r
 
 int stage_holders_plan(struct plan_ctx *ctx)
 {
-	for (size_t i = 0; i < ctx->n_holders; i++) {
-		const struct node_holder *h = &ctx->holders[i];
-		if (plan_ctx_holder_covered(ctx, h))
-			continue;
-		/* Never signal init or anything in its scope: that is not a desktop app. */
-		if (h->pid == 1 || (h->cgroup && streq(h->cgroup, "/init.scope"))) {
-			int r = plan_refuse(ctx->plan, "PID %d (%s) holds /dev/%s and cannot be stopped",
-					    (int)h->pid, strna(h->comm), h->devname);
-			if (r < 0)
-				return r;
-		}
-	}
 	for (size_t i = 0; i < ctx->n_passed; i++) {
 		const struct pci_function *d = ctx->passed[i];
 		if (d->n_nodes == 0)
@@ -79,24 +90,37 @@ static bool same_process(const struct exec_ctx *ctx, const struct node_holder *h
 	       start == h->starttime;
 }
 
-static int signal_all(struct exec_ctx *ctx, struct node_holder *list, size_t n, int *fds,
-		      int sig)
+/*
+ * The signal each round sends, by what the holder is. What an earlier stage already ended
+ * (its session, its unit) is given the first round to go by itself; a holder of no session
+ * or unit of ours is signalled at once.
+ */
+static int round_signal(const struct node_holder *h, unsigned round)
+{
+	static const int by_itself[] = { 0, SIGTERM, SIGKILL }, other[] = { SIGTERM, SIGKILL, 0 };
+	return h->kind == HOLDER_OTHER ? other[round] : by_itself[round];
+}
+#define ROUNDS 3
+
+static int signal_round(struct node_holder *list, size_t n, const int *fds, unsigned round)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (fds[i] < 0)
+		int sig = round_signal(&list[i], round);
+		if (fds[i] < 0 || sig == 0)
 			continue;
 		int r = pidfd_signal(fds[i], sig);
 		if (r < 0 && r != -ESRCH)
 			return log_error_errno(r, "Cannot signal %s[%d]: %m", strna(list[i].comm),
 					       (int)list[i].pid);
-		log_info("Sent %s to %s[%d] (uid %u), which holds /dev/%s",
+		log_info("Sent %s to %s[%d] (uid %u%s%s), which holds /dev/%s",
 			 sig == SIGKILL ? "SIGKILL" : "SIGTERM", strna(list[i].comm), (int)list[i].pid,
-			 (unsigned)list[i].uid, list[i].devname);
+			 (unsigned)list[i].uid, list[i].unit ? ", " : "", list[i].unit ?: "",
+			 list[i].devname);
 	}
 	return 0;
 }
 
-/* Wait for every signalled process; returns how many are still alive. */
+/* Wait for every process still open in fds; returns how many are still alive. */
 static size_t wait_all(int *fds, size_t n, unsigned timeout_ms)
 {
 	uint64_t deadline = now_usec() + (uint64_t)timeout_ms * 1000u;
@@ -114,6 +138,82 @@ static size_t wait_all(int *fds, size_t n, unsigned timeout_ms)
 		}
 	}
 	return alive;
+}
+
+/* Processes: rounds of waiting and signals until none is left, or an error. */
+static int end_processes(struct exec_ctx *ctx, const struct action *a, struct node_holder *list,
+			 size_t n)
+{
+	_cleanup_free_ int *fds = calloc(n ?: 1, sizeof *fds);
+	size_t alive = 0;
+	int r = 0;
+	if (!fds)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		fds[i] = -1;
+		if (node_holder_is_logind_copy(&list[i]))
+			continue;
+		int fd = pidfd_open_pid(list[i].pid);
+		if (fd >= 0 && !same_process(ctx, &list[i])) {
+			close(fd);
+			fd = -1;
+		}
+		fds[i] = fd;
+		alive += fd >= 0;
+	}
+	for (unsigned round = 0; round < ROUNDS && alive > 0; round++) {
+		if ((r = signal_round(list, n, fds, round)) < 0)
+			break;
+		alive = wait_all(fds, n, ctx->cfg->process_timeout_s * 1000u);
+	}
+	if (r >= 0 && alive > 0)
+		r = log_error_errno(-EBUSY, "Processes holding %s's nodes survived SIGKILL",
+				    a->target);
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return r;
+}
+
+struct copies_wait {
+	const struct host *host;
+	const struct pci_function *dev;
+	const struct node_holder *list;
+	size_t n;
+};
+
+static int copies_gone(void *data)
+{
+	const struct copies_wait *w = data;
+	for (size_t i = 0; i < w->n; i++) {
+		if (!node_holder_is_logind_copy(&w->list[i]))
+			continue;
+		int r = host_pid_holds(w->host, w->list[i].pid, w->dev->nodes, w->dev->n_nodes);
+		if (r != 0)
+			return r < 0 ? r : 0;
+	}
+	return 1;
+}
+
+/* logind closes its copies once the session they were opened for is gone. */
+static int wait_copies(struct exec_ctx *ctx, const struct pci_function *d,
+		       const struct node_holder *list, size_t n)
+{
+	struct copies_wait w = { .host = ctx->host, .dev = d, .list = list, .n = n };
+	int r = wait_for(copies_gone, &w, ctx->cfg->unit_timeout_s * 1000u, NULL);
+	if (r != -ETIMEDOUT)
+		return r < 0 ? log_error_errno(r, "Cannot read which processes hold %s's nodes: %m",
+					       d->name) :
+			       0;
+	for (size_t i = 0; i < n; i++)
+		if (node_holder_is_logind_copy(&list[i]) &&
+		    host_pid_holds(ctx->host, list[i].pid, d->nodes, d->n_nodes) > 0)
+			return log_error_errno(-EBUSY, "%s[%d] still holds logind's copy of /dev/%s "
+						       "after %u s: its session has not ended "
+						       "(loginctl list-sessions)",
+					       strna(list[i].comm), (int)list[i].pid, list[i].devname,
+					       ctx->cfg->unit_timeout_s);
+	return 0; /* gone just now */
 }
 
 int release_nodes_run(struct exec_ctx *ctx, struct action *a)
@@ -135,32 +235,9 @@ int release_nodes_run(struct exec_ctx *ctx, struct action *a)
 		node_holders_free(list, n);
 		return ACTION_NOOP;
 	}
-	_cleanup_free_ int *fds = calloc(n, sizeof *fds);
-	if (!fds) {
-		node_holders_free(list, n);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		fds[i] = -1;
-		if (list[i].pid <= 1)
-			continue;
-		int fd = pidfd_open_pid(list[i].pid);
-		if (fd >= 0 && !same_process(ctx, &list[i])) {
-			close(fd);
-			fd = -1;
-		}
-		fds[i] = fd;
-	}
-	r = signal_all(ctx, list, n, fds, SIGTERM);
-	if (r >= 0 && wait_all(fds, n, ctx->cfg->process_timeout_s * 1000u) > 0) {
-		r = signal_all(ctx, list, n, fds, SIGKILL);
-		if (r >= 0 && wait_all(fds, n, ctx->cfg->process_timeout_s * 1000u) > 0)
-			r = log_error_errno(-EBUSY, "Processes holding %s's nodes survived SIGKILL",
-					    a->target);
-	}
-	for (size_t i = 0; i < n; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+	r = end_processes(ctx, a, list, n);
+	if (r >= 0)
+		r = wait_copies(ctx, d, list, n);
 	node_holders_free(list, n);
 	if (r < 0)
 		return r;
