@@ -722,34 +722,79 @@ fi
 
 # --- golden plans on captured hosts ----------------------------------------------------------
 count=0
+# golden_plan HOST-NAME HOST-DIR XML: the plan and the hook's --dry-run for one domain.
+golden_plan() {
+	d=$(basename "$3" .xml)
+	expected=$golden/$1/$d.plan
+	actual=$scratch/golden/$1/$d.plan
+	mkdir -p "$(dirname "$actual")"
+	{
+		"$bin" plan --sysroot "$2" --xml "$3" 2>&1; echo "--- exit $?"
+		echo "--- hook --dry-run"
+		"$bin" hook --sysroot "$2" --dry-run -- "$d" prepare begin - < "$3" 2>&1; echo "--- exit $?"
+	} | sed "s|$2|FIXTURE|g" > "$actual"
+	count=$((count + 1))
+	if [ "${REGENERATE:-}" = 1 ]; then
+		mkdir -p "$(dirname "$expected")"
+		cp "$actual" "$expected"
+		pass "golden-$1-$d"
+	elif [ -f "$expected" ] && cmp -s "$expected" "$actual"; then
+		pass "golden-$1-$d"
+	else
+		fail "golden-$1-$d" "$(diff -u "$expected" "$actual" 2>&1 | head -40)"
+	fi
+}
 for host in "$hosts"/*/; do
 	h=$(basename "$host")
 	host=$hosts/$h
 	[ -d "$domains/$h" ] || continue
 	before=$(fingerprint "$host")
-	for x in "$domains/$h"/*.xml; do
-		d=$(basename "$x" .xml)
-		expected=$golden/$h/$d.plan
-		actual=$scratch/golden/$h/$d.plan
-		mkdir -p "$(dirname "$actual")"
-		{
-			"$bin" plan --sysroot "$host" --xml "$x" 2>&1; echo "--- exit $?"
-			echo "--- hook --dry-run"
-			"$bin" hook --sysroot "$host" --dry-run -- "$d" prepare begin - < "$x" 2>&1; echo "--- exit $?"
-		} | sed "s|$host|FIXTURE|g" > "$actual"
-		count=$((count + 1))
-		if [ "${REGENERATE:-}" = 1 ]; then
-			mkdir -p "$(dirname "$expected")"
-			cp "$actual" "$expected"
-			pass "golden-$h-$d"
-		elif [ -f "$expected" ] && cmp -s "$expected" "$actual"; then
-			pass "golden-$h-$d"
-		else
-			fail "golden-$h-$d" "$(diff -u "$expected" "$actual" 2>&1 | head -40)"
-		fi
-	done
+	for x in "$domains/$h"/*.xml; do golden_plan "$h" "$host" "$x"; done
 	# Planning and --dry-run read the host and write nothing at all.
 	after=$(fingerprint "$host")
 	check "dry-run-writes-nothing-$h" test "$before" = "$after"
 done
+
+# --- hosts derived from captures: each holder of the card dealt with by what it is -----------
+# tests/fixtures/derived/NAME.sh builds each from a capture and says what it changed.
+derived=$scratch/derived
+for script in "$repo"/tests/fixtures/derived/*-*.sh; do
+	n=$(basename "$script" .sh)
+	if bash "$script" "$derived/$n" > "$scratch/out" 2>&1; then
+		golden_plan "$n" "$derived/$n" "$vmxml"
+	else fail "derive-$n" "$(cat "$scratch/out")"; fi
+done
+# plan_of NAME: the derived host's plan for the GPU and its audio, with its exit status last.
+plan_of() { "$bin" plan --sysroot "$derived/$1" --xml "$vmxml" 2>&1; echo "exit $?"; }
+# Logind's copies in PID 1's fd store and in systemd-logind: no refusal, no signal, waited for.
+for n in logind-copies wayland-user-unit; do
+	plan_of $n > "$scratch/plan"
+	if grep -q '^exit 0$' "$scratch/plan" && ! grep -q -e refused -e 'kill systemd' "$scratch/plan" &&
+		grep -q "systemd\[1\] (logind's copy) goes with its session" "$scratch/plan" &&
+		grep -q "systemd-logind\[238\] (logind's copy) goes with its session" "$scratch/plan"; then
+		pass "holders-logind-copies-$n"
+	else fail "holders-logind-copies-$n" "$(cat "$scratch/plan")"; fi
+done
+# A compositor that is a user unit ends with its user's graphical session, not by a signal.
+plan_of wayland-user-unit > "$scratch/plan"
+if grep -q 'end session *2 .*gnome-shell\[264\] (user unit org.gnome.Shell@wayland.service)' "$scratch/plan" &&
+	grep -q 'gnome-shell\[264\] ends with session 2' "$scratch/plan" && ! grep -q 'kill gnome-shell' "$scratch/plan"; then
+	pass holders-user-unit-compositor-session
+else fail holders-user-unit-compositor-session "$(cat "$scratch/plan")"; fi
+# A system service stops as its unit (and starts again at release); it is not killed.
+plan_of service-holder > "$scratch/plan"
+if grep -q 'stop unit *gpu-inference.service .*start gpu-inference.service *inferd\[611\] holds /dev/dri/card0' "$scratch/plan" &&
+	grep -q 'inferd\[611\] stops with gpu-inference.service' "$scratch/plan" && ! grep -q 'kill inferd' "$scratch/plan"; then
+	pass holders-service-stops-as-unit
+else fail holders-service-stops-as-unit "$(cat "$scratch/plan")"; fi
+# Anything else is signalled.
+plan_of unknown-holder > "$scratch/plan"
+check holders-other-killed grep -q 'kill glxgears\[611\]' "$scratch/plan"
+# Two GPUs, the host keeps one: the session on the passed card is refused, named, nothing runs.
+plan_of two-gpus-wayland > "$scratch/plan"
+if grep -q '^exit 1$' "$scratch/plan" &&
+	grep -q 'refused: session 2 (user desk, uid 1000, wayland via gdm-autologin) holds /dev/dri/card0 of a passed device: its compositor gnome-shell\[264\] (user unit org.gnome.Shell@wayland.service)' "$scratch/plan" &&
+	! grep -q -e 'kill ' -e 'end session' "$scratch/plan"; then
+	pass holders-two-gpus-session-refused
+else fail holders-two-gpus-session-refused "$(cat "$scratch/plan")"; fi
 echo "golden plans: $count"
