@@ -348,7 +348,8 @@ static int plan_all(struct plan_ctx *ctx)
 	    !vm_flags_has(&ctx->dom->flags, VM_FLAG_NO_HOST_GRAPHICS) &&
 	    (r = plan_note(p, "no PCI host devices to hand over")) < 0)
 		return r;
-	if (ctx->n_passed > 0 && host->vfio_pci == VFIO_PCI_MISSING &&
+	/* Said even when no group could be expanded: a host without an IOMMU often lacks vfio too. */
+	if (ctx->dom->n_pci > 0 && host->vfio_pci == VFIO_PCI_MISSING &&
 	    (r = plan_refuse(p, "vfio-pci is not available: no such driver or module for kernel %s",
 			     strna(host->kernel_release))) < 0)
 		return r;
