@@ -96,7 +96,7 @@ int script_undo(struct exec_ctx *ctx, struct action *a);
 bool plan_ctx_is_passed(const struct plan_ctx *ctx, const char *pci_name);
 /* A holder whose process goes away with something already planned (its unit, its session). */
 bool plan_ctx_holder_covered(const struct plan_ctx *ctx, const struct node_holder *h);
-/* The logind session a holder belongs to, by id: its scope's, or, for a service of a user's
+/* The graphical logind session a holder belongs to, by id: its scope's, or, for a service of a user's
  * own systemd instance (gnome-shell, kwin_wayland, a uwsm compositor), that user's graphical
  * session. The audio stage's units and the admin's user_units are not the session's: they
  * are stopped and started as units. NULL when it belongs to none. */

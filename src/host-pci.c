@@ -270,8 +270,6 @@ static int load_fbdev(struct pci_function *d, int dev_fd)
 /* The proprietary NVIDIA driver's nodes are not in sysfs; /proc/driver/nvidia names the minor. */
 static int load_nvidia_nodes(struct pci_function *d, int proc_fd)
 {
-	static const char *const shared[] = { "nvidiactl", "nvidia-modeset", "nvidia-uvm",
-					      "nvidia-uvm-tools" };
 	char path[PATH_MAX], buf[4096];
 	snprintf(path, sizeof path, "driver/nvidia/gpus/%s/information", d->name);
 	if (read_attr_at(proc_fd, path, buf, sizeof buf) >= 0) {
@@ -285,9 +283,30 @@ static int load_nvidia_nodes(struct pci_function *d, int proc_fd)
 				return r;
 		}
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(shared); i++) {
+	return 0;
+}
+
+/*
+ * nvidiactl, nvidia-modeset and nvidia-uvm belong to the driver, not to a card: their users
+ * keep the modules loaded. They count as a card's nodes only when it is the host's one
+ * NVIDIA card, whose handoff unloads the stack. With another NVIDIA card staying, the stack
+ * stays, and their users (the desktop on that card, CUDA on it) are none of the handoff's.
+ */
+static int attach_nvidia_shared_nodes(struct host *h)
+{
+	static const char *const shared[] = { "nvidiactl", "nvidia-modeset", "nvidia-uvm",
+					      "nvidia-uvm-tools" };
+	struct pci_function *only = NULL;
+	for (size_t i = 0; i < h->n_pci; i++) {
+		if (!h->pci[i].driver || !streq(h->pci[i].driver, "nvidia"))
+			continue;
+		if (only)
+			return 0;
+		only = &h->pci[i];
+	}
+	for (size_t i = 0; only && i < ARRAY_SIZE(shared); i++) {
 		/* Matched by path only: major 0 never equals a real node's. */
-		int r = push_node(d, (struct dev_node){ .devname = strdup(shared[i]) });
+		int r = push_node(only, (struct dev_node){ .devname = strdup(shared[i]) });
 		if (r < 0)
 			return r;
 	}
@@ -409,6 +428,8 @@ int host_pci_load(struct host *h)
 	if (r == -ENOMEM)
 		return r;
 	qsort(h->pci, h->n_pci, sizeof *h->pci, cmp_pci);
+	if ((r = attach_nvidia_shared_nodes(h)) < 0)
+		return r;
 
 	_cleanup_strv_free_ char **groups = NULL;
 	if (dir_list_at(h->root->sys_fd, "kernel/iommu_groups", &groups) >= 0)

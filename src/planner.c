@@ -30,8 +30,11 @@ const struct logind_session *plan_ctx_session(const struct plan_ctx *ctx, const 
 
 const char *plan_ctx_holder_session(const struct plan_ctx *ctx, const struct node_holder *h)
 {
-	if (h->kind == HOLDER_SESSION_SCOPE)
-		return h->session;
+	/* A process of an ssh or TTY session is no desktop: it is signalled, not its session. */
+	if (h->kind == HOLDER_SESSION_SCOPE) {
+		const struct logind_session *s = plan_ctx_session(ctx, h->session);
+		return s && logind_session_is_graphical(s) ? h->session : NULL;
+	}
 	if (h->kind != HOLDER_USER_UNIT || audio_unit_is_known(h->unit) ||
 	    strv_contains(ctx->cfg->user_units, h->unit))
 		return NULL;

@@ -760,12 +760,16 @@ done
 derived=$scratch/derived
 for script in "$repo"/tests/fixtures/derived/*-*.sh; do
 	n=$(basename "$script" .sh)
+	# "# domain: CAPTURE/FILE.xml" in the script names the VM planned on it.
+	x=$(sed -n 's/^# domain: *//p' "$script")
+	x=$domains/${x:-q35-bochs-desktop/gpu-and-audio.xml}
 	if bash "$script" "$derived/$n" > "$scratch/out" 2>&1; then
-		golden_plan "$n" "$derived/$n" "$vmxml"
+		golden_plan "$n" "$derived/$n" "$x"
 	else fail "derive-$n" "$(cat "$scratch/out")"; fi
 done
-# plan_of NAME: the derived host's plan for the GPU and its audio, with its exit status last.
-plan_of() { "$bin" plan --sysroot "$derived/$1" --xml "$vmxml" 2>&1; echo "exit $?"; }
+# plan_of NAME [XML]: the derived host's plan (default: for the GPU and its audio), with its
+# exit status last.
+plan_of() { "$bin" plan --sysroot "$derived/$1" --xml "${2:-$vmxml}" 2>&1; echo "exit $?"; }
 # Logind's copies in PID 1's fd store and in systemd-logind: no refusal, no signal, waited for.
 for n in logind-copies wayland-user-unit; do
 	plan_of $n > "$scratch/plan"
@@ -790,6 +794,16 @@ else fail holders-service-stops-as-unit "$(cat "$scratch/plan")"; fi
 # Anything else is signalled.
 plan_of unknown-holder > "$scratch/plan"
 check holders-other-killed grep -q 'kill glxgears\[611\]' "$scratch/plan"
+# Two NVIDIA cards, one passed: the driver's shared nodes (nvidiactl, nvidia-uvm) are not the
+# passed card's, so CUDA on the kept card is left alone; a process of an ssh session holding
+# the passed card is signalled, not its session; persistenced stops as a unit; nvidia stays.
+plan_of two-nvidia-one-passed "$domains/h100-nvidia-compute/gpu.xml" > "$scratch/plan"
+if grep -q '^exit 0$' "$scratch/plan" && ! grep -q -e 'cuda-app' -e 'end session' "$scratch/plan" &&
+	grep -q 'kill trainer\[901\]' "$scratch/plan" &&
+	grep -q 'stop unit *nvidia-persistenced.service' "$scratch/plan" &&
+	grep -q 'module nvidia stays loaded: nvidia also drives 0000:00:07.0' "$scratch/plan"; then
+	pass holders-two-nvidia-shared-nodes-stay
+else fail holders-two-nvidia-shared-nodes-stay "$(cat "$scratch/plan")"; fi
 # Two GPUs, the host keeps one: the session on the passed card is refused, named, nothing runs.
 plan_of two-gpus-wayland > "$scratch/plan"
 if grep -q '^exit 1$' "$scratch/plan" &&
