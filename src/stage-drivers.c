@@ -74,13 +74,30 @@ static int plan_unbinds(struct plan_ctx *ctx)
 	return 0;
 }
 
+static int plan_unloads(struct plan_ctx *ctx, char **order, char **drivers, bool of_drivers)
+{
+	for (char **m = order; m && *m; m++) {
+		if (strv_contains(drivers, *m) != of_drivers)
+			continue;
+		int r = plan_add(ctx->plan, STAGE_DRIVERS, ACTION_UNLOAD_MODULE, *m, "loaded",
+				 "GPU driver nothing else on the host uses", 0);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Order: the modules that sit on a passed GPU's driver go first (nvidia_drm, nvidia_modeset,
+ * nvidia_uvm on nvidia), then each function is unbound, then the driver's module goes. The
+ * NVIDIA driver's remove() waits, without end, for its usage count, which the modules above
+ * it hold: unbinding the card while they are loaded can hang in the kernel. With them gone
+ * first, the unbind finds nothing to wait for.
+ */
 int stage_drivers_plan(struct plan_ctx *ctx)
 {
-	int r = plan_unbinds(ctx);
-	if (r < 0)
-		return r;
-
-	_cleanup_strv_free_ char **order = NULL;
+	_cleanup_strv_free_ char **order = NULL, **drivers = NULL;
+	int r;
 	for (size_t i = 0; i < ctx->n_passed; i++) {
 		const struct pci_function *d = ctx->passed[i];
 		if (!pci_function_is_display(d) || !d->module || streq(d->driver, "vfio-pci") ||
@@ -97,15 +114,15 @@ int stage_drivers_plan(struct plan_ctx *ctx)
 				return r;
 			continue;
 		}
+		if ((r = strv_extend_unique(&drivers, d->module)) < 0)
+			return r;
 		for (char **m = mine; m && *m; m++)
 			if ((r = strv_extend_unique(&order, *m)) < 0)
 				return r;
 	}
-	for (char **m = order; m && *m; m++)
-		if ((r = plan_add(ctx->plan, STAGE_DRIVERS, ACTION_UNLOAD_MODULE, *m, "loaded",
-				  "GPU driver nothing else on the host uses", 0)) < 0)
-			return r;
-	return 0;
+	if ((r = plan_unloads(ctx, order, drivers, false)) < 0 || (r = plan_unbinds(ctx)) < 0)
+		return r;
+	return plan_unloads(ctx, order, drivers, true);
 }
 
 int pci_unbind_run(struct exec_ctx *ctx, struct action *a)

@@ -804,6 +804,13 @@ if grep -q '^exit 0$' "$scratch/plan" && ! grep -q -e 'cuda-app' -e 'end session
 	grep -q 'module nvidia stays loaded: nvidia also drives 0000:00:07.0' "$scratch/plan"; then
 	pass holders-two-nvidia-shared-nodes-stay
 else fail holders-two-nvidia-shared-nodes-stay "$(cat "$scratch/plan")"; fi
+# One NVIDIA card with nvidia_drm: the modules on nvidia go before the unbind, nvidia after it.
+plan_of nvidia-desktop "$domains/h100-nvidia-compute/gpu.xml" > "$scratch/plan"
+order=$(awk '$2 == "drivers" { print $3, $4, $5 }' "$scratch/plan" | tr '\n' ',')
+if [ "$order" = "unload module nvidia_drm,unload module nvidia_modeset,unload module nvidia_uvm,unbind driver 0000:00:06.0,unload module nvidia," ] &&
+	grep -q '^exit 0$' "$scratch/plan"; then
+	pass drivers-nvidia-stack-before-unbind
+else fail drivers-nvidia-stack-before-unbind "order: $order" "$(cat "$scratch/plan")"; fi
 # Two GPUs, the host keeps one: the session on the passed card is refused, named, nothing runs.
 plan_of two-gpus-wayland > "$scratch/plan"
 if grep -q '^exit 1$' "$scratch/plan" &&
