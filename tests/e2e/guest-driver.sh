@@ -9,7 +9,9 @@ payload=/run/vfio-e2e/payload
 results=/run/vfio-e2e/results
 resdev=/dev/disk/by-id/virtio-vfio-e2e-results
 # shellcheck source=/dev/null
-. "$payload/e2e.conf"          # SCENARIOS, CAPTURE, SCENARIO_TIMEOUT, DESKTOP_DEADLINE
+. "$payload/e2e.conf"          # FLAVOUR, SCENARIOS, CAPTURE, SCENARIO_TIMEOUT, DESKTOP_DEADLINE
+# lib.sh's flavour-aware helpers, in the readiness checks and in every scenario.
+export E2E_FLAVOUR=${FLAVOUR:-nodm}
 
 say() { echo "vfio-e2e: $*"; }   # goes to the serial console (see the unit)
 flush() { tar -C "$results" -cf "$resdev" . && sync; }
@@ -40,7 +42,10 @@ systemctl restart libvirtd.service
     }
     check libvirtd "systemctl is-active libvirtd.service"
     check display-manager "systemctl is-active display-manager.service"
-    check "Xorg holds /dev/dri/card0" "holder_names /dev/dri/card0 | grep -qw Xorg"
+    case $E2E_FLAVOUR in
+        gnome) check "gnome-shell of $E2E_USER holds /dev/dri/card0" desktop_holds_card ;;
+        *) check "Xorg holds /dev/dri/card0" "holder_names /dev/dri/card0 | grep -qw Xorg" ;;
+    esac
     check "user manager" "test -S /run/user/$uid/systemd/private"
     for u in pipewire.service wireplumber.service pipewire-pulse.service; do
         check "$E2E_USER $u" "user_unit_running $E2E_USER $u"

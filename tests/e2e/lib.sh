@@ -4,6 +4,17 @@
 # scenario non-zero. Cleanups registered with on_exit run however it ends.
 
 E2E_USER=${E2E_USER:-desk}
+# The guest's desktop (run.sh --flavour; guest-driver.sh exports it): nodm, root Xorg under
+# nodm running an xterm session; gnome, GNOME Shell on Wayland that GDM logs the user in to.
+E2E_FLAVOUR=${E2E_FLAVOUR:-$(sed -n 's/^FLAVOUR=//p' "${E2E_DIR:-.}/e2e.conf" 2>/dev/null)}
+E2E_FLAVOUR=${E2E_FLAVOUR:-nodm}
+# The desktop's process that holds the card, and the user it runs as.
+case $E2E_FLAVOUR in
+    gnome) DESKTOP_PROC=gnome-shell DESKTOP_USER=$E2E_USER ;;
+    *) DESKTOP_PROC=Xorg DESKTOP_USER=root ;;
+esac
+# gnome-shell runs as this user unit of the desktop user (GNOME's systemd session).
+GNOME_SHELL_UNIT=org.gnome.Shell@wayland.service
 # Files the scenario keeps for the host (guest-driver.sh sets it; run.sh copies it back).
 E2E_ARTIFACTS=${E2E_ARTIFACTS:-${E2E_WORK:-.}/artifacts}
 
@@ -122,6 +133,43 @@ assert_held_by() {
     [[ " $names " == *" $2 "* ]] || fail "$1 is not held by $2 (holders: '${names:-nobody}')"
 }
 
+# holders_detail NODE...: "pid comm user cgroup" of each holder, for the log.
+holders_detail() {
+    local p
+    for p in $(holders_of "$@"); do
+        echo "$p $(comm_of "$p") $(stat -c %U "/proc/$p" 2>/dev/null || echo '?')" \
+            "$(sed -n 's/^0:://p' "/proc/$p/cgroup" 2>/dev/null)"
+    done
+}
+
+# desktop_holds_card: does the flavour's desktop process (DESKTOP_PROC, running as
+# DESKTOP_USER) hold /dev/dri/card0? Only its fds are read: cheap enough to poll for how
+# soon the desktop is back.
+desktop_holds_card() {
+    local p
+    for p in $(pgrep -x -u "$DESKTOP_USER" "$DESKTOP_PROC"); do
+        [[ -z $(find "/proc/$p/fd" -mindepth 1 -maxdepth 1 -lname /dev/dri/card0 \
+            -print -quit 2>/dev/null) ]] || return 0
+    done
+    return 1
+}
+
+assert_desktop_holds_card() {
+    desktop_holds_card || fail "/dev/dri/card0 is not held by $DESKTOP_PROC running as $DESKTOP_USER" \
+        "(holders: $(holders_detail /dev/dri/card0 | xargs -d '\n' -r printf '[%s] ' || true))"
+}
+
+# dri_holders: every process with a GPU DRM node open or mapped, as "pid(comm)": a node
+# unplugged under an open fd reads "/dev/dri/card0 (deleted)" and counts too. Every DRM
+# node of this guest is the GPU's (it has no other display device).
+dri_holders() {
+    local p
+    {
+        find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 -lname '/dev/dri/*' -printf '%h\n' 2>/dev/null || true
+        grep -l ' /dev/dri/' /proc/[0-9]*/maps 2>/dev/null || true
+    } | cut -d/ -f3 | sort -un | while read -r p; do echo "$p($(comm_of "$p"))"; done | xargs
+}
+
 # --- consoles ---------------------------------------------------------------
 
 # vtcon_state: "vtconN bind=B name" for each virtual console driver.
@@ -155,7 +203,13 @@ host_state() {
     for d in pipewire.service wireplumber.service pipewire-pulse.service; do
         echo "$E2E_USER/$d $(user_unit_state "$E2E_USER" "$d")"
     done
+    if [[ $E2E_FLAVOUR == gnome ]]; then
+        echo "$E2E_USER/$GNOME_SHELL_UNIT $(user_unit_state "$E2E_USER" "$GNOME_SHELL_UNIT")"
+    fi
     echo "## holders"
+    # By command name, never pid: the desktop given back is a new process, and in the gnome
+    # flavour a new logind session (new session id, its device copies in PID 1 and logind
+    # taken anew), so the names are what must be the same.
     # One pass over every process's fds (a find per node costs seconds under TCG).
     local -A names=()
     local pid node
@@ -216,7 +270,19 @@ assert_handed_over() {
     assert_driver $HDA vfio-pci
     [[ -e /dev/vfio/$(iommu_group_of $GPU) ]] || fail "/dev/vfio/$(iommu_group_of $GPU) missing"
     assert_unit_inactive display-manager.service
-    ! pgrep -x Xorg >/dev/null || fail "Xorg still runs while the VM has the GPU"
+    if [[ $E2E_FLAVOUR == gnome ]]; then
+        # Nothing holds the GPU's nodes: not the compositor, and not PID 1 or systemd-logind,
+        # which keep logind's copies of the session's device while a session runs.
+        local h; h=$(dri_holders)
+        [[ -z $h ]] || fail "the GPU's DRM nodes are still held while the VM has it: $h"
+        ! pgrep -x gnome-shell >/dev/null ||
+            fail "gnome-shell still runs while the VM has the GPU: $(pgrep -a -x gnome-shell | xargs)"
+        ! pgrep -x Xwayland >/dev/null || fail "Xwayland still runs while the VM has the GPU"
+        ! user_unit_running "$E2E_USER" $GNOME_SHELL_UNIT ||
+            fail "$E2E_USER's $GNOME_SHELL_UNIT still runs while the VM has the GPU"
+    else
+        ! pgrep -x Xorg >/dev/null || fail "Xorg still runs while the VM has the GPU"
+    fi
     [[ ! -e /dev/dri/card0 ]] || fail "/dev/dri/card0 still exists (held by: $(holder_names /dev/dri/card0))"
     # fbcon unbound: its vtcon is unbound, or gone with the last framebuffer.
     ! vtcon_state | grep -q 'bind=1 (M) frame buffer device' || fail "fbcon still bound: $(vtcon_state)"
@@ -227,16 +293,24 @@ assert_handed_over() {
         fail "sound nodes still held by: $(holder_names /dev/snd/controlC0 /dev/snd/pcmC0D0p)"
 }
 
-# The desktop as it was: drivers, console, display manager with Xorg on card0, PipeWire,
-# no journal, no override left behind.
+# The desktop as it was: drivers, console, display manager with its desktop on card0 (Xorg;
+# gnome-shell running as the user), PipeWire, no journal, no override left behind.
 assert_desktop_back() {
     wait_driver $GPU bochs-drm 30
     wait_driver $HDA snd_hda_intel 30
     wait_for "vtcon_state | grep -q 'bind=1 (M) frame buffer device'" 10 || fail "fbcon not back: $(vtcon_state)"
     wait_for "systemctl is-active display-manager.service" 30 || true
     assert_unit_active display-manager.service
-    wait_for "holder_names /dev/dri/card0 | grep -qw Xorg" 90 || true
-    assert_held_by /dev/dri/card0 Xorg
+    if [[ $E2E_FLAVOUR == gnome ]]; then
+        assert_unit_active gdm3.service
+        wait_for desktop_holds_card 120 || true
+        assert_desktop_holds_card
+        wait_for "user_unit_running $E2E_USER $GNOME_SHELL_UNIT" 30 || true
+        assert_user_unit_active "$E2E_USER" $GNOME_SHELL_UNIT
+    else
+        wait_for "holder_names /dev/dri/card0 | grep -qw Xorg" 90 || true
+        assert_held_by /dev/dri/card0 Xorg
+    fi
     local u o
     # Restarted by release, or (when the user's systemd went away with the session) by
     # the next login: either way PipeWire runs for the user again.

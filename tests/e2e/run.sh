@@ -3,29 +3,35 @@
 # machine with an IOMMU and a GPU-like VGA + HDA pair in one IOMMU group, a
 # desktop holding them, and libvirt calling BINARY as its qemu hook.
 #
-# Usage: run.sh [--capture OUTDIR] [--append KERNEL_ARGS] [--build DIR] [--scenarios DIR]
-#               [--payload FILE]... BINARY [SCENARIO...]
-#   SCENARIO    a name under scenarios/ without .sh (default: all; none with --capture)
+# Usage: run.sh [--flavour NAME] [--capture OUTDIR] [--append KERNEL_ARGS] [--build DIR]
+#               [--scenarios DIR] [--payload FILE]... BINARY [SCENARIO...]
+#   SCENARIO    a name under scenarios/ without .sh (default: those that name the flavour in
+#               their "# e2e-flavours:" line, nodm when they have none; none with --capture)
+#   --flavour   the guest's desktop (image.sh): nodm (default) or gnome
 #   --capture   also capture the guest's sysfs/proc with tests/fixtures/capture.sh into OUTDIR
 #   --append    extra guest kernel arguments (e.g. modprobe.blacklist=bochs)
 #   --scenarios take the scenarios from DIR instead (make bench does)
 #   --payload   one more file for the guest, in $E2E_DIR/extra/
+#   --build     where the disks, logs and results go (default build/e2e, build/e2e-NAME for
+#               a flavour other than nodm)
 # Env: VFIO_HOOK_E2E_DEADLINE (s, whole guest run, default: the scenarios' timeouts + 300),
 #      VFIO_HOOK_E2E_SCENARIO_TIMEOUT (s, default 300; a scenario's "# e2e-timeout: S" wins),
 #      VFIO_HOOK_E2E_DESKTOP_DEADLINE (s the guest waits for its desktop, default 180),
 #      VFIO_HOOK_E2E_CACHE (image cache, see image.sh).
-# Prints one "PASS|FAIL name seconds" line per scenario, timings, and last
-# "N passed, N failed". Exits non-zero if anything failed or the guest never reported.
+# Prints one "PASS|FAIL name seconds" line per scenario (name prefixed with "NAME/" for a
+# flavour other than nodm), timings, and last "N passed, N failed". Exits non-zero if
+# anything failed or the guest never reported.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-build=$repo/build/e2e
+build='' flavour=nodm
 capture='' append='' scenario_dir=$here/scenarios extra=()
 
-usage() { sed -n '6,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '6,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while (($#)); do
     case $1 in
+        --flavour) flavour=$2; shift 2 ;;
         --capture) capture=$2; shift 2 ;;
         --append) append=$2; shift 2 ;;
         --build) build=$2; shift 2 ;;
@@ -39,14 +45,27 @@ done
 (($#)) || usage
 binary=$(realpath "$1"); shift
 [[ -x $binary ]] || { echo "run.sh: $binary is not an executable" >&2; exit 2; }
+[[ -f $here/flavours/$flavour.packages ]] || { echo "run.sh: no flavour $flavour" >&2; exit 2; }
+# Results of another flavour than nodm are told apart by their names: "gnome/20-...".
+label=''
+[[ $flavour == nodm ]] || label=$flavour/
+[[ -n $build ]] || build=$repo/build/e2e${label:+-$flavour}
 
+# flavours_of FILE: the flavours a scenario runs in, from its "# e2e-flavours:" line (nodm
+# when it has none).
+flavours_of() {
+    local f; f=$(sed -n 's/^# e2e-flavours:\(.*\)/\1/p' "$1" | head -1)
+    echo "${f:-nodm}"
+}
 if (($#)); then
     scenarios=("$@")
 elif [[ -n $capture ]]; then
     scenarios=()
 else
     scenarios=()
-    for f in "$scenario_dir"/*.sh; do scenarios+=("$(basename "$f" .sh)"); done
+    for f in "$scenario_dir"/*.sh; do
+        [[ " $(flavours_of "$f") " != *" $flavour "* ]] || scenarios+=("$(basename "$f" .sh)")
+    done
 fi
 for s in "${scenarios[@]}"; do
     [[ -f $scenario_dir/$s.sh ]] || { echo "run.sh: no scenario $s" >&2; exit 2; }
@@ -72,8 +91,8 @@ not_run() {
     local rc=$? s
     ((reported)) && exit "$rc"
     echo "run.sh: stopped (exit $rc) before the guest could run" >&2
-    for s in "${scenarios[@]}"; do echo "FAIL $s - (not run)"; done
-    echo "FAIL guest did not run"
+    for s in "${scenarios[@]}"; do echo "FAIL $label$s - (not run)"; done
+    echo "FAIL ${label}guest did not run"
     echo "0 passed, $((${#scenarios[@]} + 1)) failed"
     exit 1
 }
@@ -81,7 +100,7 @@ trap not_run EXIT
 
 t_start=$SECONDS
 bash "$here/deps.sh"
-entry=$(bash "$here/image.sh")
+entry=$(bash "$here/image.sh" "$flavour")
 t_image=$((SECONDS - t_start))
 
 mkdir -p "$build"
@@ -102,6 +121,7 @@ fi
 # The hostile input corpus, for the scenario that feeds it to the installed hook.
 cp -r "$repo/tests/corpus" "$build/payload/corpus"
 cat >"$build/payload/e2e.conf" <<EOF
+FLAVOUR=$flavour
 SCENARIOS="${scenarios[*]}"
 CAPTURE=$([[ -n $capture ]] && echo 1 || echo 0)
 SCENARIO_TIMEOUT=$scenario_timeout
@@ -136,12 +156,14 @@ done
 cp "$ovmf_vars" "$build/ovmf-vars.fd"
 
 krel=$(cat "$entry/kernel-release")
-echo "guest: kernel $krel, image $entry" >&2
+echo "guest: $flavour, kernel $krel, image $entry" >&2
 t_qemu=$SECONDS
 rc=0
 # intel-iommu comes before the PCI devices; 03.0 + 03.1 form the "GPU" (one slot,
 # no ACS, so one IOMMU group). Disks get fixed slots so the root is /dev/vda; an xHCI
 # controller with a tablet on it gives `vfio-hook list` a USB tree to show.
+# no_timer_check: with the machine's cores busy, the TCG guest can fail the IO-APIC timer
+# check and panic at boot.
 timeout -k 10 "$deadline" qemu-system-x86_64 \
     -name vfio-e2e -nodefaults -no-reboot -display none -monitor none \
     -accel tcg -machine q35 -smp 2 -m 2048 \
@@ -162,7 +184,7 @@ timeout -k 10 "$deadline" qemu-system-x86_64 \
     -device qemu-xhci,bus=pcie.0,addr=0x8,id=xhci -device usb-tablet,bus=xhci.0 \
     -serial file:"$build/serial.log" \
     -kernel "$entry/vmlinuz" -initrd "$entry/initrd.img" \
-    -append "console=ttyS0 root=/dev/vda rw intel_iommu=on iommu=pt quiet $append" ||
+    -append "console=ttyS0 root=/dev/vda rw intel_iommu=on iommu=pt quiet no_timer_check $append" ||
     rc=$?
 t_qemu=$((SECONDS - t_qemu))
 ((rc == 124 || rc == 137)) && echo "run.sh: guest killed at the ${deadline}s deadline" >&2
@@ -185,7 +207,7 @@ if [[ -n $capture ]]; then
         cp -a "$res/capture/." "$capture/"
         echo "capture: $(du -sh "$capture" | cut -f1) in $capture"
     else
-        echo "FAIL capture (status: $(cat "$res/capture.status" 2>/dev/null || echo none); see $res/capture.log)"
+        echo "FAIL ${label}capture (status: $(cat "$res/capture.status" 2>/dev/null || echo none); see $res/capture.log)"
         failed=$((failed + 1))
     fi
 fi
@@ -195,31 +217,31 @@ for s in "${scenarios[@]}"; do
         [[ -n $f ]] || continue
         if out=$(python3 "$repo/tests/lib/json-schema-check.py" "$arts/$s/$f" \
             "$repo/docs/$schema.schema.json" 2>&1); then
-            echo "PASS $s/json-schema-$f -"; passed=$((passed + 1))
+            echo "PASS $label$s/json-schema-$f -"; passed=$((passed + 1))
         else
-            echo "FAIL $s/json-schema-$f - ($out)"; failed=$((failed + 1))
+            echo "FAIL $label$s/json-schema-$f - ($out)"; failed=$((failed + 1))
         fi
     done < <(cat "$arts/$s/schema-checks" 2>/dev/null)
     # Its sub-results first (fault and kill points), each counted on its own.
     while read -r verdict name secs; do
-        echo "$verdict $name $secs"
+        echo "$verdict $label$name $secs"
         if [[ $verdict == PASS ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
     done < <(awk -v p="$s/" 'index($2, p) == 1' "$res/results" 2>/dev/null)
     line=$(awk -v s="$s" '$2 == s' "$res/results" 2>/dev/null | tail -n1) || true
     if [[ $line == PASS* ]]; then
-        passed=$((passed + 1)); echo "$line"
+        passed=$((passed + 1)); echo "PASS $label${line#PASS }"
     else
         failed=$((failed + 1))
         if [[ -n $line ]]; then
-            echo "$line"
+            echo "FAIL $label${line#FAIL }"
             sed 's/^/    | /' "$res/$s.log" | tail -n 40
         else
-            echo "FAIL $s - (no result: the guest did not run it)"
+            echo "FAIL $label$s - (no result: the guest did not run it)"
         fi
     fi
 done
 if [[ ! -e $res/complete ]]; then
-    echo "FAIL guest did not complete; see $build/serial.log"
+    echo "FAIL ${label}guest did not complete; see $build/serial.log"
     failed=$((failed + 1))
 fi
 
