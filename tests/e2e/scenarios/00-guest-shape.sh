@@ -1,8 +1,11 @@
 #!/bin/bash
 # The guest must look like a single-GPU desktop before any handoff test means
 # anything: one IOMMU group with the VGA and its HDA function, both on their
-# host drivers, a display manager whose Xorg holds the card, the user's PipeWire
-# running, libvirtd up and fbcon bound.
+# host drivers, a display manager whose desktop holds the card (Xorg; in the gnome
+# flavour the user's gnome-shell, in a Wayland session, with PID 1 and systemd-logind
+# holding logind's copies of the card), the user's PipeWire running, libvirtd up and
+# fbcon bound.
+# e2e-flavours: nodm gnome
 set -euo pipefail
 . "$E2E_DIR/lib.sh"
 
@@ -18,7 +21,37 @@ assert_driver $hda snd_hda_intel
 [[ -c /dev/dri/card0 ]] || fail "/dev/dri/card0 missing"
 
 assert_unit_active display-manager.service
-assert_held_by /dev/dri/card0 Xorg
+if [[ $E2E_FLAVOUR == gnome ]]; then
+    note "holders of /dev/dri/card0 (pid comm user cgroup):"; holders_detail /dev/dri/card0 | sed 's/^/  /'
+    assert_desktop_holds_card
+    # The compositor gets the card from logind, which keeps a copy and hands one to PID 1's
+    # fd store: both hold the card while the session runs.
+    assert_held_by /dev/dri/card0 systemd-logind
+    [[ -n $(find /proc/1/fd -mindepth 1 -maxdepth 1 -lname /dev/dri/card0 -print -quit) ]] ||
+        fail "PID 1 does not hold /dev/dri/card0 (holders: $(holder_names /dev/dri/card0))"
+    note "mappings of /dev/dri/*:"
+    { grep -l ' /dev/dri/' /proc/[0-9]*/maps 2>/dev/null || true; } | cut -d/ -f3 |
+        while read -r p; do echo "  $p $(comm_of "$p")"; done
+    # gnome-shell runs as the user unit, in the user's manager, not in the session's scope.
+    for p in $(pgrep -x -u "$E2E_USER" gnome-shell); do
+        cg=$(sed -n 's/^0:://p' "/proc/$p/cgroup")
+        note "gnome-shell $p cgroup: $cg"
+        [[ $cg == */user@$(id -u "$E2E_USER").service/*/$GNOME_SHELL_UNIT ]] ||
+            fail "gnome-shell $p is in $cg, not in $E2E_USER's $GNOME_SHELL_UNIT"
+    done
+    note "Xwayland: $(pgrep -a -x Xwayland | xargs || true)"
+    # desk's session is a Wayland one.
+    note "logind sessions:"
+    found=0
+    for sid in $(loginctl list-sessions --no-legend | awk '{print $1}'); do
+        props=$(loginctl show-session "$sid" -p Name -p Type -p Class -p Service -p Scope -p Leader -p State | xargs)
+        echo "  $sid: $props"
+        [[ " $props " != *" Name=$E2E_USER "* || " $props " != *" Type=wayland "* ]] || found=1
+    done
+    ((found)) || fail "$E2E_USER has no session of Type=wayland"
+else
+    assert_held_by /dev/dri/card0 Xorg
+fi
 for u in pipewire.service wireplumber.service pipewire-pulse.service; do
     assert_user_unit_active "$E2E_USER" "$u"
 done

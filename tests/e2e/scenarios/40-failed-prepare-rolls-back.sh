@@ -2,6 +2,7 @@
 # A prepare that fails part-way: vfio-pci cannot load (modprobe.d runs /bin/false for it),
 # which happens after the display manager, audio, console and bochs are gone. virsh start
 # must fail with our message, and the desktop must be exactly as it was.
+# e2e-flavours: nodm gnome
 set -euo pipefail
 . "$E2E_DIR/lib.sh"
 
