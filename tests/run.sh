@@ -58,8 +58,11 @@ for layer in "$@"; do
 		payload=""
 		for deb in "$build"/deb/vfio-hook_*.deb; do [ -f "$deb" ] && payload="--payload $deb"; done
 		# shellcheck disable=SC2086
-		run_layer e2e "e2e (real kernel in QEMU)" \
+		run_layer e2e "e2e (real kernel in QEMU, Xorg under nodm)" \
 			bash "$here/e2e/run.sh" --build "$build/e2e" $payload "$build/vfio-hook"
+		# The same guest running GNOME Shell on Wayland under GDM: its results are gnome/...
+		run_layer e2e-gnome "e2e (real kernel in QEMU, GNOME on Wayland)" \
+			bash "$here/e2e/run.sh" --flavour gnome --build "$build/e2e-gnome" "$build/vfio-hook"
 		;;
 	*)
 		echo "unknown test layer '$layer'" >&2
