@@ -287,28 +287,41 @@ static int load_nvidia_nodes(struct pci_function *d, int proc_fd)
 }
 
 /*
- * nvidiactl, nvidia-modeset and nvidia-uvm belong to the driver, not to a card: their users
- * keep the modules loaded. They count as a card's nodes only when it is the host's one
- * NVIDIA card, whose handoff unloads the stack. With another NVIDIA card staying, the stack
- * stays, and their users (the desktop on that card, CUDA on it) are none of the handoff's.
+ * Nodes that belong to a driver, not to a card: nvidiactl, nvidia-modeset and nvidia-uvm of
+ * NVIDIA's, /dev/kfd (ROCm's compute interface) of amdgpu. Their users keep the driver's
+ * modules loaded. They count as a card's nodes only when it is the host's one card on that
+ * driver, whose handoff unloads it. With another card staying on the driver, the driver
+ * stays, and their users (the desktop on that card, CUDA or ROCm on it) are none of the
+ * handoff's.
  */
-static int attach_nvidia_shared_nodes(struct host *h)
+static const struct {
+	const char *driver;
+	const char *const nodes[4];
+} driver_nodes[] = {
+	{ "nvidia", { "nvidiactl", "nvidia-modeset", "nvidia-uvm", "nvidia-uvm-tools" } },
+	{ "amdgpu", { "kfd" } },
+};
+
+static int attach_driver_nodes(struct host *h)
 {
-	static const char *const shared[] = { "nvidiactl", "nvidia-modeset", "nvidia-uvm",
-					      "nvidia-uvm-tools" };
-	struct pci_function *only = NULL;
-	for (size_t i = 0; i < h->n_pci; i++) {
-		if (!h->pci[i].driver || !streq(h->pci[i].driver, "nvidia"))
+	for (size_t k = 0; k < ARRAY_SIZE(driver_nodes); k++) {
+		struct pci_function *only = NULL;
+		size_t n = 0;
+		for (size_t i = 0; i < h->n_pci; i++)
+			if (h->pci[i].driver && streq(h->pci[i].driver, driver_nodes[k].driver)) {
+				only = &h->pci[i];
+				n++;
+			}
+		if (n != 1)
 			continue;
-		if (only)
-			return 0;
-		only = &h->pci[i];
-	}
-	for (size_t i = 0; only && i < ARRAY_SIZE(shared); i++) {
-		/* Matched by path only: major 0 never equals a real node's. */
-		int r = push_node(only, (struct dev_node){ .devname = strdup(shared[i]) });
-		if (r < 0)
-			return r;
+		for (const char *const *node = driver_nodes[k].nodes;
+		     node < driver_nodes[k].nodes + ARRAY_SIZE(driver_nodes[k].nodes) && *node;
+		     node++) {
+			/* Matched by path only: major 0 never equals a real node's. */
+			int r = push_node(only, (struct dev_node){ .devname = strdup(*node) });
+			if (r < 0)
+				return r;
+		}
 	}
 	return 0;
 }
@@ -428,7 +441,7 @@ int host_pci_load(struct host *h)
 	if (r == -ENOMEM)
 		return r;
 	qsort(h->pci, h->n_pci, sizeof *h->pci, cmp_pci);
-	if ((r = attach_nvidia_shared_nodes(h)) < 0)
+	if ((r = attach_driver_nodes(h)) < 0)
 		return r;
 
 	_cleanup_strv_free_ char **groups = NULL;

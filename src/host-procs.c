@@ -98,7 +98,41 @@ int host_process_starttime(int proc_fd, const char *pid, unsigned long long *ret
 	return 0;
 }
 
-/* The first of the nodes that process pid (a /proc entry name) has open; NULL if none. */
+/*
+ * A process can keep a card's memory mapped after closing its fd (lsof's "mem"): the mapping
+ * holds the device as an open fd would. /proc/PID/maps names the node's path at the end of
+ * the mapping's line.
+ */
+static const struct dev_node *match_maps(const struct host *h, const char *pid,
+					 const struct dev_node *nodes, size_t n_nodes)
+{
+	char path[320];
+	snprintf(path, sizeof path, "%s/maps", pid);
+	int fd = openat(h->root->proc_fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	_cleanup_fclose_ FILE *f = fdopen(fd, "re");
+	if (!f) {
+		close(fd);
+		return NULL;
+	}
+	_cleanup_free_ char *line = NULL;
+	size_t size = 0;
+	ssize_t len;
+	while ((len = getline(&line, &size, f)) > 0) {
+		const char *dev = strstr(line, " /dev/");
+		if (!dev)
+			continue;
+		dev += strlen(" /dev/");
+		size_t n = strcspn(dev, "\n");
+		for (size_t i = 0; i < n_nodes; i++)
+			if (strlen(nodes[i].devname) == n && strneq(dev, nodes[i].devname, n))
+				return &nodes[i];
+	}
+	return NULL;
+}
+
+/* The first of the nodes that process pid (a /proc entry name) has open or mapped; NULL if none. */
 static const struct dev_node *pid_holds(const struct host *h, const char *pid,
 					const struct dev_node *nodes, size_t n_nodes)
 {
@@ -120,7 +154,7 @@ static const struct dev_node *pid_holds(const struct host *h, const char *pid,
 		if (node)
 			return node;
 	}
-	return NULL;
+	return match_maps(h, pid, nodes, n_nodes);
 }
 
 int host_pid_holds(const struct host *h, pid_t pid, const struct dev_node *nodes, size_t n_nodes)

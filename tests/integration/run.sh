@@ -811,6 +811,12 @@ if [ "$order" = "unload module nvidia_drm,unload module nvidia_modeset,unload mo
 	grep -q '^exit 0$' "$scratch/plan"; then
 	pass drivers-nvidia-stack-before-unbind
 else fail drivers-nvidia-stack-before-unbind "order: $order" "$(cat "$scratch/plan")"; fi
+# amdgpu: ROCm's /dev/kfd is the card's when amdgpu goes with it; a mapping holds as an fd does.
+plan_of amdgpu-rocm > "$scratch/plan"
+if grep -q 'kill python3\[700\]' "$scratch/plan" && grep -q 'kill vkcube\[701\]' "$scratch/plan" &&
+	grep -q 'unload module *amdgpu' "$scratch/plan"; then
+	pass holders-kfd-and-mapped-card
+else fail holders-kfd-and-mapped-card "$(cat "$scratch/plan")"; fi
 # Two GPUs, the host keeps one: the session on the passed card is refused, named, nothing runs.
 plan_of two-gpus-wayland > "$scratch/plan"
 if grep -q '^exit 1$' "$scratch/plan" &&
