@@ -197,6 +197,7 @@ _must_check_ int host_user_services(const struct host *h, uid_t uid, char ***ret
 struct unit_state {
 	char *id;
 	char *active_state;
+	bool transient;  /* systemd-run's: it cannot be started again once stopped */
 };
 _must_check_ int host_unit_state(const struct host *h, const char *name, struct unit_state *ret);
 void unit_state_done(struct unit_state *u);

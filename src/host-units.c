@@ -50,11 +50,19 @@ static int unit_state_live(const char *name, struct unit_state *ret)
 		unit_state_done(&u);
 		return r;
 	}
+	/* Made by systemd-run or a scope: once stopped it is gone, and nothing could start it. */
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *transient = NULL;
+	int b = 0;
+	if (sym_sd_bus_get_property(bus, "org.freedesktop.systemd1", object,
+				    "org.freedesktop.systemd1.Unit", "Transient", &error, &transient,
+				    "b") >= 0 &&
+	    sym_sd_bus_message_read(transient, "b", &b) >= 0)
+		u.transient = b;
 	*ret = u;
 	return 0;
 }
 
-/* Fixture format, one unit per line: "NAME ID ACTIVE_STATE". */
+/* Fixture format, one unit per line: "NAME ID ACTIVE_STATE [transient]". */
 static int unit_state_snapshot(const struct host *h, const char *name, struct unit_state *ret)
 {
 	_cleanup_free_ char *path = sysroot_path(h->root, "/systemd/units"), *text = NULL;
@@ -65,11 +73,12 @@ static int unit_state_snapshot(const struct host *h, const char *name, struct un
 		return r == -ENOENT ? -ENOENT : r;
 	char *save = NULL;
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		char n[256], id[256], state[64];
+		char n[256], id[256], state[64], flag[16] = "";
 		/* By name or by the unit it resolved to, as GetUnit on a live host. */
-		if (sscanf(l, "%255s %255s %63s", n, id, state) != 3 ||
+		if (sscanf(l, "%255s %255s %63s %15s", n, id, state, flag) < 3 ||
 		    !(streq(n, name) || streq(id, name)))
 			continue;
+		ret->transient = streq(flag, "transient");
 		ret->id = strdup(id);
 		ret->active_state = strdup(state);
 		if (!ret->id || !ret->active_state) {

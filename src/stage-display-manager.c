@@ -93,6 +93,15 @@ static int plan_service_holders(struct plan_ctx *ctx)
 						   "card alone (docs/troubleshooting.md, \"Two GPUs\")",
 					h->unit, h->devname, strna(comm), (int)h->pid);
 		} else {
+			/* A transient unit (systemd-run) could not be started again: its process is
+			 * signalled like any other. So is one systemd does not know any more. */
+			struct unit_state u = { 0 };
+			if (host_unit_state(ctx->host, h->unit, &u) < 0 || u.transient ||
+			    !is_running(u.active_state)) {
+				unit_state_done(&u);
+				continue;
+			}
+			unit_state_done(&u);
 			_cleanup_free_ char *why = strdup_printf("%s[%d] holds /dev/%s", strna(comm),
 								 (int)h->pid, h->devname);
 			r = why ? plan_stop(ctx, h->unit, why) : -ENOMEM;

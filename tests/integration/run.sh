@@ -785,10 +785,12 @@ if grep -q 'end session *2 .*gnome-shell\[264\] (user unit org.gnome.Shell@wayla
 	grep -q 'gnome-shell\[264\] ends with session 2' "$scratch/plan" && ! grep -q 'kill gnome-shell' "$scratch/plan"; then
 	pass holders-user-unit-compositor-session
 else fail holders-user-unit-compositor-session "$(cat "$scratch/plan")"; fi
-# A system service stops as its unit (and starts again at release); it is not killed.
+# A system service stops as its unit (and starts again at release); it is not killed. A
+# transient one (systemd-run) could not start again: its process is signalled.
 plan_of service-holder > "$scratch/plan"
 if grep -q 'stop unit *gpu-inference.service .*start gpu-inference.service *inferd\[611\] holds /dev/dri/card0' "$scratch/plan" &&
-	grep -q 'inferd\[611\] stops with gpu-inference.service' "$scratch/plan" && ! grep -q 'kill inferd' "$scratch/plan"; then
+	grep -q 'inferd\[611\] stops with gpu-inference.service' "$scratch/plan" && ! grep -q 'kill inferd' "$scratch/plan" &&
+	grep -q 'kill sleep\[612\]' "$scratch/plan" && ! grep -q 'stop unit *run-u12' "$scratch/plan"; then
 	pass holders-service-stops-as-unit
 else fail holders-service-stops-as-unit "$(cat "$scratch/plan")"; fi
 # Anything else is signalled.
