@@ -70,6 +70,9 @@ int doctor_group_complete(const struct doctor_ctx *ctx, struct doctor_outcome *o
 int doctor_device_reset(const struct doctor_ctx *ctx, struct doctor_outcome *o);
 int doctor_host_display(const struct doctor_ctx *ctx, struct doctor_outcome *o);
 int doctor_hugepages(const struct doctor_ctx *ctx, struct doctor_outcome *o);
+int doctor_slot_split(const struct doctor_ctx *ctx, struct doctor_outcome *o);
+int doctor_power_state(const struct doctor_ctx *ctx, struct doctor_outcome *o);
+int doctor_resizable_bar(const struct doctor_ctx *ctx, struct doctor_outcome *o);
 
 /* The functions the domain hands over (whole groups, bridges left out), for the domain checks. */
 _must_check_ int doctor_domain_collect(struct doctor_ctx *ctx);

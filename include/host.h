@@ -36,6 +36,8 @@ struct pci_function {
 	int iommu_group;       /* -1: none */
 	int boot_vga;          /* -1: attribute absent */
 	char *reset_method;    /* NULL: absent or empty (no reset) */
+	char *power_state;     /* D0, D3hot, D3cold...; NULL: the kernel does not say */
+	bool resizable_bar;    /* a BAR the device can resize (resourceN_resize) */
 	/* From the ID database on first use (pci_function_*_name): a start names the few
 	 * devices it hands over, not every device on the host. */
 	char *vendor_name, *device_name, *class_name;

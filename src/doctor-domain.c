@@ -329,3 +329,74 @@ int doctor_hugepages(const struct doctor_ctx *ctx, struct doctor_outcome *o)
 			     n.page_kib >= 1048576 ? n.page_kib / 1048576 : n.page_kib / 1024,
 			     n.page_kib >= 1048576 ? "G" : "M", n.pages);
 }
+
+/*
+ * A slot's functions in different IOMMU groups (an AMD Navi 2x/3x GPU and its HDMI audio, on
+ * some boards), one of them passed: the driver left on the other crashes when the VM stops.
+ * Passing both avoids it.
+ */
+int doctor_slot_split(const struct doctor_ctx *ctx, struct doctor_outcome *o)
+{
+	const struct host *h = ctx->host;
+	if (ctx->n_passed == 0)
+		return doctor_set(o, DOCTOR_SKIP, "no PCI function passed");
+	for (size_t i = 0; i < ctx->n_passed; i++) {
+		const struct pci_function *f = ctx->passed[i];
+		for (size_t k = 0; k < h->n_pci; k++) {
+			const struct pci_function *g = &h->pci[k];
+			if (g == f || is_passed(ctx, g) || g->addr.domain != f->addr.domain ||
+			    g->addr.bus != f->addr.bus || g->addr.slot != f->addr.slot ||
+			    g->iommu_group == f->iommu_group || pci_function_is_bridge(g))
+				continue;
+			int r = doctor_set(o, DOCTOR_WARN, "%s is passed, %s of the same slot stays: "
+							   "they are in IOMMU groups %d and %d",
+					   f->name, g->name, f->iommu_group, g->iommu_group);
+			if (r < 0)
+				return r;
+			return doctor_advise(o, "pass %s too (add it as a <hostdev>): a GPU whose "
+						"other function stays on the host can crash the host's "
+						"driver when the VM stops", g->name);
+		}
+	}
+	return doctor_set(o, DOCTOR_PASS, "every passed slot goes whole");
+}
+
+/* A card in D3cold may not wake: for the VM, or for its driver after (RmInitAdapter failed). */
+int doctor_power_state(const struct doctor_ctx *ctx, struct doctor_outcome *o)
+{
+	if (ctx->n_passed == 0)
+		return doctor_set(o, DOCTOR_SKIP, "no PCI function passed");
+	for (size_t i = 0; i < ctx->n_passed; i++) {
+		const struct pci_function *f = ctx->passed[i];
+		if (!f->power_state || !streq(f->power_state, "D3cold"))
+			continue;
+		int r = doctor_set(o, DOCTOR_WARN, "%s is in D3cold: a card powered off may not "
+						   "come back, for the VM or for the host's driver after",
+				   f->name);
+		if (r < 0)
+			return r;
+		return doctor_advise(o, "keep vfio-pci from powering idle cards off: "
+					"'options vfio_pci disable_idle_d3=1' in /etc/modprobe.d/vfio.conf");
+	}
+	return doctor_set(o, DOCTOR_PASS, "no passed function is powered off (D3cold)");
+}
+
+/* Resizable BAR: guests that fail to start, cards that hang when they come back. */
+int doctor_resizable_bar(const struct doctor_ctx *ctx, struct doctor_outcome *o)
+{
+	const struct pci_function *gpu = NULL;
+	for (size_t i = 0; i < ctx->n_passed && !gpu; i++)
+		if (pci_function_is_display(ctx->passed[i]) && ctx->passed[i]->resizable_bar)
+			gpu = ctx->passed[i];
+	if (ctx->n_passed == 0)
+		return doctor_set(o, DOCTOR_SKIP, "no PCI function passed");
+	if (!gpu)
+		return doctor_set(o, DOCTOR_PASS, "no passed GPU has a resizable BAR");
+	int r = doctor_set(o, DOCTOR_WARN, "%s has a resizable BAR (Resizable BAR, Smart Access "
+					   "Memory): some guests fail to start with it, and the card "
+					   "can hang when it comes back to the host", gpu->name);
+	if (r < 0)
+		return r;
+	return doctor_advise(o, "if the VM fails to start or the card does not come back, turn "
+				"Resizable BAR off in the firmware setup");
+}

@@ -32,6 +32,9 @@ static const struct doctor_check checks[] = {
 	{ "device-reset", true, doctor_device_reset },
 	{ "host-display", true, doctor_host_display },
 	{ "hugepages", true, doctor_hugepages },
+	{ "slot-split", true, doctor_slot_split },
+	{ "power-state", true, doctor_power_state },
+	{ "resizable-bar", true, doctor_resizable_bar },
 };
 
 static const char *const result_colors[_DOCTOR_RESULT_MAX] = {

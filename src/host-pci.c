@@ -16,6 +16,7 @@ static void pci_function_done(struct pci_function *d)
 	free(d->module);
 	free(d->driver_override);
 	free(d->reset_method);
+	free(d->power_state);
 	free(d->vendor_name);
 	free(d->device_name);
 	free(d->class_name);
@@ -387,8 +388,15 @@ static int load_one(struct host *h, const char *name, struct pci_function *d)
 			return -ENOMEM;
 	}
 	if ((r = read_optional(dev_fd, "driver_override", &d->driver_override)) < 0 ||
-	    (r = read_optional(dev_fd, "reset_method", &d->reset_method)) < 0)
+	    (r = read_optional(dev_fd, "reset_method", &d->reset_method)) < 0 ||
+	    (r = read_optional(dev_fd, "power_state", &d->power_state)) < 0)
 		return r;
+	/* resourceN_resize exists for a BAR the device can resize (PCI Resizable BAR). */
+	for (unsigned bar = 0; bar < 6 && !d->resizable_bar; bar++) {
+		char attr[32];
+		snprintf(attr, sizeof attr, "resource%u_resize", bar);
+		d->resizable_bar = exists_at(dev_fd, attr);
+	}
 	if (read_link_basename_at(dev_fd, "iommu_group", buf, sizeof buf) >= 0 &&
 	    safe_atou(buf, 10, &v) >= 0 && v <= INT_MAX)
 		d->iommu_group = (int)v;

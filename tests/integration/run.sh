@@ -819,6 +819,16 @@ if grep -q 'kill python3\[700\]' "$scratch/plan" && grep -q 'kill vkcube\[701\]'
 	grep -q 'unload module *amdgpu' "$scratch/plan"; then
 	pass holders-kfd-and-mapped-card
 else fail holders-kfd-and-mapped-card "$(cat "$scratch/plan")"; fi
+# doctor: a slot split across IOMMU groups with one function passed, a card in D3cold, a
+# resizable BAR: each a warning naming the function, with its advice.
+"$bin" doctor --color=never --sysroot "$derived/amdgpu-split-slot" \
+	--xml "$domains/q35-bochs-desktop/gpu-only.xml" > "$scratch/doctor" 2>&1
+if grep -q '^slot-split *warn *0000:00:03.0 is passed, 0000:00:03.1 of the same slot stays' "$scratch/doctor" &&
+	grep -q '^power-state *warn *0000:00:03.0 is in D3cold' "$scratch/doctor" &&
+	grep -q 'disable_idle_d3=1' "$scratch/doctor" &&
+	grep -q '^resizable-bar *warn *0000:00:03.0 has a resizable BAR' "$scratch/doctor"; then
+	pass doctor-slot-split-d3cold-rebar
+else fail doctor-slot-split-d3cold-rebar "$(cat "$scratch/doctor")"; fi
 # Two GPUs, the host keeps one: the session on the passed card is refused, named, nothing runs.
 plan_of two-gpus-wayland > "$scratch/plan"
 if grep -q '^exit 1$' "$scratch/plan" &&
