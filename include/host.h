@@ -112,6 +112,11 @@ const char *pci_function_class_name(const struct pci_function *d);
  * then means "no reset", while on older kernels (or an unknown release) it means nothing. */
 bool host_reset_method_is_authoritative(const struct host *h);
 
+/* The first boot framebuffer claim in /proc/iomem (BOOTFB, efifb, simpledrm...) that lies in
+ * one of the function's memory BARs, as "NAME START-END" in *ret: 1 found, 0 none (or
+ * nothing readable), -ENOMEM. */
+_must_check_ int host_fb_in_bars(const struct host *h, const struct pci_function *d, char **ret);
+
 /* Live module state from /sys/module (refcount, holders, built in). */
 _must_check_ int host_module_info(const struct host *h, const char *name, struct module_info *ret);
 void module_info_done(struct module_info *m);
