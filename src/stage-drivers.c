@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Stage drivers: unbind each passed function from its host driver; unload a GPU driver's module
- * (holders first) only when nothing that stays on the host uses it. Never forced.
+ * (holders first) only when nothing that stays on the host uses it. Never forced. Giving a
+ * function back waits until its driver really has it: its DRM or sound card is there.
  */
+#include <limits.h>
+
+#include "fileio.h"
 #include "log.h"
 #include "modules.h"
 #include "stages.h"
 #include "strutil.h"
 #include "sysfs-bind.h"
+#include "wait.h"
 
 /* Does this device path (from /sys/module/M/drivers) belong to a passed PCI function? */
 static bool path_is_passed(const struct plan_ctx *ctx, const char *path)
@@ -147,6 +152,69 @@ int pci_unbind_run(struct exec_ctx *ctx, struct action *a)
 	return 0;
 }
 
+/*
+ * Whether the driver that took a function back brought it to life, not only bound it: a
+ * display function gets its DRM card (or, on NVIDIA's driver, its /proc/driver/nvidia entry),
+ * an audio function its ALSA card. A card that did not reset, or that the driver could not
+ * initialise ("RmInitAdapter failed", a card left in D3cold), is bound but has neither.
+ */
+struct alive_wait {
+	const struct exec_ctx *ctx;
+	const char *dev;
+	const char *driver;
+	unsigned class_code;
+	const char *missing; /* what is not there yet, for the message */
+};
+
+static bool has_entry(int dir_fd, const char *dir, const char *prefix)
+{
+	_cleanup_strv_free_ char **ents = NULL;
+	if (dir_list_at(dir_fd, dir, &ents) < 0)
+		return false;
+	for (char **e = ents; e && *e; e++)
+		if (startswith(*e, prefix))
+			return true;
+	return false;
+}
+
+static int function_alive(void *data)
+{
+	struct alive_wait *w = data;
+	char path[PATH_MAX];
+	if (w->class_code >> 16 == PCI_CLASS_DISPLAY && streq(w->driver, "nvidia")) {
+		snprintf(path, sizeof path, "driver/nvidia/gpus/%s", w->dev);
+		w->missing = "no /proc/driver/nvidia/gpus entry";
+		return exists_at(w->ctx->root->proc_fd, path);
+	}
+	if (w->class_code >> 16 == PCI_CLASS_DISPLAY) {
+		snprintf(path, sizeof path, "bus/pci/devices/%s/drm", w->dev);
+		w->missing = "no DRM card";
+		return has_entry(w->ctx->root->sys_fd, path, "card");
+	}
+	if (w->class_code >> 8 == 0x0403) {
+		snprintf(path, sizeof path, "bus/pci/devices/%s/sound", w->dev);
+		w->missing = "no sound card";
+		return has_entry(w->ctx->root->sys_fd, path, "card");
+	}
+	return 1;
+}
+
+static int check_alive(struct exec_ctx *ctx, const char *dev, const char *driver)
+{
+	char path[PATH_MAX];
+	unsigned class_code;
+	snprintf(path, sizeof path, "bus/pci/devices/%s/class", dev);
+	if (read_attr_uint_at(ctx->root->sys_fd, path, 16, &class_code) < 0)
+		return 0;
+	struct alive_wait w = { ctx, dev, driver, class_code, NULL };
+	int r = wait_for(function_alive, &w, ctx->cfg->module_timeout_s * 1000u, NULL);
+	if (r == -ETIMEDOUT)
+		return log_error_errno(-EIO, "%s is on %s again but has %s after %u s: the driver "
+					     "could not bring the card back (journalctl -k)",
+				       dev, driver, w.missing, ctx->cfg->module_timeout_s);
+	return r;
+}
+
 int pci_unbind_undo(struct exec_ctx *ctx, struct action *a)
 {
 	char drv[256];
@@ -156,8 +224,11 @@ int pci_unbind_undo(struct exec_ctx *ctx, struct action *a)
 		log_warning("%s has vanished: nothing to rebind", a->target);
 		return ACTION_NOOP;
 	}
-	if (r >= 0 && a->prior && streq(drv, a->prior))
-		return ACTION_NOOP;
+	if (r >= 0 && a->prior && streq(drv, a->prior)) {
+		/* Back already (vfio-pci's reprobe, or the module's reload, rebound it). */
+		r = check_alive(ctx, a->target, drv);
+		return r < 0 ? r : ACTION_NOOP;
+	}
 	if (r >= 0)
 		return log_error_errno(-EBUSY, "%s is on %s, not %s", a->target, drv,
 				       strna(a->prior));
@@ -168,6 +239,8 @@ int pci_unbind_undo(struct exec_ctx *ctx, struct action *a)
 		return log_error_errno(r, "Cannot bind %s to %s: %m", a->target, a->prior);
 	if (sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) < 0)
 		return log_error_errno(-ENXIO, "%s has no driver after reprobing", a->target);
+	if ((r = check_alive(ctx, a->target, drv)) < 0)
+		return r;
 	log_info("%s is back on %s", a->target, drv);
 	return 0;
 }
