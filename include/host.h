@@ -112,10 +112,12 @@ const char *pci_function_class_name(const struct pci_function *d);
  * then means "no reset", while on older kernels (or an unknown release) it means nothing. */
 bool host_reset_method_is_authoritative(const struct host *h);
 
-/* The first boot framebuffer claim in /proc/iomem (BOOTFB, efifb, simpledrm...) that lies in
- * one of the function's memory BARs, as "NAME START-END" in *ret: 1 found, 0 none (or
- * nothing readable), -ENOMEM. */
-_must_check_ int host_fb_in_bars(const struct host *h, const struct pci_function *d, char **ret);
+/* The first boot framebuffer claim in /proc/iomem that lies in one of the function's memory
+ * BARs, as "NAME START-END" in *ret: 1 found, 0 none (or nothing readable), -ENOMEM.
+ * device_only: only sysfb's device itself (BOOTFB), which unbinding a driver leaves; else its
+ * drivers' claims too (efifb, simpledrm...). */
+_must_check_ int host_fb_in_bars(const struct host *h, const struct pci_function *d,
+				 bool device_only, char **ret);
 
 /* Live module state from /sys/module (refcount, holders, built in). */
 _must_check_ int host_module_info(const struct host *h, const char *name, struct module_info *ret);

@@ -12,14 +12,21 @@
 #include "host.h"
 #include "strutil.h"
 
-/* Names the firmware framebuffer's resource and its drivers' claims go by in /proc/iomem. */
-static const char *const fb_names[] = { "BOOTFB", "efifb", "vesafb", "simplefb",
-					"simpledrm", "efidrm", "vesadrm" };
+/*
+ * Names in /proc/iomem: BOOTFB is the resource of the platform device sysfb registers for the
+ * firmware framebuffer (simple-framebuffer.0 and, on newer kernels, efi-framebuffer.0); it
+ * stays as long as the device does, bound or not. The others are claims of the drivers that
+ * bind such a device, and go when they are unbound.
+ */
+static const char *const fb_claims[] = { "efifb", "vesafb", "simplefb", "simpledrm", "efidrm",
+					 "vesadrm" };
 
-static bool is_fb_name(const char *s)
+static bool is_fb_name(const char *s, bool device_only)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(fb_names); i++)
-		if (streq(s, fb_names[i]))
+	if (streq(s, "BOOTFB"))
+		return true;
+	for (size_t i = 0; !device_only && i < ARRAY_SIZE(fb_claims); i++)
+		if (streq(s, fb_claims[i]))
 			return true;
 	return false;
 }
@@ -49,7 +56,8 @@ static size_t read_bars(const struct host *h, const struct pci_function *d,
 	return n;
 }
 
-int host_fb_in_bars(const struct host *h, const struct pci_function *d, char **ret)
+int host_fb_in_bars(const struct host *h, const struct pci_function *d, bool device_only,
+		    char **ret)
 {
 	unsigned long long bars[6][2];
 	size_t n_bars = read_bars(h, d, bars);
@@ -63,7 +71,7 @@ int host_fb_in_bars(const struct host *h, const struct pci_function *d, char **r
 		unsigned long long start, end;
 		char name[64];
 		if (sscanf(l, " %llx-%llx : %63[^\n]", &start, &end, name) != 3 || end == 0 ||
-		    !is_fb_name(name))
+		    !is_fb_name(name, device_only))
 			continue;
 		for (size_t b = 0; b < n_bars; b++)
 			if (start >= bars[b][0] && end <= bars[b][1]) {

@@ -11,9 +11,9 @@ static bool is_vga_class(const struct pci_function *d)
 }
 
 /*
- * A firmware framebuffer claim inside a passed card's BAR: vfio-pci evicts it for a VGA-class
- * card; for a display (0x0380) or 3D (0x0302) controller nothing can, short of never
- * registering it, and QEMU would fail to map the BAR.
+ * The firmware framebuffer's device (BOOTFB) inside a passed card's BAR: vfio-pci evicts it
+ * for a VGA-class card; for a display (0x0380) or 3D (0x0302) controller nothing can, short
+ * of never registering it, and QEMU would fail to map the BAR.
  */
 static int check_claims(struct plan_ctx *ctx)
 {
@@ -22,7 +22,8 @@ static int check_claims(struct plan_ctx *ctx)
 		_cleanup_free_ char *claim = NULL;
 		if (!pci_function_is_display(d))
 			continue;
-		int r = host_fb_in_bars(ctx->host, d, &claim);
+		/* A driver's claim goes with the unbind below; the device's own stays. */
+		int r = host_fb_in_bars(ctx->host, d, true, &claim);
 		if (r < 0)
 			return r;
 		if (r == 0)

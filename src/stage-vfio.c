@@ -104,7 +104,7 @@ int vfio_bind_run(struct exec_ctx *ctx, struct action *a)
 	/* The real condition for QEMU to map the card: no boot framebuffer claim left in it. */
 	const struct pci_function *d = ctx->host ? host_find_pci_name(ctx->host, a->target) : NULL;
 	_cleanup_free_ char *claim = NULL;
-	if (d && pci_function_is_display(d) && host_fb_in_bars(ctx->host, d, &claim) > 0)
+	if (d && pci_function_is_display(d) && host_fb_in_bars(ctx->host, d, false, &claim) > 0)
 		return log_error_errno(-EBUSY, "Boot framebuffer %s is still in a BAR of %s on "
 					       "vfio-pci: QEMU could not map it; boot with "
 					       "initcall_blacklist=sysfb_init", claim, a->target);

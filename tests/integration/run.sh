@@ -829,19 +829,26 @@ if grep -q '^slot-split *warn *0000:00:03.0 is passed, 0000:00:03.1 of the same 
 	grep -q '^resizable-bar *warn *0000:00:03.0 has a resizable BAR' "$scratch/doctor"; then
 	pass doctor-slot-split-d3cold-rebar
 else fail doctor-slot-split-d3cold-rebar "$(cat "$scratch/doctor")"; fi
-# A boot framebuffer claim inside a passed BAR (/proc/iomem): a note for a VGA-class card,
-# which vfio-pci evicts it from; a refusal naming the range for a display controller.
+# The firmware framebuffer's device (BOOTFB) inside a passed BAR (/proc/iomem): a note for a
+# VGA-class card, which vfio-pci evicts it from; a refusal naming the range for a display
+# controller.
 nd=$domains/q35-bochs-nodrivers/gpu-and-audio.xml
 plan_of efifb-in-vga-bar "$nd" > "$scratch/plan"
 if grep -q '^exit 0$' "$scratch/plan" &&
 	grep -q '^  boot framebuffer BOOTFB c0000000-c02fffff lies in a BAR of 0000:00:03.0: vfio-pci evicts it' "$scratch/plan"; then
 	pass framebuffer-claim-in-vga-bar-noted
 else fail framebuffer-claim-in-vga-bar-noted "$(cat "$scratch/plan")"; fi
-plan_of efifb-in-display-bar "$nd" > "$scratch/plan"
+plan_of bootfb-in-display-bar "$nd" > "$scratch/plan"
 if grep -q '^exit 1$' "$scratch/plan" &&
 	grep -q 'refused: boot framebuffer BOOTFB c0000000-c02fffff lies in a BAR of 0000:00:03.0 (class 038000)' "$scratch/plan"; then
-	pass framebuffer-claim-in-display-bar-refused
-else fail framebuffer-claim-in-display-bar-refused "$(cat "$scratch/plan")"; fi
+	pass framebuffer-device-in-display-bar-refused
+else fail framebuffer-device-in-display-bar-refused "$(cat "$scratch/plan")"; fi
+# Only a driver's claim (efifb): unbinding it frees the range, so the plan goes ahead.
+plan_of efifb-in-display-bar "$nd" > "$scratch/plan"
+if grep -q '^exit 0$' "$scratch/plan" && ! grep -q 'refused' "$scratch/plan" &&
+	grep -q 'unbind framebuffer *efi-framebuffer.0' "$scratch/plan"; then
+	pass framebuffer-driver-claim-in-display-bar-unbound
+else fail framebuffer-driver-claim-in-display-bar-unbound "$(cat "$scratch/plan")"; fi
 # Two GPUs, the host keeps one: the session on the passed card is refused, named, nothing runs.
 plan_of two-gpus-wayland > "$scratch/plan"
 if grep -q '^exit 1$' "$scratch/plan" &&
