@@ -76,7 +76,7 @@ static void read_identity(int proc_fd, const char *pid, struct node_holder *ret)
 		if (c && (c == buf || c[-1] == '\n'))
 			ret->cgroup = strndup(c + 3, strcspn(c + 3, "\n"));
 	}
-	unsigned long long start;
+	unsigned long long start = 0;
 	if (host_process_starttime(proc_fd, pid, &start) >= 0)
 		ret->starttime = start;
 }
