@@ -29,6 +29,7 @@ struct pci_function {
 	struct pci_addr addr;
 	char name[PCI_ADDR_STR_MAX];
 	bool names_looked_up;  /* vendor_name, device_name, class_name below */
+	bool resizable_bar;    /* a BAR the device can resize (resourceN_resize) */
 	unsigned vendor, device, class_code; /* class_code: 24 bits, 0x030000 */
 	char *driver;          /* bound driver, NULL if none */
 	char *module;          /* the driver's module, NULL if built in or no driver */
@@ -37,7 +38,6 @@ struct pci_function {
 	int boot_vga;          /* -1: attribute absent */
 	char *reset_method;    /* NULL: absent or empty (no reset) */
 	char *power_state;     /* D0, D3hot, D3cold...; NULL: the kernel does not say */
-	bool resizable_bar;    /* a BAR the device can resize (resourceN_resize) */
 	/* From the ID database on first use (pci_function_*_name): a start names the few
 	 * devices it hands over, not every device on the host. */
 	char *vendor_name, *device_name, *class_name;

@@ -118,8 +118,7 @@ static const struct dev_node *match_maps(const struct host *h, const char *pid,
 	}
 	_cleanup_free_ char *line = NULL;
 	size_t size = 0;
-	ssize_t len;
-	while ((len = getline(&line, &size, f)) > 0) {
+	while (getline(&line, &size, f) > 0) {
 		const char *dev = strstr(line, " /dev/");
 		if (!dev)
 			continue;
