@@ -16,7 +16,7 @@
 #include "strutil.h"
 #include "wait.h"
 
-static int describe_holder(struct plan_ctx *ctx, const struct node_holder *h, FILE *f)
+static void describe_holder(struct plan_ctx *ctx, const struct node_holder *h, FILE *f)
 {
 	_cleanup_free_ char *comm = str_escape(strna(h->comm), 32);
 	const char *session = plan_ctx_holder_session(ctx, h);
@@ -31,7 +31,6 @@ static int describe_holder(struct plan_ctx *ctx, const struct node_holder *h, FI
 		fprintf(f, "%s[%d] stops with %s", strna(comm), (int)h->pid, h->unit);
 	else
 		fprintf(f, "%s[%d] goes with its unit", strna(comm), (int)h->pid);
-	return 0;
 }
 
 static int describe(struct plan_ctx *ctx, const struct pci_function *d, char **ret)
