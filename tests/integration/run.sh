@@ -779,6 +779,14 @@ for n in logind-copies wayland-user-unit; do
 		pass "holders-logind-copies-$n"
 	else fail "holders-logind-copies-$n" "$(cat "$scratch/plan")"; fi
 done
+# The same on the real GNOME desktop captured in the guest (GDM, gnome-shell a user unit).
+gw=$hosts/q35-gnome-wayland
+"$bin" plan --sysroot "$gw" --xml "$domains/q35-gnome-wayland/gpu-and-audio.xml" > "$scratch/plan" 2>&1
+if [ $? -eq 0 ] && ! grep -q -e refused -e 'kill ' "$scratch/plan" &&
+	grep -q 'end session *1 .*gnome-shell\[[0-9]*\] (user unit org.gnome.Shell@wayland.service)' "$scratch/plan" &&
+	grep -q "systemd\[1\] (logind's copy) goes with its session, systemd-logind\[[0-9]*\] (logind's copy) goes with its session, gnome-shell\[[0-9]*\] ends with session 1" "$scratch/plan"; then
+	pass holders-captured-gnome-wayland
+else fail holders-captured-gnome-wayland "$(cat "$scratch/plan")"; fi
 # A compositor that is a user unit ends with its user's graphical session, not by a signal.
 plan_of wayland-user-unit > "$scratch/plan"
 if grep -q 'end session *2 .*gnome-shell\[264\] (user unit org.gnome.Shell@wayland.service)' "$scratch/plan" &&
