@@ -25,7 +25,6 @@ struct plan_ctx {
 	struct logind_session *logind; /* logind's sessions, read when something holds a node */
 	size_t n_logind;
 	char *dm_unit;               /* the display manager (display-manager.service's unit) */
-	bool dm_stops;               /* ... and it is being stopped */
 	char **system_units;         /* system units being stopped */
 	char **sessions;             /* logind sessions being ended */
 	char **user_units;           /* "UID/unit" being stopped */

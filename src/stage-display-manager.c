@@ -64,10 +64,8 @@ static int plan_display_manager(struct plan_ctx *ctx)
 	else if (!is_running(u.active_state))
 		r = plan_note(ctx->plan, "display manager %s is %s: left alone", u.id,
 			      u.active_state);
-	else {
-		ctx->dm_stops = true;
+	else
 		r = plan_stop(ctx, u.id, "display-manager.service");
-	}
 	unit_state_done(&u);
 	return r;
 }
