@@ -55,6 +55,20 @@ static const struct dev_node *match_fd(const struct host *h, int fd_dir, const c
 	return NULL;
 }
 
+/* A process's unified-hierarchy cgroup ("/system.slice/nodm.service"), in buf; NULL if none. */
+static const char *read_cgroup(int proc_fd, const char *pid, char *buf, size_t size)
+{
+	char path[320];
+	snprintf(path, sizeof path, "%s/cgroup", pid);
+	if (read_attr_at(proc_fd, path, buf, size) < 0)
+		return NULL;
+	/* cgroup v2: "0::/system.slice/nodm.service" */
+	char *c = strstr(buf, "0::");
+	if (!c || (c != buf && c[-1] != '\n'))
+		return NULL;
+	return truncate_nl(c + 3);
+}
+
 static void read_identity(int proc_fd, const char *pid, struct node_holder *ret)
 {
 	char path[320], buf[4096];
@@ -69,13 +83,9 @@ static void read_identity(int proc_fd, const char *pid, struct node_holder *ret)
 		if (u && sscanf(u, "\nUid: %u", &uid) == 1)
 			ret->uid = uid;
 	}
-	snprintf(path, sizeof path, "%s/cgroup", pid);
-	if (read_attr_at(proc_fd, path, buf, sizeof buf) >= 0) {
-		/* cgroup v2: "0::/system.slice/nodm.service" */
-		const char *c = strstr(buf, "0::");
-		if (c && (c == buf || c[-1] == '\n'))
-			ret->cgroup = strndup(c + 3, strcspn(c + 3, "\n"));
-	}
+	const char *cgroup = read_cgroup(proc_fd, pid, buf, sizeof buf);
+	if (cgroup)
+		ret->cgroup = strdup(cgroup);
 	unsigned long long start = 0;
 	if (host_process_starttime(proc_fd, pid, &start) >= 0)
 		ret->starttime = start;
@@ -226,26 +236,18 @@ int host_user_services(const struct host *h, uid_t uid, char ***ret)
 		close(proc);
 		return -errno;
 	}
-	char mgr[64];
-	snprintf(mgr, sizeof mgr, "/user@%u.service/", (unsigned)uid);
 	_cleanup_strv_free_ char **units = NULL;
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		char path[320], buf[4096];
+		char buf[4096];
 		if (!is_pid(de->d_name))
 			continue;
-		snprintf(path, sizeof path, "%s/cgroup", de->d_name);
-		if (read_attr_at(h->root->proc_fd, path, buf, sizeof buf) < 0)
+		_cleanup_free_ char *unit =
+			cgroup_user_unit(read_cgroup(h->root->proc_fd, de->d_name, buf, sizeof buf),
+					 uid);
+		if (!unit)
 			continue;
-		const char *c = strstr(buf, "0::");
-		const char *m = c ? strstr(c, mgr) : NULL;
-		if (!m)
-			continue;
-		truncate_nl(buf);
-		const char *last = strrchr(m, '/') + 1;
-		if (!endswith(last, ".service") || !str_is_printable_ascii(last))
-			continue;
-		int r = strv_extend_unique(&units, last);
+		int r = strv_extend_unique(&units, unit);
 		if (r < 0)
 			return r;
 	}
