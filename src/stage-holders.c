@@ -27,10 +27,8 @@ static void describe_holder(struct plan_ctx *ctx, const struct node_holder *h, F
 		fprintf(f, "kill %s[%d]", strna(comm), (int)h->pid);
 	else if (session)
 		fprintf(f, "%s[%d] ends with session %s", strna(comm), (int)h->pid, session);
-	else if (h->unit)
-		fprintf(f, "%s[%d] stops with %s", strna(comm), (int)h->pid, h->unit);
-	else
-		fprintf(f, "%s[%d] goes with its unit", strna(comm), (int)h->pid);
+	else /* covered by a unit being stopped: a system or a user unit */
+		fprintf(f, "%s[%d] stops with %s", strna(comm), (int)h->pid, strna(h->unit));
 }
 
 static int describe(struct plan_ctx *ctx, const struct pci_function *d, char **ret)
