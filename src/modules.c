@@ -52,6 +52,13 @@ static int kmod_ctx_get(struct exec_ctx *ctx, struct kmod_ctx **ret)
 	return 0;
 }
 
+static int insert_module(_unused_ int fd, void *data)
+{
+	/* modprobe.d install commands run through the shell, with our clean environment. */
+	return sym_kmod_module_probe_insert_module(data, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY,
+						   NULL, NULL, NULL, NULL);
+}
+
 int module_load(struct exec_ctx *ctx, const char *name)
 {
 	struct kmod_ctx *k;
@@ -69,10 +76,9 @@ int module_load(struct exec_ctx *ctx, const char *name)
 	{
 		_cleanup_(sym_kmod_module_unrefp) struct kmod_module *m =
 			sym_kmod_module_get_module(l);
-		/* modprobe.d install commands run through the shell, with our clean environment. */
+		/* A module's init probes its devices, which can hang as a remove() can. */
 		TIMING_WAIT(WAIT_KERNEL);
-		r = sym_kmod_module_probe_insert_module(m, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY,
-							NULL, NULL, NULL, NULL);
+		r = kernel_call(exec_kernel(ctx), insert_module, -1, m);
 		if (r < 0)
 			return r;
 		if (r > 0)
@@ -104,17 +110,26 @@ struct try_remove {
 	struct kmod_module *mod;
 	int sys_fd;
 	const char *name;
+	struct kernel_deadline *deadline;
 	int last;
 };
+
+static int remove_module(_unused_ int fd, void *data)
+{
+	/* flags 0: never KMOD_REMOVE_FORCE; libkmod always adds O_NONBLOCK. */
+	return sym_kmod_module_remove_module(data, 0);
+}
 
 static int removed(void *data)
 {
 	struct try_remove *t = data;
 	if (!module_is_loaded(t->sys_fd, t->name))
 		return 1;
-	/* flags 0: never KMOD_REMOVE_FORCE; libkmod always adds O_NONBLOCK. */
-	int r = sym_kmod_module_remove_module(t->mod, 0);
+	/* The module's exit code runs in the removal: it may never return. */
+	int r = kernel_call(t->deadline, remove_module, -1, t->mod);
 	t->last = r;
+	if (r == -ETIMEDOUT)
+		return r;
 	if (r == 0 || r == -ENOENT)
 		return 1;
 	if (r == -EAGAIN || r == -EBUSY || r == -EWOULDBLOCK)
@@ -140,9 +155,11 @@ int module_unload(struct exec_ctx *ctx, const char *name, unsigned timeout_s, ui
 	r = wait_for(refcnt_is_zero, &z, timeout_ms, NULL);
 	if (r < 0)
 		return r;
-	struct try_remove t = { mod, ctx->root->sys_fd, n, 0 };
 	uint64_t spent_ms = (now_usec() - start) / 1000u;
 	unsigned left = spent_ms >= timeout_ms ? 1 : (unsigned)(timeout_ms - spent_ms);
+	struct kernel_deadline *d = exec_kernel(ctx);
+	d->timeout_ms = left;
+	struct try_remove t = { mod, ctx->root->sys_fd, n, d, 0 };
 	r = wait_for(removed, &t, left, NULL);
 	if (r == -ETIMEDOUT && t.last < 0)
 		r = t.last;

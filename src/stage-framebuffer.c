@@ -76,9 +76,13 @@ int platform_unbind_run(struct exec_ctx *ctx, struct action *a)
 		return ACTION_NOOP; /* a native driver or vfio-pci already evicted it */
 	if (r < 0)
 		return log_error_errno(r, "Cannot read the driver of %s: %m", a->target);
-	r = sysfs_unbind(ctx->root->sys_fd, "platform", a->target);
+	r = sysfs_unbind(exec_kernel(ctx), ctx->root->sys_fd, "platform", a->target);
 	if (r == -ENODEV || r == -ENOENT)
 		return ACTION_NOOP;
+	if (r == -ETIMEDOUT) {
+		_cleanup_free_ char *what = strdup_printf("Unbinding %s from %s", a->target, drv);
+		return exec_log_stuck(ctx, strna(what));
+	}
 	if (r < 0)
 		return log_error_errno(r, "Cannot unbind %s from %s: %m", a->target, drv);
 	r = sysfs_driver_of(ctx->root->sys_fd, "platform", a->target, drv, sizeof drv);
@@ -95,9 +99,14 @@ int platform_unbind_undo(struct exec_ctx *ctx, struct action *a)
 	/* Gone is fine: once a native driver takes the GPU, the firmware framebuffer is over. */
 	if (r == -ENODEV || r >= 0)
 		return ACTION_NOOP;
-	r = sysfs_bind(ctx->root->sys_fd, "platform", a->target, strna(a->prior));
+	r = sysfs_bind(exec_kernel(ctx), ctx->root->sys_fd, "platform", a->target, strna(a->prior));
 	if (r == -ENODEV || r == -ENOENT)
 		return ACTION_NOOP;
+	if (r == -ETIMEDOUT) {
+		_cleanup_free_ char *what =
+			strdup_printf("Binding %s to %s", a->target, strna(a->prior));
+		return exec_log_stuck(ctx, strna(what));
+	}
 	if (r < 0)
 		return log_error_errno(r, "Cannot bind %s to %s: %m", a->target, strna(a->prior));
 	log_info("Bound %s to %s", a->target, strna(a->prior));

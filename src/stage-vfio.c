@@ -41,6 +41,10 @@ int module_load_run(struct exec_ctx *ctx, struct action *a)
 	if (exists_at(ctx->root->sys_fd, "bus/pci/drivers/vfio-pci"))
 		return ACTION_NOOP;
 	int r = module_load(ctx, a->target);
+	if (r == -ETIMEDOUT) {
+		_cleanup_free_ char *what = strdup_printf("Loading %s", a->target);
+		return exec_log_stuck(ctx, strna(what));
+	}
 	if (r < 0)
 		return log_error_errno(r, "Cannot load %s (see its modprobe.d lines and the kernel "
 					  "log): %m", a->target);
@@ -81,6 +85,17 @@ int module_load_undo(struct exec_ctx *ctx, struct action *a)
 	return 0;
 }
 
+/* "Unbinding 0000:01:00.0 from nvidia" did not return, or failed. */
+static int vfio_write_failed(struct exec_ctx *ctx, int r, const char *doing, const char *dev,
+			     const char *driver)
+{
+	const char *prep = streq(doing, "Unbinding") ? "from" : "to";
+	_cleanup_free_ char *what = strdup_printf("%s %s %s %s", doing, dev, prep, driver);
+	if (r == -ETIMEDOUT)
+		return exec_log_stuck(ctx, strna(what));
+	return log_error_errno(r, "%s failed: %m", strna(what));
+}
+
 int vfio_bind_run(struct exec_ctx *ctx, struct action *a)
 {
 	char drv[256];
@@ -93,10 +108,10 @@ int vfio_bind_run(struct exec_ctx *ctx, struct action *a)
 	if ((r = sysfs_pci_set_override(sys, a->target, "vfio-pci")) < 0)
 		return log_error_errno(r, "Cannot set driver_override of %s: %m", a->target);
 	if (sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) >= 0 &&
-	    (r = sysfs_unbind(sys, "pci", a->target)) < 0)
-		return log_error_errno(r, "Cannot unbind %s from %s: %m", a->target, drv);
-	if ((r = sysfs_pci_probe(sys, a->target)) < 0)
-		return log_error_errno(r, "Cannot probe %s: %m", a->target);
+	    (r = sysfs_unbind(exec_kernel(ctx), sys, "pci", a->target)) < 0)
+		return vfio_write_failed(ctx, r, "Unbinding", a->target, drv);
+	if ((r = sysfs_pci_probe(exec_kernel(ctx), sys, a->target)) < 0)
+		return vfio_write_failed(ctx, r, "Binding", a->target, "vfio-pci");
 	/* drivers_probe succeeds even when nothing binds: the link is the truth. */
 	r = sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv);
 	if (r < 0 || !streq(drv, "vfio-pci"))
@@ -127,11 +142,11 @@ int vfio_bind_undo(struct exec_ctx *ctx, struct action *a)
 	if (sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) >= 0) {
 		if (!streq(drv, "vfio-pci"))
 			return ACTION_NOOP;
-		if ((r = sysfs_unbind(sys, "pci", a->target)) < 0)
-			return log_error_errno(r, "Cannot unbind %s from vfio-pci: %m", a->target);
+		if ((r = sysfs_unbind(exec_kernel(ctx), sys, "pci", a->target)) < 0)
+			return vfio_write_failed(ctx, r, "Unbinding", a->target, "vfio-pci");
 	}
-	if ((r = sysfs_pci_probe(sys, a->target)) < 0)
-		return log_error_errno(r, "Cannot probe %s: %m", a->target);
+	if ((r = sysfs_pci_probe(exec_kernel(ctx), sys, a->target)) < 0)
+		return vfio_write_failed(ctx, r, "Binding", a->target, "its driver");
 	if (sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) >= 0)
 		log_info("%s left vfio-pci for %s", a->target, drv);
 	else

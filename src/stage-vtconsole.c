@@ -36,7 +36,9 @@ static int vtcon_set(struct exec_ctx *ctx, const char *name, unsigned want)
 		return r;
 	if (bind == want)
 		return ACTION_NOOP;
-	if ((r = write_attr_at(ctx->root->sys_fd, path, want ? "1" : "0")) < 0)
+	/* Binding a console runs fbcon's takeover in the framebuffer's driver. */
+	r = kernel_write_attr(exec_kernel(ctx), ctx->root->sys_fd, path, want ? "1" : "0");
+	if (r < 0)
 		return r;
 	/* The kernel refuses silently while a console is in graphics mode: read it back. */
 	if ((r = read_attr_uint_at(ctx->root->sys_fd, path, 10, &bind)) < 0)
@@ -44,9 +46,17 @@ static int vtcon_set(struct exec_ctx *ctx, const char *name, unsigned want)
 	return bind == want ? 0 : -EBUSY;
 }
 
+static int vtcon_stuck(const struct exec_ctx *ctx, const char *doing, const char *name)
+{
+	_cleanup_free_ char *what = strdup_printf("%s %s", doing, name);
+	return exec_log_stuck(ctx, strna(what));
+}
+
 int vtcon_unbind_run(struct exec_ctx *ctx, struct action *a)
 {
 	int r = vtcon_set(ctx, a->target, 0);
+	if (r == -ETIMEDOUT)
+		return vtcon_stuck(ctx, "Unbinding", a->target);
 	if (r < 0)
 		return log_error_errno(r, "Cannot unbind %s: %m", a->target);
 	if (r == 0)
@@ -57,6 +67,8 @@ int vtcon_unbind_run(struct exec_ctx *ctx, struct action *a)
 int vtcon_unbind_undo(struct exec_ctx *ctx, struct action *a)
 {
 	int r = vtcon_set(ctx, a->target, 1);
+	if (r == -ETIMEDOUT)
+		return vtcon_stuck(ctx, "Binding", a->target);
 	if (r < 0)
 		return log_error_errno(r, "Cannot bind %s: %m", a->target);
 	if (r == 0)

@@ -39,7 +39,7 @@ int sysfs_driver_of(int sys_fd, const char *bus, const char *dev, char *buf, siz
 	return r;
 }
 
-int sysfs_unbind(int sys_fd, const char *bus, const char *dev)
+int sysfs_unbind(struct kernel_deadline *d, int sys_fd, const char *bus, const char *dev)
 {
 	char path[PATH_MAX], drv[256];
 	int r = sysfs_driver_of(sys_fd, bus, dev, drv, sizeof drv);
@@ -47,17 +47,18 @@ int sysfs_unbind(int sys_fd, const char *bus, const char *dev)
 		return r;
 	if (snprintf(path, sizeof path, "bus/%s/drivers/%s/unbind", bus, drv) >= (int)sizeof path)
 		return -ENAMETOOLONG;
-	return write_attr_at(sys_fd, path, dev);
+	return kernel_write_attr(d, sys_fd, path, dev);
 }
 
-int sysfs_bind(int sys_fd, const char *bus, const char *dev, const char *driver)
+int sysfs_bind(struct kernel_deadline *d, int sys_fd, const char *bus, const char *dev,
+	       const char *driver)
 {
 	char path[PATH_MAX];
 	if (!sysfs_name_is_safe(bus) || !sysfs_name_is_safe(dev) || !sysfs_name_is_safe(driver))
 		return -EINVAL;
 	if (snprintf(path, sizeof path, "bus/%s/drivers/%s/bind", bus, driver) >= (int)sizeof path)
 		return -ENAMETOOLONG;
-	return write_attr_at(sys_fd, path, dev);
+	return kernel_write_attr(d, sys_fd, path, dev);
 }
 
 int sysfs_pci_set_override(int sys_fd, const char *dev, const char *driver)
@@ -72,9 +73,9 @@ int sysfs_pci_set_override(int sys_fd, const char *dev, const char *driver)
 	return write_attr_at(sys_fd, path, driver ?: "\n");
 }
 
-int sysfs_pci_probe(int sys_fd, const char *dev)
+int sysfs_pci_probe(struct kernel_deadline *d, int sys_fd, const char *dev)
 {
 	if (!sysfs_name_is_safe(dev))
 		return -EINVAL;
-	return write_attr_at(sys_fd, "bus/pci/drivers_probe", dev);
+	return kernel_write_attr(d, sys_fd, "bus/pci/drivers_probe", dev);
 }
