@@ -7,6 +7,7 @@
 #include "config.h"
 #include "host.h"
 #include "journal.h"
+#include "kernel-call.h"
 #include "plan.h"
 
 /*
@@ -26,7 +27,18 @@ struct exec_ctx {
 	const char *vm_name;     /* for override executables' environment */
 	const char *vm_uuid;
 	const char *vm_pinned;   /* the VM's pinned CPUs, from the plan or its journal */
+	struct kernel_deadline kernel; /* calls into driver code; a stuck one is journaled */
 };
+
+/* The deadline for a call into driver code: module_timeout. */
+static inline struct kernel_deadline *exec_kernel(struct exec_ctx *ctx)
+{
+	ctx->kernel.timeout_ms = ctx->cfg->module_timeout_s * 1000u;
+	return &ctx->kernel;
+}
+/* The one line for a call left stuck in the kernel ("Unbinding X from Y"): names the call, its
+ * deadline and where to look; returns -ETIMEDOUT. */
+int exec_log_stuck(const struct exec_ctx *ctx, const char *what);
 
 /* An action handler: 0 done, ACTION_NOOP nothing needed doing, <0 failed (logged once). */
 #define ACTION_NOOP 1

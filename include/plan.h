@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "macro.h"
@@ -75,6 +76,10 @@ struct action {
 	uid_t uid;
 	enum action_state state;
 	char *result;  /* what running it changed, for its undo (journaled) */
+	/* A call of its run or undo left waiting in the kernel at its deadline (journaled): the
+	 * action is not undone while that process lives. */
+	pid_t stuck_pid;
+	uint64_t stuck_start;
 };
 
 enum plan_op {

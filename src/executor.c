@@ -64,6 +64,14 @@ int exec_system_bus(struct exec_ctx *ctx, sd_bus **ret)
 	return 0;
 }
 
+int exec_log_stuck(const struct exec_ctx *ctx, const char *what)
+{
+	log_error("%s did not return within %u s: the driver is stuck in the kernel (journalctl "
+		  "-k); pid %d is left waiting there",
+		  what, ctx->cfg->module_timeout_s, (int)ctx->kernel.stuck_pid);
+	return -ETIMEDOUT;
+}
+
 struct lock_try {
 	int fd;
 };
@@ -110,6 +118,33 @@ static bool needs_undo(const struct action *a)
 	       action_ops[a->kind].undo;
 }
 
+/* What a call left stuck in the kernel means for an action; false when it is still there. */
+static bool stuck_call_returned(struct action *a, const char *vm_name)
+{
+	if (a->stuck_pid <= 0)
+		return true;
+	if (kernel_call_running(a->stuck_pid, a->stuck_start)) {
+		log_error("Not undoing %s %s yet: pid %d still waits in the kernel for its driver; "
+			  "once it has returned, 'vfio-hook recover %s' gives it back",
+			  action_kind_verb(a->kind), a->target, (int)a->stuck_pid, vm_name);
+		return false;
+	}
+	/* Returned: the undo reads what the call really did. */
+	a->stuck_pid = 0;
+	a->stuck_start = 0;
+	return true;
+}
+
+/* A call of the action's run or undo left waiting in the kernel: journaled with it. */
+static void note_stuck_call(struct exec_ctx *ctx, struct action *a)
+{
+	if (ctx->kernel.stuck_pid <= 0)
+		return;
+	a->stuck_pid = ctx->kernel.stuck_pid;
+	a->stuck_start = ctx->kernel.stuck_start;
+	ctx->kernel.stuck_pid = 0;
+}
+
 /* Undo actions [0, upto] in reverse; keeps going after errors and returns the first. */
 static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_t upto)
 {
@@ -120,10 +155,17 @@ static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_
 		struct action *a = &j->plan->actions[k];
 		if (!needs_undo(a))
 			continue;
+		if (!stuck_call_returned(a, j->plan->vm_name)) {
+			RET_GATHER(ret, -EBUSY);
+			continue;
+		}
 		timing_undo(stage_to_string(a->stage), action_kind_verb(a->kind), a->target);
+		ctx->kernel.stuck_pid = 0;
 		int r = action_ops[a->kind].undo(ctx, a);
 		if (r < 0) {
+			note_stuck_call(ctx, a);
 			RET_GATHER(ret, r);
+			RET_GATHER(ret, save(dir_fd, j));
 			continue; /* the rest still comes back; a later release retries this one */
 		}
 		a->state = ACTION_UNDONE;
@@ -164,9 +206,11 @@ int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 		log_debug("Action %zu/%zu: %s %s", i + 1, plan->n_actions,
 			  action_kind_verb(a->kind), a->target);
 		timing_action(stage_to_string(a->stage), action_kind_verb(a->kind), a->target);
+		ctx->kernel.stuck_pid = 0;
 		r = action_ops[a->kind].run(ctx, a);
 		if (r < 0) {
 			a->state = ACTION_FAILED;
+			note_stuck_call(ctx, a);
 			(void)save(dir_fd, &j);
 			log_notice("Rolling back %s: undoing %zu action%s", plan->vm_name, i + 1,
 				   i ? "s" : "");

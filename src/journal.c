@@ -136,6 +136,9 @@ int journal_format(const struct journal *j, char **ret)
 		RET_GATHER(r, put_text(f, " "));
 		RET_GATHER(r, put_value(f, a->result));
 		RET_GATHER(r, put_text(f, "\n"));
+		if (a->stuck_pid > 0)
+			RET_GATHER(r, put_text(f, "stuck %d %" PRIu64 "\n", (int)a->stuck_pid,
+					       a->stuck_start));
 	}
 	/* The last line: without it, a journal cut at a line boundary would still parse. */
 	fputs("end\n", f);
@@ -298,9 +301,9 @@ enum section {
 	SECTION_END,
 };
 
-/* Decimal seconds as journal_format writes them: no sign, no leading zero, not 0, and within
- * a signed 64-bit time_t. */
-static int parse_since(const char *value, uint64_t *ret)
+/* A decimal as journal_format writes it (seconds, start times): no sign, no leading zero, not 0,
+ * and within a signed 64-bit value. */
+static int parse_positive_decimal(const char *value, uint64_t *ret)
 {
 	if (strlen(value) > 19 || value[0] == '0')
 		return -EINVAL;
@@ -354,7 +357,7 @@ static int parse_header(struct parse_state *s, enum header_key k, const char *va
 		j->plan->host_graphics_go = streq(value, "go");
 		return 0;
 	case KEY_SINCE:
-		return parse_since(value, &j->since) < 0 ?
+		return parse_positive_decimal(value, &j->since) < 0 ?
 			       fail(s, "since '%s' is not a time in seconds", strna(e)) :
 			       0;
 	case _KEY_MAX:
@@ -410,6 +413,23 @@ static int parse_record(struct parse_state *s, enum section *section, unsigned *
 	if (streq(key, "action")) {
 		*section = SECTION_ACTIONS;
 		return parse_action(s, value);
+	}
+	if (streq(key, "stuck")) {
+		/* "stuck PID START": a call of the action before it left waiting in the kernel. */
+		unsigned pid;
+		uint64_t start = 0;
+		struct action *a = p->n_actions ? &p->actions[p->n_actions - 1] : NULL;
+		if (*section != SECTION_ACTIONS || !a || a->stuck_pid)
+			return fail(s, "stuck record that does not follow an action");
+		char *sp = strchr(value, ' ');
+		if (sp)
+			*sp = 0;
+		if (!sp || safe_atou(value, 10, &pid) < 0 || pid == 0 || pid > 4194304 ||
+		    (!streq(sp + 1, "0") && parse_positive_decimal(sp + 1, &start) < 0))
+			return fail(s, "stuck '%s' is not a process id and start time", strna(e));
+		a->stuck_pid = (pid_t)pid;
+		a->stuck_start = start;
+		return 0;
 	}
 	_cleanup_free_ char *k = str_escape(key, 32);
 	return fail(s, "unknown record '%s'", strna(k));

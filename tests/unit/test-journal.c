@@ -99,6 +99,21 @@ TEST(round_trip)
 	ASSERT_STREQ(again, text);
 }
 
+/* A call left waiting in the kernel is journaled with its action and read back. */
+TEST(stuck_call_round_trip)
+{
+	static const char text[] = HEAD "action done drivers unbind-pci 0 0000:01:00.0 bochs %\n"
+					"stuck 4242 987654\nend\n";
+	_cleanup_(journal_freep) struct journal *j = NULL;
+	_cleanup_free_ char *err = NULL, *again = NULL;
+	if (journal_parse(text, strlen(text), &j, &err) < 0)
+		FAIL_AT("refused a stuck record: %s", strna(err));
+	ASSERT_EQ(j->plan->actions[0].stuck_pid, 4242);
+	ASSERT_EQ(j->plan->actions[0].stuck_start, 987654);
+	ASSERT_OK(journal_format(j, &again));
+	ASSERT_STREQ(again, text);
+}
+
 /* Journals written before the since record existed still load, with the time unknown; and one
  * without a time is written without the record. */
 TEST(since_is_optional)
@@ -296,6 +311,20 @@ static const struct {
 	{ "vfio-hook-journal 2\nsince 9223372036854775808\n", "is not a time" },
 	{ "vfio-hook-journal 2\nsince 12345678901234567890\n", "is not a time" },
 	{ "vfio-hook-journal 2\nsince 1%200\n", "is not a time" },
+	/* A call left stuck in the kernel: pid and start time, after its action, once. */
+	{ HEAD "stuck 42 100\nend\n", "stuck record that does not follow an action" },
+	{ HEAD "action failed drivers unbind-pci 0 0000:01:00.0 bochs %\nstuck 42 100\n"
+	  "stuck 43 100\nend\n", "does not follow an action" },
+	{ HEAD "action failed drivers unbind-pci 0 0000:01:00.0 bochs %\nstuck 42\nend\n",
+	  "stuck '42' is not a process id and start time" },
+	{ HEAD "action failed drivers unbind-pci 0 0000:01:00.0 bochs %\nstuck 0 100\nend\n",
+	  "is not a process id and start time" },
+	{ HEAD "action failed drivers unbind-pci 0 0000:01:00.0 bochs %\nstuck 42 -1\nend\n",
+	  "is not a process id and start time" },
+	{ HEAD "action failed drivers unbind-pci 0 0000:01:00.0 bochs %\nstuck 42 1 2\nend\n",
+	  "is not a process id and start time" },
+	{ HEAD "action failed drivers unbind-pci 0 0000:01:00.0 bochs %\nstuck +42 1\nend\n",
+	  "is not a process id and start time" },
 };
 
 TEST(tampered_records_are_refused)
