@@ -111,6 +111,11 @@ const char *pci_function_class_name(const struct pci_function *d);
 /* Since Linux 5.15 reset_method exists exactly when the device can be reset: its absence
  * then means "no reset", while on older kernels (or an unknown release) it means nothing. */
 bool host_reset_method_is_authoritative(const struct host *h);
+/* Whether a function its host driver has taken back came to life, read now: a display gets its
+ * DRM card (also under its virtio device) or, on NVIDIA's driver, its /proc/driver/nvidia
+ * entry; an audio function its ALSA card. 1 alive, 0 not (*ret_missing says what lacks). */
+_must_check_ int host_pci_function_alive(const struct sysroot *root, const char *dev,
+					 const char *driver, const char **ret_missing);
 
 /* The first boot framebuffer claim in /proc/iomem that lies in one of the function's memory
  * BARs, as "NAME START-END" in *ret: 1 found, 0 none (or nothing readable), -ENOMEM.

@@ -44,9 +44,15 @@ static enum host_match check_pci_driver(const struct host *h, const struct actio
 	if (a->kind == ACTION_BIND_VFIO)
 		return say(bound && streq(drv, "vfio-pci") ? HOST_MATCHES : HOST_DIFFERS, ret_detail,
 			   detail);
-	/* unbind-pci: anything but the driver it had (vfio-pci, or none yet). */
-	return say(bound && a->prior && streq(drv, a->prior) ? HOST_DIFFERS : HOST_MATCHES,
-		   ret_detail, detail);
+	/* unbind-pci: anything but the driver it had (vfio-pci, or none yet). Back on it, the
+	 * card may still not have come to life: a release whose health check failed. */
+	bool back = bound && a->prior && streq(drv, a->prior);
+	const char *missing = NULL;
+	if (back && host_pci_function_alive(h->root, a->target, drv, &missing) == 0) {
+		free(detail);
+		detail = strdup_printf("on %s, %s", drv, strna(missing));
+	}
+	return say(back ? HOST_DIFFERS : HOST_MATCHES, ret_detail, detail);
 }
 
 static enum host_match check_unit(const struct host *h, const struct action *a, bool want_active,

@@ -358,6 +358,87 @@ static int read_optional(int dir_fd, const char *attr_name, char **ret)
 	return *ret ? 0 : -ENOMEM;
 }
 
+/* A virtio function (virtio-vga, virtio-gpu-pci) is driven in two layers: virtio-pci binds the
+ * PCI function, virtio_gpu the virtio device under it, which owns the DRM card and the fbdev. */
+static int load_virtio_children(struct pci_function *d, int dev_fd)
+{
+	_cleanup_strv_free_ char **subs = NULL;
+	if (!d->driver || !streq(d->driver, "virtio-pci") || dir_list_at(dev_fd, ".", &subs) < 0)
+		return 0;
+	for (char **s = subs; s && *s; s++) {
+		if (!startswith(*s, "virtio"))
+			continue;
+		_cleanup_close_ int fd = openat(dev_fd, *s, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int r;
+		if (fd >= 0 && ((r = load_drm(d, fd)) < 0 || (r = load_fbdev(d, fd)) < 0))
+			return r;
+	}
+	return 0;
+}
+
+/* Whether dir (a function's sysfs directory, or its virtio device's) has a DRM card. */
+static bool has_drm_card(int sys_fd, const char *dir)
+{
+	_cleanup_strv_free_ char **ents = NULL;
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/drm", dir);
+	if (dir_list_at(sys_fd, path, &ents) < 0)
+		return false;
+	for (char **e = ents; e && *e; e++)
+		if (startswith(*e, "card"))
+			return true;
+	return false;
+}
+
+int host_pci_function_alive(const struct sysroot *root, const char *dev, const char *driver,
+			    const char **ret_missing)
+{
+	char path[PATH_MAX];
+	unsigned class_code;
+	struct pci_addr addr;
+	if (pci_addr_parse(dev, &addr) < 0)
+		return -EINVAL;
+	snprintf(path, sizeof path, "bus/pci/devices/%s/class", dev);
+	int r = read_attr_uint_at(root->sys_fd, path, 16, &class_code);
+	if (r < 0)
+		return r;
+	*ret_missing = NULL;
+	if (class_code >> 16 == PCI_CLASS_DISPLAY && driver && streq(driver, "nvidia")) {
+		snprintf(path, sizeof path, "driver/nvidia/gpus/%s", dev);
+		*ret_missing = "no /proc/driver/nvidia/gpus entry";
+		return exists_at(root->proc_fd, path);
+	}
+	if (class_code >> 16 == PCI_CLASS_DISPLAY) {
+		*ret_missing = "no DRM card";
+		snprintf(path, sizeof path, "bus/pci/devices/%s", dev);
+		if (has_drm_card(root->sys_fd, path))
+			return 1;
+		_cleanup_strv_free_ char **subs = NULL;
+		if (!driver || !streq(driver, "virtio-pci") ||
+		    dir_list_at(root->sys_fd, path, &subs) < 0)
+			return 0;
+		for (char **s = subs; s && *s; s++) {
+			char sub[PATH_MAX];
+			if (snprintf(sub, sizeof sub, "%s/%s", path, *s) < (int)sizeof sub &&
+			    startswith(*s, "virtio") && has_drm_card(root->sys_fd, sub))
+				return 1;
+		}
+		return 0;
+	}
+	if (class_code >> 8 == 0x0403) {
+		_cleanup_strv_free_ char **ents = NULL;
+		*ret_missing = "no sound card";
+		snprintf(path, sizeof path, "bus/pci/devices/%s/sound", dev);
+		if (dir_list_at(root->sys_fd, path, &ents) < 0)
+			return 0;
+		for (char **e = ents; e && *e; e++)
+			if (startswith(*e, "card"))
+				return 1;
+		return 0;
+	}
+	return 1;
+}
+
 static int load_one(struct host *h, const char *name, struct pci_function *d)
 {
 	char path[PATH_MAX], buf[256];
@@ -404,7 +485,8 @@ static int load_one(struct host *h, const char *name, struct pci_function *d)
 		d->boot_vga = (int)v;
 
 	if ((r = load_drm(d, dev_fd)) < 0 || (r = load_sound(d, dev_fd)) < 0 ||
-	    (r = load_fbdev(d, dev_fd)) < 0 || (r = load_consumers(d, dev_fd)) < 0)
+	    (r = load_fbdev(d, dev_fd)) < 0 || (r = load_consumers(d, dev_fd)) < 0 ||
+	    (r = load_virtio_children(d, dev_fd)) < 0)
 		return r;
 	if (d->driver && streq(d->driver, "nvidia") && (r = load_nvidia_nodes(d, h->root->proc_fd)) < 0)
 		return r;

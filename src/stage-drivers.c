@@ -144,7 +144,12 @@ int pci_unbind_run(struct exec_ctx *ctx, struct action *a)
 	if (streq(drv, "vfio-pci"))
 		return ACTION_NOOP;
 	/* Synchronous: the driver's remove() has run when the write returns. */
-	if ((r = sysfs_unbind(sys, "pci", a->target)) < 0)
+	r = sysfs_unbind(exec_kernel(ctx), sys, "pci", a->target);
+	if (r == -ETIMEDOUT) {
+		_cleanup_free_ char *what = strdup_printf("Unbinding %s from %s", a->target, drv);
+		return exec_log_stuck(ctx, strna(what));
+	}
+	if (r < 0)
 		return log_error_errno(r, "Cannot unbind %s from %s: %m", a->target, drv);
 	if (sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) >= 0)
 		return log_error_errno(-EBUSY, "%s is still bound to %s", a->target, drv);
@@ -152,67 +157,31 @@ int pci_unbind_run(struct exec_ctx *ctx, struct action *a)
 	return 0;
 }
 
-/*
- * Whether the driver that took a function back brought it to life, not only bound it: a
- * display function gets its DRM card (or, on NVIDIA's driver, its /proc/driver/nvidia entry),
- * an audio function its ALSA card. A card that did not reset, or that the driver could not
- * initialise ("RmInitAdapter failed", a card left in D3cold), is bound but has neither.
- */
+/* Whether the driver that took a function back brought it to life, not only bound it. A card
+ * that did not reset, or that the driver could not initialise ("RmInitAdapter failed", a card
+ * left in D3cold), is bound but has no DRM card or NVIDIA entry. */
 struct alive_wait {
 	const struct exec_ctx *ctx;
 	const char *dev;
 	const char *driver;
-	unsigned class_code;
 	const char *missing; /* what is not there yet, for the message */
 };
-
-static bool has_entry(int dir_fd, const char *dir, const char *prefix)
-{
-	_cleanup_strv_free_ char **ents = NULL;
-	if (dir_list_at(dir_fd, dir, &ents) < 0)
-		return false;
-	for (char **e = ents; e && *e; e++)
-		if (startswith(*e, prefix))
-			return true;
-	return false;
-}
 
 static int function_alive(void *data)
 {
 	struct alive_wait *w = data;
-	char path[PATH_MAX];
-	if (w->class_code >> 16 == PCI_CLASS_DISPLAY && streq(w->driver, "nvidia")) {
-		snprintf(path, sizeof path, "driver/nvidia/gpus/%s", w->dev);
-		w->missing = "no /proc/driver/nvidia/gpus entry";
-		return exists_at(w->ctx->root->proc_fd, path);
-	}
-	if (w->class_code >> 16 == PCI_CLASS_DISPLAY) {
-		snprintf(path, sizeof path, "bus/pci/devices/%s/drm", w->dev);
-		w->missing = "no DRM card";
-		return has_entry(w->ctx->root->sys_fd, path, "card");
-	}
-	if (w->class_code >> 8 == 0x0403) {
-		snprintf(path, sizeof path, "bus/pci/devices/%s/sound", w->dev);
-		w->missing = "no sound card";
-		return has_entry(w->ctx->root->sys_fd, path, "card");
-	}
-	return 1;
+	return host_pci_function_alive(w->ctx->root, w->dev, w->driver, &w->missing);
 }
 
 static int check_alive(struct exec_ctx *ctx, const char *dev, const char *driver)
 {
-	char path[PATH_MAX];
-	unsigned class_code;
-	snprintf(path, sizeof path, "bus/pci/devices/%s/class", dev);
-	if (read_attr_uint_at(ctx->root->sys_fd, path, 16, &class_code) < 0)
-		return 0;
-	struct alive_wait w = { ctx, dev, driver, class_code, NULL };
+	struct alive_wait w = { ctx, dev, driver, NULL };
 	int r = wait_for(function_alive, &w, ctx->cfg->module_timeout_s * 1000u, NULL);
 	if (r == -ETIMEDOUT)
 		return log_error_errno(-EIO, "%s is on %s again but has %s after %u s: the driver "
 					     "could not bring the card back (journalctl -k)",
-				       dev, driver, w.missing, ctx->cfg->module_timeout_s);
-	return r;
+				       dev, driver, strna(w.missing), ctx->cfg->module_timeout_s);
+	return r == -ENOENT ? 0 : r; /* no class to read: nothing to check */
 }
 
 int pci_unbind_undo(struct exec_ctx *ctx, struct action *a)
@@ -233,9 +202,16 @@ int pci_unbind_undo(struct exec_ctx *ctx, struct action *a)
 		return log_error_errno(-EBUSY, "%s is on %s, not %s", a->target, drv,
 				       strna(a->prior));
 	/* Unbound: let the kernel match it, then insist on the original driver. */
-	(void)!sysfs_pci_probe(sys, a->target);
-	if (sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) < 0 && a->prior &&
-	    (r = sysfs_bind(sys, "pci", a->target, a->prior)) < 0)
+	r = sysfs_pci_probe(exec_kernel(ctx), sys, a->target);
+	if (r != -ETIMEDOUT && sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) < 0 &&
+	    a->prior)
+		r = sysfs_bind(exec_kernel(ctx), sys, "pci", a->target, a->prior);
+	if (r == -ETIMEDOUT) {
+		_cleanup_free_ char *what =
+			strdup_printf("Binding %s to %s", a->target, strna(a->prior));
+		return exec_log_stuck(ctx, strna(what));
+	}
+	if (r < 0 && a->prior && sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) < 0)
 		return log_error_errno(r, "Cannot bind %s to %s: %m", a->target, a->prior);
 	if (sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) < 0)
 		return log_error_errno(-ENXIO, "%s has no driver after reprobing", a->target);
@@ -251,6 +227,10 @@ int module_unload_run(struct exec_ctx *ctx, struct action *a)
 	if (!module_is_loaded(ctx->root->sys_fd, a->target))
 		return ACTION_NOOP;
 	int r = module_unload(ctx, a->target, ctx->cfg->module_timeout_s, &usec);
+	if (r == -ETIMEDOUT && ctx->kernel.stuck_pid) {
+		_cleanup_free_ char *what = strdup_printf("Unloading %s", a->target);
+		return exec_log_stuck(ctx, strna(what));
+	}
 	if (r < 0) {
 		struct module_info m = { 0 };
 		_cleanup_free_ char *holders = NULL;
@@ -274,6 +254,10 @@ int module_unload_undo(struct exec_ctx *ctx, struct action *a)
 	if (module_is_loaded(ctx->root->sys_fd, a->target))
 		return ACTION_NOOP;
 	int r = module_load(ctx, a->target);
+	if (r == -ETIMEDOUT) {
+		_cleanup_free_ char *what = strdup_printf("Loading %s", a->target);
+		return exec_log_stuck(ctx, strna(what));
+	}
 	if (r < 0)
 		return log_error_errno(r, "Cannot load %s: %m", a->target);
 	log_info("Loaded %s", a->target);

@@ -11,6 +11,7 @@
 #include "host-check.h"
 #include "host.h"
 #include "journal.h"
+#include "kernel-call.h"
 #include "libvirt-state.h"
 #include "log.h"
 #include "strutil.h"
@@ -52,6 +53,21 @@ static bool action_is_shown(const struct action *a)
 	return a->state == ACTION_DONE || a->state == ACTION_STARTED || a->state == ACTION_FAILED;
 }
 
+/* A call of the action left waiting in the kernel at its deadline: said beside what was found. */
+static int note_stuck(const struct action *a, struct check *c)
+{
+	bool running = kernel_call_running(a->stuck_pid, a->stuck_start);
+	char *s = strdup_printf("%s%spid %d %s", c->found ?: "", c->found ? "; " : "",
+				(int)a->stuck_pid,
+				running ? "still waits in the kernel for the driver" :
+					  "has returned from the kernel: recover gives it back");
+	if (!s)
+		return -ENOMEM;
+	free(c->found);
+	c->found = s;
+	return 0;
+}
+
 static int entry_fill(struct entry *e, const struct sysroot *root, const struct host *h, int jfd,
 		      const char *uuid)
 {
@@ -82,6 +98,8 @@ static int entry_fill(struct entry *e, const struct sysroot *root, const struct 
 			c->match = HOST_NOT_CHECKED;
 		else
 			c->match = host_check_action(h, a, &c->found);
+		if (a->stuck_pid > 0 && !e->earlier_boot && (r = note_stuck(a, c)) < 0)
+			return r;
 		e->n_match += c->match == HOST_MATCHES;
 		e->n_differ += c->match == HOST_DIFFERS;
 		e->n_unchecked += c->match == HOST_NOT_CHECKED;
@@ -108,8 +126,8 @@ static const char *hook_text(const struct entry *e)
 	if (e->j->state == JOURNAL_PREPARED)
 		return "finished";
 	return e->hook_running ? "still running" :
-				 "no longer running: it was cut short; release or vfio-hook recover "
-				 "gives back what it left";
+				 "no longer running: it stopped before it was through; release or "
+				 "vfio-hook recover gives back what it left";
 }
 
 static const char *qemu_text(const struct entry *e)
