@@ -553,6 +553,7 @@ if [ -d "$desk" ]; then
 	touch -d @1795000000 "$ok/etc/libvirt/hooks/qemu"
 	printf 'cpu  1 2 3 4\nbtime 1795000000\nprocesses 500\n' > "$ok/proc/stat"
 	# libvirtd started 120 s after boot (clock ticks: USER_HZ is 100 on Linux).
+	mkdir -p "$ok/proc/312"
 	echo '312 (libvirtd) S 1 312 312 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 17 0 12000 1 1' > "$ok/proc/312/stat"
 	for f in 0000:00:03.0 0000:00:03.1; do echo bus > "$ok/sys/devices/pci0000:00/$f/reset_method"; done
 	sed "s|<devices>|<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type></os><devices>|" \
