@@ -9,9 +9,9 @@ payload=/run/vfio-e2e/payload
 results=/run/vfio-e2e/results
 resdev=/dev/disk/by-id/virtio-vfio-e2e-results
 # shellcheck source=/dev/null
-. "$payload/e2e.conf"          # FLAVOUR, SCENARIOS, CAPTURE, SCENARIO_TIMEOUT, DESKTOP_DEADLINE
-# lib.sh's flavour-aware helpers, in the readiness checks and in every scenario.
-export E2E_FLAVOUR=${FLAVOUR:-nodm}
+. "$payload/e2e.conf"          # FLAVOUR, GPU, SCENARIOS, CAPTURE, SCENARIO_TIMEOUT, DESKTOP_DEADLINE
+# lib.sh's flavour- and GPU-aware helpers, in the readiness checks and in every scenario.
+export E2E_FLAVOUR=${FLAVOUR:-nodm} E2E_GPU=${GPU:-vga}
 
 say() { echo "vfio-e2e: $*"; }   # goes to the serial console (see the unit)
 flush() { tar -C "$results" -cf "$resdev" . && sync; }
@@ -41,11 +41,18 @@ systemctl restart libvirtd.service
         else say "NOT READY after ${DESKTOP_DEADLINE}s: $1"; echo "not ready: $1" >>"$results/ready"; fi
     }
     check libvirtd "systemctl is-active libvirtd.service"
-    check display-manager "systemctl is-active display-manager.service"
-    case $E2E_FLAVOUR in
-        gnome) check "gnome-shell of $E2E_USER holds /dev/dri/card0" desktop_holds_card ;;
-        *) check "Xorg holds /dev/dri/card0" "holder_names /dev/dri/card0 | grep -qw Xorg" ;;
-    esac
+    if ((E2E_DESKTOP)); then
+        check display-manager "systemctl is-active display-manager.service"
+        case $E2E_FLAVOUR in
+            gnome) check "gnome-shell of $E2E_USER holds /dev/dri/card0" desktop_holds_card ;;
+            *) check "Xorg holds /dev/dri/card0" "holder_names /dev/dri/card0 | grep -qw Xorg" ;;
+        esac
+    else
+        # A console host (display manager masked): no login starts the user's manager, so
+        # lingering (below for a desktop) starts it now, with the PipeWire that holds the HDA.
+        say "no desktop: the display manager is masked"
+        loginctl enable-linger "$E2E_USER" || true
+    fi
     check "user manager" "test -S /run/user/$uid/systemd/private"
     for u in pipewire.service wireplumber.service pipewire-pulse.service; do
         check "$E2E_USER $u" "user_unit_running $E2E_USER $u"

@@ -8,6 +8,10 @@ E2E_USER=${E2E_USER:-desk}
 # nodm running an xterm session; gnome, GNOME Shell on Wayland that GDM logs the user in to.
 E2E_FLAVOUR=${E2E_FLAVOUR:-$(sed -n 's/^FLAVOUR=//p' "${E2E_DIR:-.}/e2e.conf" 2>/dev/null)}
 E2E_FLAVOUR=${E2E_FLAVOUR:-nodm}
+# The guest's GPU at 00:03.0 (run.sh --gpu): vga (bochs-drm), virtio-vga (virtio_gpu on
+# virtio-pci) or bochs-display (display class 0x0380, efifb on it when bochs is held back).
+E2E_GPU=${E2E_GPU:-$(sed -n 's/^GPU=//p' "${E2E_DIR:-.}/e2e.conf" 2>/dev/null)}
+E2E_GPU=${E2E_GPU:-vga}
 # The desktop's process that holds the card, and the user it runs as.
 case $E2E_FLAVOUR in
     gnome) DESKTOP_PROC=gnome-shell DESKTOP_USER=$E2E_USER ;;
@@ -253,10 +257,62 @@ domain_xml() {
     echo "</domain>"
 }
 
+# --- the boot framebuffer ---------------------------------------------------------
+
+# boot_fb_state: "device driver" of each platform boot framebuffer device (efi-framebuffer.0
+# efifb), none when it has no driver; nothing when the GPU's driver unregistered them.
+boot_fb_state() {
+    local d f
+    for d in /sys/bus/platform/devices/*framebuffer* /sys/bus/platform/devices/*display*; do
+        [[ -e $d ]] || continue
+        f=none; [[ -L $d/driver ]] && f=$(basename "$(readlink "$d/driver")")
+        echo "$(basename "$d") $f"
+    done
+}
+
+# fb_claims_in_bars BDF: the boot framebuffer's ranges in /proc/iomem (sysfb's BOOTFB, or
+# efifb's, vesafb's, simpledrm's claim) that overlap a memory BAR of BDF, one
+# "start-end : name" a line. A card on vfio-pci with one of them still there is being
+# written by the host's console while the VM owns it.
+fb_claims_in_bars() {
+    local start end flags i=0 bars=() line range name s e b
+    while read -r start end flags; do
+        # BARs 0-5 only (then the ROM and the bridge windows); memory ones (IORESOURCE_MEM).
+        ((i++ < 6)) || break
+        ((start != 0 && (flags & 0x200))) && bars+=("$((start)) $((end))")
+    done <"/sys/bus/pci/devices/$1/resource"
+    while IFS= read -r line; do
+        range=${line%% : *} name=${line#* : }
+        range=${range##* }
+        s=$((16#${range%-*})) e=$((16#${range#*-}))
+        for b in "${bars[@]}"; do
+            ((s <= ${b#* } && e >= ${b% *})) && echo "${range} : $name"
+        done
+    done < <(grep -E ' : (BOOTFB|efifb|vesafb|simpledrm)$' /proc/iomem)
+    return 0
+}
+
+# assert_no_fb_in_bars BDF: while BDF is on vfio-pci, no boot framebuffer range lies in its BARs.
+assert_no_fb_in_bars() {
+    local claims
+    [[ $(driver_of "$1") == vfio-pci ]] || return 0
+    claims=$(fb_claims_in_bars "$1")
+    [[ -z $claims ]] || fail "$1 is on vfio-pci with the boot framebuffer in its BARs: ${claims//$'\n'/; }"
+}
+
 # --- the handoff ----------------------------------------------------------------
 
 GPU=0000:00:03.0 HDA=0000:00:03.1
 AUDIO_UNITS="pipewire.service wireplumber.service pipewire-pulse.service"
+# What the host had when the scenario began (a scenario starts on the steady host): the
+# GPU's driver (bochs-drm, virtio-pci, none when no driver holds it), the boot framebuffer
+# devices and their drivers. Release must give back exactly these.
+GPU_HOST_DRIVER=${GPU_HOST_DRIVER:-$(driver_of $GPU)}
+BOOT_FB_STATE=${BOOT_FB_STATE-$(boot_fb_state)}
+# Whether the host has a desktop: run.sh --append systemd.mask=nodm.service leaves it a
+# console on the boot framebuffer.
+E2E_DESKTOP=1
+[[ $(systemctl show -P LoadState display-manager.service 2>/dev/null) != masked ]] || E2E_DESKTOP=0
 
 uuid_of() { virsh domuuid "$1" | head -1; }
 
@@ -270,7 +326,9 @@ assert_handed_over() {
     assert_driver $HDA vfio-pci
     [[ -e /dev/vfio/$(iommu_group_of $GPU) ]] || fail "/dev/vfio/$(iommu_group_of $GPU) missing"
     assert_unit_inactive display-manager.service
-    if [[ $E2E_FLAVOUR == gnome ]]; then
+    if ((!E2E_DESKTOP)); then
+        : # a console host: nothing but fbcon had the card
+    elif [[ $E2E_FLAVOUR == gnome ]]; then
         # Nothing holds the GPU's nodes: not the compositor, and not PID 1 or systemd-logind,
         # which keep logind's copies of the session's device while a session runs.
         local h; h=$(dri_holders)
@@ -286,8 +344,11 @@ assert_handed_over() {
     [[ ! -e /dev/dri/card0 ]] || fail "/dev/dri/card0 still exists (held by: $(holder_names /dev/dri/card0))"
     # fbcon unbound: its vtcon is unbound, or gone with the last framebuffer.
     ! vtcon_state | grep -q 'bind=1 (M) frame buffer device' || fail "fbcon still bound: $(vtcon_state)"
-    ! grep -q '^bochs ' /proc/modules || fail "bochs still loaded"
-    ! ls /sys/bus/platform/devices/ | grep -q framebuffer || fail "a boot framebuffer is still registered"
+    [[ $GPU_HOST_DRIVER != bochs-drm ]] || ! grep -q '^bochs ' /proc/modules || fail "bochs still loaded"
+    # No boot framebuffer driver left on the card (bochs-drm and virtio_gpu unregister the
+    # device at boot; on a card no driver holds, efifb keeps it until the hook unbinds it).
+    ! boot_fb_state | grep -qv ' none$' || fail "a boot framebuffer still has its driver: $(boot_fb_state | xargs)"
+    assert_no_fb_in_bars $GPU
     # The audio servers that held the card are down: the card's nodes have no holder.
     [[ -z $(holders_of /dev/snd/controlC0 /dev/snd/pcmC0D0p /dev/snd/pcmC0D0c) ]] ||
         fail "sound nodes still held by: $(holder_names /dev/snd/controlC0 /dev/snd/pcmC0D0p)"
@@ -296,12 +357,21 @@ assert_handed_over() {
 # The desktop as it was: drivers, console, display manager with its desktop on card0 (Xorg;
 # gnome-shell running as the user), PipeWire, no journal, no override left behind.
 assert_desktop_back() {
-    wait_driver $GPU bochs-drm 30
+    wait_driver $GPU "$GPU_HOST_DRIVER" 30
     wait_driver $HDA snd_hda_intel 30
+    # shellcheck disable=SC2016 # wait_for evals it
+    wait_for '[[ $(boot_fb_state) == "$BOOT_FB_STATE" ]]' 10 ||
+        fail "boot framebuffer: '$(boot_fb_state | xargs)', expected '$(xargs <<<"$BOOT_FB_STATE")'"
     wait_for "vtcon_state | grep -q 'bind=1 (M) frame buffer device'" 10 || fail "fbcon not back: $(vtcon_state)"
-    wait_for "systemctl is-active display-manager.service" 30 || true
-    assert_unit_active display-manager.service
-    if [[ $E2E_FLAVOUR == gnome ]]; then
+    if ((!E2E_DESKTOP)); then
+        assert_unit_inactive display-manager.service
+    else
+        wait_for "systemctl is-active display-manager.service" 30 || true
+        assert_unit_active display-manager.service
+    fi
+    if ((!E2E_DESKTOP)); then
+        :
+    elif [[ $E2E_FLAVOUR == gnome ]]; then
         assert_unit_active gdm3.service
         wait_for desktop_holds_card 120 || true
         assert_desktop_holds_card
@@ -339,11 +409,24 @@ handoff_cycle() {
 }
 
 # define_vm NAME MANAGED [DESCRIPTION]: define a VM passing both functions, undefined at exit.
-define_vm() {
-    local xml=$E2E_WORK/$1.xml
-    domain_xml "$1" "$2" "${3:-}" $GPU $HDA >"$xml"
+define_vm() { define_vm_passing "$1" "$2" "${3:-}" $GPU $HDA; }
+
+# define_vm_passing NAME MANAGED DESCRIPTION BDF...: the same, passing the given functions
+# ($E2E_WORK/NAME.xml).
+define_vm_passing() {
+    local name=$1 xml=$E2E_WORK/$1.xml
+    domain_xml "$@" >"$xml"
     virsh -q define "$xml" >/dev/null
-    on_exit "virsh -q destroy $1 >/dev/null 2>&1; virsh -q undefine $1 >/dev/null 2>&1"
+    on_exit "virsh -q destroy $name >/dev/null 2>&1; virsh -q undefine $name >/dev/null 2>&1"
+}
+
+# vm_config NAME LINE...: the VM's own vfio-hook.d/NAME/vm.conf with these lines, removed at exit.
+vm_config() {
+    local d=/etc/libvirt/hooks/vfio-hook.d/$1; shift
+    install -d -m 0755 "$d"
+    printf '%s\n' "$@" >"$d/vm.conf"
+    chmod 0644 "$d/vm.conf"
+    on_exit "rm -rf '$d'"
 }
 
 # diff_states A B: fail with the difference if two host_state snapshots differ.

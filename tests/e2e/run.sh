@@ -3,35 +3,45 @@
 # machine with an IOMMU and a GPU-like VGA + HDA pair in one IOMMU group, a
 # desktop holding them, and libvirt calling BINARY as its qemu hook.
 #
-# Usage: run.sh [--flavour NAME] [--capture OUTDIR] [--append KERNEL_ARGS] [--build DIR]
-#               [--scenarios DIR] [--payload FILE]... BINARY [SCENARIO...]
+# Usage: run.sh [--flavour NAME] [--gpu MODEL] [--edu] [--capture OUTDIR] [--append KERNEL_ARGS]
+#               [--build DIR] [--scenarios DIR] [--payload FILE]... BINARY [SCENARIO...]
 #   SCENARIO    a name under scenarios/ without .sh (default: those that name the flavour in
-#               their "# e2e-flavours:" line, nodm when they have none; none with --capture)
+#               their "# e2e-flavours:" line, nodm when they have none, and the GPU model in
+#               their "# e2e-gpus:" line, vga when they have none; none with --capture)
 #   --flavour   the guest's desktop (image.sh): nodm (default) or gnome
+#   --gpu       the guest's GPU at 00:03.0: vga (default; -device VGA, bochs-drm), virtio-vga
+#               (virtio_gpu on virtio-pci, the PCI driver of the guest's disks too) or
+#               bochs-display (display class 0x0380; with --append modprobe.blacklist=bochs
+#               efifb keeps the boot framebuffer on it)
+#   --edu       also QEMU's edu device at 00:09.0 (an IOMMU group of its own), and in the
+#               payload the vfio_e2e_edu module (modules/) built for the guest's kernel
 #   --capture   also capture the guest's sysfs/proc with tests/fixtures/capture.sh into OUTDIR
 #   --append    extra guest kernel arguments (e.g. modprobe.blacklist=bochs)
 #   --scenarios take the scenarios from DIR instead (make bench does)
 #   --payload   one more file for the guest, in $E2E_DIR/extra/
 #   --build     where the disks, logs and results go (default build/e2e, build/e2e-NAME for
-#               a flavour other than nodm)
+#               another flavour or GPU, NAME as in the results' names)
 # Env: VFIO_HOOK_E2E_DEADLINE (s, whole guest run, default: the scenarios' timeouts + 300),
 #      VFIO_HOOK_E2E_SCENARIO_TIMEOUT (s, default 300; a scenario's "# e2e-timeout: S" wins),
 #      VFIO_HOOK_E2E_DESKTOP_DEADLINE (s the guest waits for its desktop, default 180),
 #      VFIO_HOOK_E2E_CACHE (image cache, see image.sh).
 # Prints one "PASS|FAIL name seconds" line per scenario (name prefixed with "NAME/" for a
-# flavour other than nodm), timings, and last "N passed, N failed". Exits non-zero if
-# anything failed or the guest never reported.
+# flavour other than nodm or a GPU model other than vga, "gnome-virtio-vga/" for both),
+# timings, and last "N passed, N failed". Exits non-zero if anything failed or the guest
+# never reported.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-build='' flavour=nodm
+build='' flavour=nodm gpu=vga edu=0
 capture='' append='' scenario_dir=$here/scenarios extra=()
 
-usage() { sed -n '6,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '6,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while (($#)); do
     case $1 in
         --flavour) flavour=$2; shift 2 ;;
+        --gpu) gpu=$2; shift 2 ;;
+        --edu) edu=1; shift ;;
         --capture) capture=$2; shift 2 ;;
         --append) append=$2; shift 2 ;;
         --build) build=$2; shift 2 ;;
@@ -46,16 +56,25 @@ done
 binary=$(realpath "$1"); shift
 [[ -x $binary ]] || { echo "run.sh: $binary is not an executable" >&2; exit 2; }
 [[ -f $here/flavours/$flavour.packages ]] || { echo "run.sh: no flavour $flavour" >&2; exit 2; }
-# Results of another flavour than nodm are told apart by their names: "gnome/20-...".
-label=''
-[[ $flavour == nodm ]] || label=$flavour/
-[[ -n $build ]] || build=$repo/build/e2e${label:+-$flavour}
+# The GPU: QEMU's device at 00:03.0, function 0 of the multifunction pair with the HDA.
+case $gpu in
+    vga) gpu_device=VGA ;;
+    virtio-vga) gpu_device=virtio-vga ;;
+    bochs-display) gpu_device=bochs-display ;;
+    *) echo "run.sh: no GPU model $gpu (vga, virtio-vga, bochs-display)" >&2; exit 2 ;;
+esac
+# Results of another flavour than nodm or another GPU than vga are told apart by their
+# names: "gnome/20-...", "virtio-vga/20-...", "gnome-virtio-vga/20-...".
+name=''
+[[ $flavour == nodm ]] || name=$flavour
+[[ $gpu == vga ]] || name=${name:+$name-}$gpu
+label=${name:+$name/}
+[[ -n $build ]] || build=$repo/build/e2e${name:+-$name}
 
-# flavours_of FILE: the flavours a scenario runs in, from its "# e2e-flavours:" line (nodm
-# when it has none).
-flavours_of() {
-    local f; f=$(sed -n 's/^# e2e-flavours:\(.*\)/\1/p' "$1" | head -1)
-    echo "${f:-nodm}"
+# tag_of FILE TAG DEFAULT: the words of a scenario's "# e2e-TAG:" line, DEFAULT without one.
+tag_of() {
+    local f; f=$(sed -n "s/^# e2e-$2:\(.*\)/\1/p" "$1" | head -1)
+    echo "${f:-$3}"
 }
 if (($#)); then
     scenarios=("$@")
@@ -64,7 +83,9 @@ elif [[ -n $capture ]]; then
 else
     scenarios=()
     for f in "$scenario_dir"/*.sh; do
-        [[ " $(flavours_of "$f") " != *" $flavour "* ]] || scenarios+=("$(basename "$f" .sh)")
+        [[ " $(tag_of "$f" flavours nodm) " == *" $flavour "* &&
+            " $(tag_of "$f" gpus vga) " == *" $gpu "* ]] || continue
+        scenarios+=("$(basename "$f" .sh)")
     done
 fi
 for s in "${scenarios[@]}"; do
@@ -99,12 +120,22 @@ not_run() {
 trap not_run EXIT
 
 t_start=$SECONDS
-bash "$here/deps.sh"
+if ((edu)); then bash "$here/deps.sh" --modules; else bash "$here/deps.sh"; fi
 entry=$(bash "$here/image.sh" "$flavour")
+krel=$(cat "$entry/kernel-release")
 t_image=$((SECONDS - t_start))
 
 mkdir -p "$build"
 build=$(realpath "$build")
+
+# The edu device's test driver, built against the headers of the kernel the guest boots
+# (the guest has no compiler), into the build dir, and handed over as one more payload file.
+if ((edu)); then
+    t_mod=$SECONDS
+    make -s -C "$here/modules" KERNEL_RELEASE="$krel" OUT="$build/modules" >&2
+    extra+=("$build/modules/vfio_e2e_edu.ko")
+    echo "module: vfio_e2e_edu.ko for $krel in $((SECONDS - t_mod))s" >&2
+fi
 
 # Payload disk: the binary, the helpers, the chosen scenarios and the guest driver.
 rm -rf "$build/payload" "$build/results" "$build/artifacts" "$build/payload.img" "$build/results.img"
@@ -122,6 +153,7 @@ fi
 cp -r "$repo/tests/corpus" "$build/payload/corpus"
 cat >"$build/payload/e2e.conf" <<EOF
 FLAVOUR=$flavour
+GPU=$gpu
 SCENARIOS="${scenarios[*]}"
 CAPTURE=$([[ -n $capture ]] && echo 1 || echo 0)
 SCENARIO_TIMEOUT=$scenario_timeout
@@ -155,12 +187,14 @@ done
 [[ -n ${ovmf_code:-} ]] || { echo "run.sh: no OVMF firmware found" >&2; exit 1; }
 cp "$ovmf_vars" "$build/ovmf-vars.fd"
 
-krel=$(cat "$entry/kernel-release")
-echo "guest: $flavour, kernel $krel, image $entry" >&2
+echo "guest: $flavour, GPU $gpu, kernel $krel, image $entry" >&2
+edu_device=()
+((edu == 0)) || edu_device=(-device 'edu,bus=pcie.0,addr=0x9')
 t_qemu=$SECONDS
 rc=0
 # intel-iommu comes before the PCI devices; 03.0 + 03.1 form the "GPU" (one slot,
-# no ACS, so one IOMMU group). Disks get fixed slots so the root is /dev/vda; an xHCI
+# no ACS, so one IOMMU group). The edu device (--edu) sits alone in slot 9, its own group.
+# Disks get fixed slots so the root is /dev/vda; an xHCI
 # controller with a tablet on it gives `vfio-hook list` a USB tree to show.
 # no_timer_check: with the machine's cores busy, the TCG guest can fail the IO-APIC timer
 # check and panic at boot.
@@ -170,7 +204,7 @@ timeout -k 10 "$deadline" qemu-system-x86_64 \
     -drive if=pflash,format=raw,readonly=on,file="$ovmf_code" \
     -drive if=pflash,format=raw,file="$build/ovmf-vars.fd" \
     -device intel-iommu,caching-mode=on \
-    -device VGA,bus=pcie.0,addr=0x3.0,multifunction=on \
+    -device "$gpu_device",bus=pcie.0,addr=0x3.0,multifunction=on \
     -device intel-hda,bus=pcie.0,addr=0x3.1 -device hda-duplex,audiodev=snd0 \
     -audiodev none,id=snd0 \
     -drive file="$build/root.qcow2",format=qcow2,if=none,id=root,cache=unsafe \
@@ -182,6 +216,7 @@ timeout -k 10 "$deadline" qemu-system-x86_64 \
     -drive file="$build/data.img",format=raw,if=none,id=data \
     -device virtio-blk-pci,drive=data,bus=pcie.0,addr=0x7,serial=e2e-data \
     -device qemu-xhci,bus=pcie.0,addr=0x8,id=xhci -device usb-tablet,bus=xhci.0 \
+    "${edu_device[@]}" \
     -serial file:"$build/serial.log" \
     -kernel "$entry/vmlinuz" -initrd "$entry/initrd.img" \
     -append "console=ttyS0 root=/dev/vda rw intel_iommu=on iommu=pt quiet no_timer_check $append" ||
