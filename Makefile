@@ -189,14 +189,17 @@ integration: $(O)/vfio-hook
 check-fast: $(O)/vfio-hook $(UNIT_BINS) fuzz-build man completion
 	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz docs packaging
 
-# The e2e layer installs the Debian package in the guest: make deb first.
+# The e2e layer installs the Debian package in the guest: make deb first. Each e2e layer
+# boots its own guest: nodm and GNOME on the VGA card (e2e), virtio-vga with a stuck unbind
+# (e2e-virtio-vga), efifb on a display controller (e2e-efifb).
+E2E_LAYERS := e2e e2e-virtio-vga e2e-efifb
 check: deps-test
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) fuzz-build
 	$(Q)$(MAKE) --no-print-directory deb || echo "make deb failed: the packaging and e2e layers say what that costs"
-	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz docs packaging e2e
+	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz docs packaging $(E2E_LAYERS)
 
 e2e: $(O)/vfio-hook deb
-	$(Q)sh tests/run.sh --build $(O) e2e
+	$(Q)sh tests/run.sh --build $(O) $(E2E_LAYERS)
 
 # Targets for speed and memory live here, never in timed tests (docs/performance.md).
 bench: deps-test

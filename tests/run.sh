@@ -1,6 +1,7 @@
 #!/bin/sh
-# The one test runner: runs the named layers (unit, integration, fuzz, docs, packaging, e2e),
-# shows every "PASS name" / "FAIL name" line they print, and ends with "N passed, N failed".
+# The one test runner: runs the named layers (unit, integration, fuzz, docs, packaging, e2e,
+# e2e-virtio-vga, e2e-efifb), shows every "PASS name" / "FAIL name" line they print, and ends
+# with "N passed, N failed".
 # Usage: tests/run.sh [--build DIR] LAYER...
 set -u
 build=build
@@ -63,6 +64,24 @@ for layer in "$@"; do
 		# The same guest running GNOME Shell on Wayland under GDM: its results are gnome/...
 		run_layer e2e-gnome "e2e (real kernel in QEMU, GNOME on Wayland)" \
 			bash "$here/e2e/run.sh" --flavour gnome --build "$build/e2e-gnome" "$build/vfio-hook"
+		;;
+	e2e-virtio-vga)
+		# The nodm guest on a virtio-vga card (virtio_gpu on virtio-pci, which also drives the
+		# disks) with QEMU's edu device beside it: a start/destroy cycle, a driver whose
+		# unbind hangs (vfio_e2e_edu, built here for the guest's kernel) and a card that
+		# comes back without its DRM card. Results virtio-vga/...
+		run_layer e2e-virtio-vga "e2e (real kernel in QEMU, virtio-vga, a stuck unbind)" \
+			bash "$here/e2e/run.sh" --gpu virtio-vga --edu --build "$build/e2e-virtio-vga" \
+			"$build/vfio-hook"
+		;;
+	e2e-efifb)
+		# A display controller (class 0x0380) no driver takes, efifb keeping the boot
+		# framebuffer in its BAR, on a console host (no display manager): the hook must take
+		# efifb off the card for the VM and give it back. Results bochs-display/...
+		run_layer e2e-efifb "e2e (real kernel in QEMU, efifb on a display controller)" \
+			bash "$here/e2e/run.sh" --gpu bochs-display \
+			--append "modprobe.blacklist=bochs systemd.mask=nodm.service" \
+			--build "$build/e2e-efifb" "$build/vfio-hook"
 		;;
 	*)
 		echo "unknown test layer '$layer'" >&2
