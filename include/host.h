@@ -30,10 +30,10 @@ struct pci_function {
 	char name[PCI_ADDR_STR_MAX];
 	bool names_looked_up;  /* vendor_name, device_name, class_name below */
 	bool resizable_bar;    /* a BAR the device can resize (resourceN_resize) */
+	bool boot_fb;          /* a bound firmware framebuffer scans out of it: the console */
 	unsigned vendor, device, class_code; /* class_code: 24 bits, 0x030000 */
 	char *driver;          /* bound driver, NULL if none */
 	char *module;          /* the driver's module, NULL if built in or no driver */
-	char *driver_override; /* NULL if empty */
 	int iommu_group;       /* -1: none */
 	int boot_vga;          /* -1: attribute absent */
 	char *reset_method;    /* NULL: absent or empty (no reset) */
@@ -59,7 +59,8 @@ struct vtcon {
 struct platform_fb {
 	char *name;    /* efi-framebuffer.0 */
 	char *driver;  /* bound driver, NULL if none */
-	char *parent;  /* PCI name of the GPU it scans out of, if sysfs says */
+	char *parent;  /* PCI name of the GPU it scans out of: sysfs's parent, else the function
+			* whose BAR holds the driver's claim in /proc/iomem */
 };
 
 struct module_info {

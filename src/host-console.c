@@ -87,6 +87,39 @@ static char *parent_pci(int sys_fd, const char *name)
 	return pci_addr_parse(parent, &a) == 0 ? strdup(parent) : NULL;
 }
 
+/*
+ * sysfb registers the firmware framebuffer as a platform device under no PCI device at all
+ * (efi-framebuffer.0 sits under /sys/devices/platform), so a bound one is attributed by its
+ * driver's claim in /proc/iomem: the display function whose BAR holds it. That function is
+ * the console's, whatever its class: a display controller (0x0380) whose own driver is held
+ * back shows the console through efifb alone.
+ */
+static int attribute_fbs(struct host *h)
+{
+	for (size_t k = 0; k < h->n_fbs; k++) {
+		struct platform_fb *f = &h->fbs[k];
+		for (size_t i = 0; f->driver && i < h->n_pci; i++) {
+			struct pci_function *d = &h->pci[i];
+			_cleanup_free_ char *claim = NULL;
+			if (!pci_function_is_display(d))
+				continue;
+			if (f->parent) {
+				d->boot_fb |= streq(f->parent, d->name);
+				continue;
+			}
+			int r = host_fb_in_bars(h, d, false, &claim);
+			if (r < 0)
+				return r;
+			if (r > 0) {
+				if (!(f->parent = strdup(d->name)))
+					return -ENOMEM;
+				d->boot_fb = true;
+			}
+		}
+	}
+	return 0;
+}
+
 static int load_fbs(struct host *h)
 {
 	_cleanup_strv_free_ char **names = NULL;
@@ -109,7 +142,7 @@ static int load_fbs(struct host *h)
 			return -ENOMEM; /* not "no driver" */
 		f->parent = parent_pci(h->root->sys_fd, *n);
 	}
-	return 0;
+	return attribute_fbs(h);
 }
 
 int host_console_load(struct host *h);

@@ -14,7 +14,6 @@ static void pci_function_done(struct pci_function *d)
 {
 	free(d->driver);
 	free(d->module);
-	free(d->driver_override);
 	free(d->reset_method);
 	free(d->power_state);
 	free(d->vendor_name);
@@ -54,7 +53,7 @@ bool pci_function_is_display(const struct pci_function *d)
 
 bool pci_function_drives_display(const struct pci_function *d)
 {
-	return pci_function_is_display(d) && (d->n_connectors > 0 || d->boot_vga == 1);
+	return pci_function_is_display(d) && (d->n_connectors > 0 || d->boot_vga == 1 || d->boot_fb);
 }
 
 _noreturn_ _printf_(1, 2) static void pci_fatal(char *msg, ...)
@@ -468,8 +467,9 @@ static int load_one(struct host *h, const char *name, struct pci_function *d)
 		    !(d->module = strdup(buf)))
 			return -ENOMEM;
 	}
-	if ((r = read_optional(dev_fd, "driver_override", &d->driver_override)) < 0 ||
-	    (r = read_optional(dev_fd, "reset_method", &d->reset_method)) < 0 ||
+	/* Not driver_override: reading it waits for the device's lock, which an unbind stuck in
+	 * the driver holds for good; status must answer even then. */
+	if ((r = read_optional(dev_fd, "reset_method", &d->reset_method)) < 0 ||
 	    (r = read_optional(dev_fd, "power_state", &d->power_state)) < 0)
 		return r;
 	/* resourceN_resize exists for a BAR the device can resize (PCI Resizable BAR). */
