@@ -28,6 +28,7 @@ struct exec_ctx {
 	const char *vm_uuid;
 	const char *vm_pinned;   /* the VM's pinned CPUs, from the plan or its journal */
 	struct kernel_deadline kernel; /* calls into driver code; a stuck one is journaled */
+	bool left_behind;        /* an undo failed: the journal keeps what did not come back */
 };
 
 /* The deadline for a call into driver code: module_timeout. */

@@ -176,9 +176,11 @@ static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_
 		int r = journal_remove(dir_fd, j->plan->vm_uuid);
 		if (r < 0)
 			log_warning_errno(r, "Cannot remove the journal of %s: %m", j->plan->vm_uuid);
-	} else
+	} else {
+		ctx->left_behind = true;
 		log_error("Not everything came back; the journal keeps what is left: see "
 			  "'vfio-hook status', then 'vfio-hook recover %s'", j->plan->vm_name);
+	}
 	return ret;
 }
 

@@ -126,8 +126,8 @@ static const char *hook_text(const struct entry *e)
 	if (e->j->state == JOURNAL_PREPARED)
 		return "finished";
 	return e->hook_running ? "still running" :
-				 "no longer running: it stopped before it was through; release or "
-				 "vfio-hook recover gives back what it left";
+				 "no longer running, and not everything came back: release or "
+				 "vfio-hook recover gives back what is left";
 }
 
 static const char *qemu_text(const struct entry *e)
