@@ -244,9 +244,10 @@ static int prepare_locked(struct hook_call *c, struct exec_ctx *ctx, int jfd)
 	if (plan->n_actions == 0)
 		return 0;
 	r = executor_prepare(ctx, jfd, plan);
-	if (r < 0 && !ctx->left_behind)
-		log_notice("Prepare failed; the host was given back what was taken");
-	else {
+	if (r < 0) {
+		if (!ctx->left_behind)
+			log_notice("Prepare failed; the host was given back what was taken");
+	} else {
 		_cleanup_free_ char *took = timing_summary();
 		log_info("Prepared: %zu actions done in %s", plan->n_actions, strna(took));
 	}

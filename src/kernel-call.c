@@ -3,11 +3,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <sys/resource.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "host.h"
 #include "kernel-call.h"
+#include "timing.h"
 #include "wait.h"
 
 /* Close everything but fds a and b (either may be -1): above all the state directory's lock,
@@ -29,6 +30,8 @@ static int close_all_but(int a, int b)
 
 _noreturn_ static void child(kernel_call_fn fn, int fd, void *data, int result_fd)
 {
+	/* What ps shows for a call left stuck: not the hook's own name ("qemu"). */
+	(void)prctl(PR_SET_NAME, "vfio-hook-call");
 	int r = close_all_but(fd, result_fd);
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (r >= 0 && null < 0)
@@ -60,6 +63,7 @@ static void note_stuck(struct kernel_deadline *d, pid_t pid)
 int kernel_call(struct kernel_deadline *d, kernel_call_fn fn, int fd, void *data)
 {
 	int p[2];
+	TIMING_WAIT(WAIT_KERNEL); /* the driver doing its part, not the hook */
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
 	_cleanup_close_ int result = p[0];
