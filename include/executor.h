@@ -27,6 +27,7 @@ struct exec_ctx {
 	const char *vm_name;     /* for override executables' environment */
 	const char *vm_uuid;
 	const char *vm_pinned;   /* the VM's pinned CPUs, from the plan or its journal */
+	char *const *devices;    /* the PCI functions the VM takes (the plan's devices) */
 	struct kernel_deadline kernel; /* calls into driver code; a stuck one is journaled */
 	bool left_behind;        /* an undo failed: the journal keeps what did not come back */
 };

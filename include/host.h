@@ -18,6 +18,7 @@
 struct dev_node {
 	char *devname;   /* relative to /dev: "dri/card0", "snd/controlC0" */
 	unsigned major, minor;
+	bool driver_wide; /* the driver's, shared by its cards: nvidiactl, /dev/kfd */
 };
 
 struct drm_connector {
@@ -181,6 +182,15 @@ char *cgroup_system_unit(const char *cgroup);
 /* A process's start, in clock ticks after boot (/proc/PID/stat field 22): with the pid it
  * names one process, as a pid alone does not once the pid is reused. */
 _must_check_ int host_process_starttime(int proc_fd, const char *pid, unsigned long long *ret);
+/*
+ * The nodes that go with a function when the functions named in handed_over (a strv) leave the
+ * host: its own, and its driver's shared ones only when every card on that driver goes, since
+ * only then does the driver itself go. *ret is an array of the function's own structs (not
+ * copies of their strings); NULL with *ret_n 0 when there are none.
+ */
+_must_check_ int host_nodes_handed_over(const struct host *h, const struct pci_function *d,
+					char *const *handed_over, struct dev_node **ret,
+					size_t *ret_n);
 _must_check_ int host_find_holders(const struct host *h, const struct dev_node *nodes,
 				   size_t n_nodes, struct node_holder **ret, size_t *ret_n);
 void node_holders_free(struct node_holder *list, size_t n);

@@ -195,6 +195,7 @@ int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 	};
 	ctx->journal_dir_fd = dir_fd;
 	ctx->vm_pinned = plan->pinned_cpus;
+	ctx->devices = plan->devices;
 	int r = save(dir_fd, &j);
 	if (r < 0)
 		return r;

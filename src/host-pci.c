@@ -289,10 +289,10 @@ static int load_nvidia_nodes(struct pci_function *d, int proc_fd)
 /*
  * Nodes that belong to a driver, not to a card: nvidiactl, nvidia-modeset and nvidia-uvm of
  * NVIDIA's, /dev/kfd (ROCm's compute interface) of amdgpu. Their users keep the driver's
- * modules loaded. They count as a card's nodes only when it is the host's one card on that
- * driver, whose handoff unloads it. With another card staying on the driver, the driver
- * stays, and their users (the desktop on that card, CUDA or ROCm on it) are none of the
- * handoff's.
+ * modules loaded. Every card on the driver lists them, marked driver_wide: they go with a
+ * handoff only when every such card goes (host_nodes_handed_over), whose handoff unloads the
+ * driver. With a card staying on the driver, the driver stays, and their users (the desktop on
+ * that card, CUDA or ROCm on it) are none of the handoff's.
  */
 static const struct {
 	const char *driver;
@@ -304,25 +304,56 @@ static const struct {
 
 static int attach_driver_nodes(struct host *h)
 {
-	for (size_t k = 0; k < ARRAY_SIZE(driver_nodes); k++) {
-		struct pci_function *only = NULL;
-		size_t n = 0;
-		for (size_t i = 0; i < h->n_pci; i++)
-			if (h->pci[i].driver && streq(h->pci[i].driver, driver_nodes[k].driver)) {
-				only = &h->pci[i];
-				n++;
+	for (size_t k = 0; k < ARRAY_SIZE(driver_nodes); k++)
+		for (size_t i = 0; i < h->n_pci; i++) {
+			struct pci_function *d = &h->pci[i];
+			if (!d->driver || !streq(d->driver, driver_nodes[k].driver))
+				continue;
+			for (const char *const *node = driver_nodes[k].nodes;
+			     node < driver_nodes[k].nodes + ARRAY_SIZE(driver_nodes[k].nodes) &&
+			     *node;
+			     node++) {
+				/* Matched by path only: major 0 never equals a real node's. */
+				int r = push_node(d, (struct dev_node){ .devname = strdup(*node),
+									.driver_wide = true });
+				if (r < 0)
+					return r;
 			}
-		if (n != 1)
-			continue;
-		for (const char *const *node = driver_nodes[k].nodes;
-		     node < driver_nodes[k].nodes + ARRAY_SIZE(driver_nodes[k].nodes) && *node;
-		     node++) {
-			/* Matched by path only: major 0 never equals a real node's. */
-			int r = push_node(only, (struct dev_node){ .devname = strdup(*node) });
-			if (r < 0)
-				return r;
 		}
+	return 0;
+}
+
+/* Whether every function bound to driver is in handed_over. */
+static bool driver_goes(const struct host *h, const char *driver, char *const *handed_over)
+{
+	for (size_t i = 0; i < h->n_pci; i++)
+		if (h->pci[i].driver && streq(h->pci[i].driver, driver) &&
+		    !strv_contains(handed_over, h->pci[i].name))
+			return false;
+	return true;
+}
+
+int host_nodes_handed_over(const struct host *h, const struct pci_function *d,
+			   char *const *handed_over, struct dev_node **ret, size_t *ret_n)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	if (d->n_nodes == 0)
+		return 0;
+	struct dev_node *nodes = calloc(d->n_nodes, sizeof *nodes);
+	if (!nodes)
+		return -ENOMEM;
+	bool shared_go = d->driver && driver_goes(h, d->driver, handed_over);
+	size_t n = 0;
+	for (size_t k = 0; k < d->n_nodes; k++)
+		if (!d->nodes[k].driver_wide || shared_go)
+			nodes[n++] = d->nodes[k];
+	if (n == 0) {
+		free(nodes);
+		return 0;
 	}
+	*ret = nodes;
+	*ret_n = n;
 	return 0;
 }
 

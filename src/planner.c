@@ -257,9 +257,18 @@ static int collect_holders(struct plan_ctx *ctx)
 	if (!nodes)
 		return -ENOMEM;
 	n = 0;
-	for (size_t i = 0; i < ctx->n_passed; i++)
-		for (size_t k = 0; k < ctx->passed[i]->n_nodes; k++)
-			nodes[n++] = ctx->passed[i]->nodes[k];
+	for (size_t i = 0; i < ctx->n_passed; i++) {
+		_cleanup_free_ struct dev_node *mine = NULL;
+		size_t n_mine = 0;
+		int r = host_nodes_handed_over(ctx->host, ctx->passed[i], ctx->plan->devices, &mine,
+					       &n_mine);
+		if (r < 0)
+			return r;
+		for (size_t k = 0; k < n_mine; k++)
+			nodes[n++] = mine[k];
+	}
+	if (n == 0)
+		return 0;
 	int r = host_find_holders(ctx->host, nodes, n, &ctx->holders, &ctx->n_holders);
 	if (r < 0)
 		return log_error_errno(r, "Cannot scan %s/proc: %m", ctx->host->root->prefix);

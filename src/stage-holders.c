@@ -31,7 +31,8 @@ static void describe_holder(struct plan_ctx *ctx, const struct node_holder *h, F
 		fprintf(f, "%s[%d] stops with %s", strna(comm), (int)h->pid, strna(h->unit));
 }
 
-static int describe(struct plan_ctx *ctx, const struct pci_function *d, char **ret)
+static int describe(struct plan_ctx *ctx, const struct dev_node *nodes, size_t n_nodes,
+		    char **ret)
 {
 	char *buf = NULL;
 	size_t size = 0;
@@ -42,8 +43,8 @@ static int describe(struct plan_ctx *ctx, const struct pci_function *d, char **r
 	for (size_t i = 0; i < ctx->n_holders; i++) {
 		const struct node_holder *h = &ctx->holders[i];
 		bool mine = false;
-		for (size_t k = 0; k < d->n_nodes; k++)
-			mine |= streq(d->nodes[k].devname, h->devname);
+		for (size_t k = 0; k < n_nodes; k++)
+			mine |= streq(nodes[k].devname, h->devname);
 		if (!mine)
 			continue;
 		fputs(sep, f);
@@ -64,10 +65,15 @@ int stage_holders_plan(struct plan_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->n_passed; i++) {
 		const struct pci_function *d = ctx->passed[i];
-		if (d->n_nodes == 0)
+		_cleanup_free_ struct dev_node *nodes = NULL;
+		size_t n_nodes = 0;
+		int r = host_nodes_handed_over(ctx->host, d, ctx->plan->devices, &nodes, &n_nodes);
+		if (r < 0)
+			return r;
+		if (n_nodes == 0)
 			continue;
 		_cleanup_free_ char *why = NULL;
-		int r = describe(ctx, d, &why);
+		r = describe(ctx, nodes, n_nodes, &why);
 		if (r < 0)
 			return r;
 		r = plan_add(ctx->plan, STAGE_HOLDERS, ACTION_RELEASE_NODES, d->name, NULL, why, 0);
@@ -174,7 +180,8 @@ static int end_processes(struct exec_ctx *ctx, const struct action *a, struct no
 
 struct copies_wait {
 	const struct host *host;
-	const struct pci_function *dev;
+	const struct dev_node *nodes;
+	size_t n_nodes;
 	const struct node_holder *list;
 	size_t n;
 };
@@ -185,7 +192,7 @@ static int copies_gone(void *data)
 	for (size_t i = 0; i < w->n; i++) {
 		if (!node_holder_is_logind_copy(&w->list[i]))
 			continue;
-		int r = host_pid_holds(w->host, w->list[i].pid, w->dev->nodes, w->dev->n_nodes);
+		int r = host_pid_holds(w->host, w->list[i].pid, w->nodes, w->n_nodes);
 		if (r != 0)
 			return r < 0 ? r : 0;
 	}
@@ -194,9 +201,11 @@ static int copies_gone(void *data)
 
 /* logind closes its copies once the session they were opened for is gone. */
 static int wait_copies(struct exec_ctx *ctx, const struct pci_function *d,
-		       const struct node_holder *list, size_t n)
+		       const struct dev_node *nodes, size_t n_nodes, const struct node_holder *list,
+		       size_t n)
 {
-	struct copies_wait w = { .host = ctx->host, .dev = d, .list = list, .n = n };
+	struct copies_wait w = { .host = ctx->host, .nodes = nodes, .n_nodes = n_nodes,
+				 .list = list, .n = n };
 	int r = wait_for(copies_gone, &w, ctx->cfg->unit_timeout_s * 1000u, NULL);
 	if (r != -ETIMEDOUT)
 		return r < 0 ? log_error_errno(r, "Cannot read which processes hold %s's nodes: %m",
@@ -204,7 +213,7 @@ static int wait_copies(struct exec_ctx *ctx, const struct pci_function *d,
 			       0;
 	for (size_t i = 0; i < n; i++)
 		if (node_holder_is_logind_copy(&list[i]) &&
-		    host_pid_holds(ctx->host, list[i].pid, d->nodes, d->n_nodes) > 0)
+		    host_pid_holds(ctx->host, list[i].pid, nodes, n_nodes) > 0)
 			return log_error_errno(-EBUSY, "%s[%d] still holds logind's copy of /dev/%s "
 						       "after %u s: its session has not ended "
 						       "(loginctl list-sessions)",
@@ -216,16 +225,23 @@ static int wait_copies(struct exec_ctx *ctx, const struct pci_function *d,
 int release_nodes_run(struct exec_ctx *ctx, struct action *a)
 {
 	const struct pci_function *d = ctx->host ? host_find_pci_name(ctx->host, a->target) : NULL;
+	_cleanup_free_ struct dev_node *nodes = NULL;
+	size_t n_nodes = 0;
 	struct node_holder *list = NULL;
 	size_t n = 0;
 	uint64_t start = now_usec();
-	if (!d || d->n_nodes == 0)
+	if (!d)
+		return ACTION_NOOP;
+	int r = host_nodes_handed_over(ctx->host, d, ctx->devices, &nodes, &n_nodes);
+	if (r < 0)
+		return log_error_errno(r, "Cannot list the nodes of %s: %m", a->target);
+	if (n_nodes == 0)
 		return ACTION_NOOP;
 	/* A captured host's pids are this machine's pids of other processes. */
 	if (!ctx->root->live)
 		return log_error_errno(-EOPNOTSUPP, "Cannot signal the processes of a host tree "
 					  "(--sysroot): %m");
-	int r = host_find_holders(ctx->host, d->nodes, d->n_nodes, &list, &n);
+	r = host_find_holders(ctx->host, nodes, n_nodes, &list, &n);
 	if (r < 0)
 		return log_error_errno(r, "Cannot scan /proc: %m");
 	if (n == 0) {
@@ -234,7 +250,7 @@ int release_nodes_run(struct exec_ctx *ctx, struct action *a)
 	}
 	r = end_processes(ctx, a, list, n);
 	if (r >= 0)
-		r = wait_copies(ctx, d, list, n);
+		r = wait_copies(ctx, d, nodes, n_nodes, list, n);
 	node_holders_free(list, n);
 	if (r < 0)
 		return r;
@@ -242,7 +258,7 @@ int release_nodes_run(struct exec_ctx *ctx, struct action *a)
 	/* The real condition: nothing holds the nodes any more. */
 	list = NULL;
 	n = 0;
-	if ((r = host_find_holders(ctx->host, d->nodes, d->n_nodes, &list, &n)) < 0)
+	if ((r = host_find_holders(ctx->host, nodes, n_nodes, &list, &n)) < 0)
 		return log_error_errno(r, "Cannot scan /proc: %m");
 	if (n > 0) {
 		r = log_error_errno(-EBUSY, "%s[%d] still holds /dev/%s", strna(list[0].comm),

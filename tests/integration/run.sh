@@ -815,6 +815,15 @@ if grep -q '^exit 0$' "$scratch/plan" && ! grep -q -e 'cuda-app' -e 'end session
 	grep -q 'module nvidia stays loaded: nvidia also drives 0000:00:07.0' "$scratch/plan"; then
 	pass holders-two-nvidia-shared-nodes-stay
 else fail holders-two-nvidia-shared-nodes-stay "$(cat "$scratch/plan")"; fi
+# Both NVIDIA cards passed: nvidia goes, so a process holding only its shared nvidiactl is the
+# handoff's too; on the same host with one card passed, it is left alone.
+plan_of two-nvidia-both-passed "$domains/h100-nvidia-compute/two-gpus.xml" > "$scratch/plan"
+plan_of two-nvidia-both-passed "$domains/h100-nvidia-compute/gpu.xml" > "$scratch/plan-one"
+if grep -q '^exit 0$' "$scratch/plan" && grep -q 'kill nvtop\[903\]' "$scratch/plan" &&
+	grep -q 'unload module *nvidia ' "$scratch/plan" && ! grep -q nvtop "$scratch/plan-one" &&
+	grep -q '^exit 0$' "$scratch/plan-one"; then
+	pass holders-two-nvidia-both-passed-shared-nodes-go
+else fail holders-two-nvidia-both-passed-shared-nodes-go "$(cat "$scratch/plan" "$scratch/plan-one")"; fi
 # One NVIDIA card with nvidia_drm: the modules on nvidia go before the unbind, nvidia after it.
 plan_of nvidia-desktop "$domains/h100-nvidia-compute/gpu.xml" > "$scratch/plan"
 order=$(awk '$2 == "drivers" { print $3, $4, $5 }' "$scratch/plan" | tr '\n' ',')
