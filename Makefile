@@ -118,10 +118,14 @@ help:
 	@echo "make dist       $(O)/vfio-hook-$(VERSION).tar.gz from the files git tracks"
 	@echo "make deb        the Debian package, from that tarball, in $(O)/deb/; then lintian"
 
-$(O)/%.o: %.c $(wildcard include/*.h)
+# Each object depends on the headers it includes, as the compiler lists them (-MMD, in $@.d;
+# -MP: a header removed since does not stop the build).
+DEPFLAGS = -MMD -MP -MF $@.d
+
+$(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(O)/vfio-hook: $(OBJS)
 	@$(if $(Q),echo "  LD      $@")
@@ -130,10 +134,12 @@ $(O)/vfio-hook: $(OBJS)
 $(O)/libvfiohook.a: $(LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(O)/tests/%: tests/unit/%.c $(O)/libvfiohook.a tests/lib/test.h
+-include $(OBJS:%=%.d) $(UNIT_BINS:%=%.d)
+
+$(O)/tests/%: tests/unit/%.c $(O)/libvfiohook.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) -Itests/lib $(CFLAGS) $(LDOPT) -o $@ $< $(O)/libvfiohook.a $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) -Itests/lib $(CFLAGS) $(DEPFLAGS) $(LDOPT) -o $@ $< $(O)/libvfiohook.a $(LDLIBS)
 
 # libFuzzer targets (tests/fuzz/), always built with clang into $(FUZZ_O)/: the library
 # instrumented for coverage with ASan+UBSan, each target linked with libFuzzer. clang's
@@ -150,13 +156,15 @@ FUZZ_LARGE_RUNS ?= 20000
 FUZZ_JOBS   ?= 1
 FUZZ_TARGETS ?=
 
-$(FUZZ_O)/src/%.o: src/%.c $(wildcard include/*.h)
+$(FUZZ_O)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
 
 $(FUZZ_O)/libvfiohook.a: $(FUZZ_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+-include $(FUZZ_OBJS:%=%.d)
 
 $(FUZZ_O)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_O)/libvfiohook.a $(wildcard tests/fuzz/*.h)
 	@$(if $(Q),echo "  LD      $@")
