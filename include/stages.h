@@ -37,7 +37,7 @@ struct stage {
 	int (*plan)(struct plan_ctx *ctx);
 };
 
-extern const struct stage stage_table[_STAGE_MAX];
+extern const struct stage stage_order[_STAGE_MAX];
 
 int stage_display_manager_plan(struct plan_ctx *ctx);
 int stage_sessions_plan(struct plan_ctx *ctx);

@@ -5,20 +5,18 @@
 #include "block-info.h"
 #include "dlopen-libudev.h"
 #include "fileio.h"
+#include "string-table.h"
 #include "strutil.h"
 
 #define BLOCK_MAX_DEPTH 8
 
-static const char *const kind_names[_BLOCK_KIND_MAX] = {
+static const char *const block_kind_table[_BLOCK_KIND_MAX] = {
 	[BLOCK_DISK] = "disk", [BLOCK_PARTITION] = "partition", [BLOCK_CRYPT] = "crypt",
 	[BLOCK_LVM] = "lvm",   [BLOCK_DM] = "dm",               [BLOCK_MD] = "md",
 	[BLOCK_OTHER] = "other",
 };
 
-const char *block_kind_to_string(enum block_kind k)
-{
-	return k >= 0 && k < _BLOCK_KIND_MAX ? kind_names[k] : NULL;
-}
+DEFINE_STRING_TABLE_LOOKUP_TO_STRING(block_kind, enum block_kind, _BLOCK_KIND_MAX, )
 
 static void block_info_done(struct block_info *b)
 {

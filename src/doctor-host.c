@@ -4,19 +4,17 @@
 
 #include "doctor.h"
 #include "fileio.h"
+#include "string-table.h"
 #include "strutil.h"
 
-static const char *const result_names[_DOCTOR_RESULT_MAX] = {
+static const char *const doctor_result_table[_DOCTOR_RESULT_MAX] = {
 	[DOCTOR_PASS] = "pass",
 	[DOCTOR_WARN] = "warn",
 	[DOCTOR_FAIL] = "fail",
 	[DOCTOR_SKIP] = "skip",
 };
 
-const char *doctor_result_to_string(enum doctor_result r)
-{
-	return r >= 0 && r < _DOCTOR_RESULT_MAX ? result_names[r] : NULL;
-}
+DEFINE_STRING_TABLE_LOOKUP_TO_STRING(doctor_result, enum doctor_result, _DOCTOR_RESULT_MAX, )
 
 int doctor_set(struct doctor_outcome *o, enum doctor_result r, const char *fmt, ...)
 {

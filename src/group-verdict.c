@@ -3,6 +3,7 @@
 #include "block-info.h"
 #include "group-verdict.h"
 #include "pci-addr.h"
+#include "string-table.h"
 #include "strutil.h"
 
 #define CLASS_HOST_BRIDGE 0x0600
@@ -11,17 +12,14 @@
 #define CLASS_CARDBUS_BRIDGE 0x0607
 #define CLASS_PCI_BRIDGE_SEMI 0x0609
 
-static const char *const kind_names[_GROUP_VERDICT_MAX] = {
+static const char *const group_verdict_kind_table[_GROUP_VERDICT_MAX] = {
 	[GROUP_READY] = "ready",
 	[GROUP_TAKES_OTHERS] = "takes-others",
 	[GROUP_NOT_AS_IS] = "not-as-is",
 	[GROUP_NOT_PASSABLE] = "not-passable",
 };
 
-const char *group_verdict_kind_to_string(enum group_verdict_kind k)
-{
-	return k >= 0 && k < _GROUP_VERDICT_MAX ? kind_names[k] : NULL;
-}
+DEFINE_STRING_TABLE_LOOKUP_TO_STRING(group_verdict_kind, enum group_verdict_kind, _GROUP_VERDICT_MAX, )
 
 void group_verdict_done(struct group_verdict *v)
 {

@@ -17,13 +17,14 @@
 #include "log.h"
 #include "release.h"
 #include "stages.h"
+#include "string-table.h"
 #include "strutil.h"
 #include "sysroot.h"
 #include "timing.h"
 
 #define LOG_DIR "/var/log/libvirt/hooks/qemu"
 
-static const char *const op_names[_HOOK_OP_MAX] = {
+static const char *const hook_op_table[_HOOK_OP_MAX] = {
 	[HOOK_OP_PREPARE] = "prepare",	   [HOOK_OP_START] = "start",
 	[HOOK_OP_STARTED] = "started",	   [HOOK_OP_STOPPED] = "stopped",
 	[HOOK_OP_RELEASE] = "release",	   [HOOK_OP_MIGRATE] = "migrate",
@@ -31,18 +32,7 @@ static const char *const op_names[_HOOK_OP_MAX] = {
 	[HOOK_OP_ATTACH] = "attach",
 };
 
-const char *hook_op_to_string(enum hook_op op)
-{
-	return op >= 0 && op < _HOOK_OP_MAX ? op_names[op] : NULL;
-}
-
-enum hook_op hook_op_from_string(const char *s)
-{
-	for (int i = 0; i < _HOOK_OP_MAX; i++)
-		if (streq(op_names[i], s))
-			return (enum hook_op)i;
-	return _HOOK_OP_INVALID;
-}
+DEFINE_STRING_TABLE_LOOKUP(hook_op, enum hook_op, _HOOK_OP_MAX)
 
 bool hook_op_may_fail(enum hook_op op)
 {

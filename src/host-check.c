@@ -5,19 +5,17 @@
 #include "fileio.h"
 #include "host-check.h"
 #include "modules.h"
+#include "string-table.h"
 #include "strutil.h"
 #include "sysfs-bind.h"
 
-static const char *const match_names[_HOST_MATCH_MAX] = {
+static const char *const host_match_table[_HOST_MATCH_MAX] = {
 	[HOST_MATCHES] = "matches",
 	[HOST_DIFFERS] = "does not match",
 	[HOST_NOT_CHECKED] = "not checked",
 };
 
-const char *host_match_to_string(enum host_match m)
-{
-	return m < _HOST_MATCH_MAX ? match_names[m] : NULL;
-}
+DEFINE_STRING_TABLE_LOOKUP_TO_STRING(host_match, enum host_match, _HOST_MATCH_MAX, )
 
 /* The verdict, with its detail handed out only when asked for. */
 static enum host_match say(enum host_match m, char **ret_detail, char *detail)

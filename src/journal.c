@@ -11,26 +11,17 @@
 #include "fileio.h"
 #include "journal.h"
 #include "pci-addr.h"
+#include "string-table.h"
 #include "strutil.h"
 
-static const char *const state_names[_JOURNAL_STATE_MAX] = {
+static const char *const journal_state_table[_JOURNAL_STATE_MAX] = {
 	[JOURNAL_PREPARING] = "preparing",
 	[JOURNAL_PREPARED] = "prepared",
 	[JOURNAL_RELEASING] = "releasing",
 };
 
-const char *journal_state_to_string(enum journal_state s)
-{
-	return s >= 0 && s < _JOURNAL_STATE_MAX ? state_names[s] : NULL;
-}
-
-static enum journal_state journal_state_from_string(const char *s)
-{
-	for (int i = 0; i < _JOURNAL_STATE_MAX; i++)
-		if (streq(state_names[i], s))
-			return (enum journal_state)i;
-	return _JOURNAL_STATE_INVALID;
-}
+DEFINE_STRING_TABLE_LOOKUP_TO_STRING(journal_state, enum journal_state, _JOURNAL_STATE_MAX, )
+DEFINE_STRING_TABLE_LOOKUP_FROM_STRING(journal_state, enum journal_state, _JOURNAL_STATE_MAX, static)
 
 struct journal *journal_free(struct journal *j)
 {

@@ -3,9 +3,10 @@
 #include <stdarg.h>
 
 #include "plan.h"
+#include "string-table.h"
 #include "strutil.h"
 
-static const char *const stage_names[_STAGE_MAX] = {
+static const char *const stage_table[_STAGE_MAX] = {
 	[STAGE_DISPLAY_MANAGER] = "display-manager",
 	[STAGE_SESSIONS] = "sessions",
 	[STAGE_AUDIO] = "audio",
@@ -22,78 +23,62 @@ static const char *const stage_names[_STAGE_MAX] = {
 	[STAGE_SHARES] = "shares",
 };
 
-static const struct {
-	const char *name;
-	const char *verb;
-} kinds[_ACTION_KIND_MAX] = {
-	[ACTION_STOP_UNIT] = { "stop-unit", "stop unit" },
-	[ACTION_TERMINATE_SESSION] = { "terminate-session", "end session" },
-	[ACTION_STOP_USER_UNIT] = { "stop-user-unit", "stop user unit" },
-	[ACTION_RELEASE_NODES] = { "release-nodes", "free device nodes" },
-	[ACTION_UNBIND_VTCON] = { "unbind-vtcon", "unbind console" },
-	[ACTION_UNBIND_PLATFORM] = { "unbind-platform", "unbind framebuffer" },
-	[ACTION_UNBIND_PCI] = { "unbind-pci", "unbind driver" },
-	[ACTION_UNLOAD_MODULE] = { "unload-module", "unload module" },
-	[ACTION_LOAD_MODULE] = { "load-module", "load module" },
-	[ACTION_BIND_VFIO] = { "bind-vfio", "bind vfio-pci" },
-	[ACTION_RUN_SCRIPT] = { "run-script", "run override" },
-	[ACTION_SET_ALLOWED_CPUS] = { "set-allowed-cpus", "keep host off CPUs" },
-	[ACTION_ALLOC_HUGEPAGES] = { "alloc-hugepages", "reserve huge pages" },
-	[ACTION_SET_GOVERNOR] = { "set-governor", "set governor" },
-	[ACTION_UNMOUNT] = { "unmount", "unmount" },
-	[ACTION_OPEN_SERVICE] = { "open-service", "open firewall service" },
-	[ACTION_START_UNIT] = { "start-unit", "start unit" },
-	[ACTION_EXPORT_NFS] = { "export-nfs", "export over NFS" },
-	[ACTION_LABEL_SMB] = { "label-smb", "label for Samba" },
+static const char *const action_kind_table[_ACTION_KIND_MAX] = {
+	[ACTION_STOP_UNIT] = "stop-unit",
+	[ACTION_TERMINATE_SESSION] = "terminate-session",
+	[ACTION_STOP_USER_UNIT] = "stop-user-unit",
+	[ACTION_RELEASE_NODES] = "release-nodes",
+	[ACTION_UNBIND_VTCON] = "unbind-vtcon",
+	[ACTION_UNBIND_PLATFORM] = "unbind-platform",
+	[ACTION_UNBIND_PCI] = "unbind-pci",
+	[ACTION_UNLOAD_MODULE] = "unload-module",
+	[ACTION_LOAD_MODULE] = "load-module",
+	[ACTION_BIND_VFIO] = "bind-vfio",
+	[ACTION_RUN_SCRIPT] = "run-script",
+	[ACTION_SET_ALLOWED_CPUS] = "set-allowed-cpus",
+	[ACTION_ALLOC_HUGEPAGES] = "alloc-hugepages",
+	[ACTION_SET_GOVERNOR] = "set-governor",
+	[ACTION_UNMOUNT] = "unmount",
+	[ACTION_OPEN_SERVICE] = "open-service",
+	[ACTION_START_UNIT] = "start-unit",
+	[ACTION_EXPORT_NFS] = "export-nfs",
+	[ACTION_LABEL_SMB] = "label-smb",
 };
 
-static const char *const state_names[_ACTION_STATE_MAX] = {
+static const char *const action_kind_verbs[_ACTION_KIND_MAX] = {
+	[ACTION_STOP_UNIT] = "stop unit",
+	[ACTION_TERMINATE_SESSION] = "end session",
+	[ACTION_STOP_USER_UNIT] = "stop user unit",
+	[ACTION_RELEASE_NODES] = "free device nodes",
+	[ACTION_UNBIND_VTCON] = "unbind console",
+	[ACTION_UNBIND_PLATFORM] = "unbind framebuffer",
+	[ACTION_UNBIND_PCI] = "unbind driver",
+	[ACTION_UNLOAD_MODULE] = "unload module",
+	[ACTION_LOAD_MODULE] = "load module",
+	[ACTION_BIND_VFIO] = "bind vfio-pci",
+	[ACTION_RUN_SCRIPT] = "run override",
+	[ACTION_SET_ALLOWED_CPUS] = "keep host off CPUs",
+	[ACTION_ALLOC_HUGEPAGES] = "reserve huge pages",
+	[ACTION_SET_GOVERNOR] = "set governor",
+	[ACTION_UNMOUNT] = "unmount",
+	[ACTION_OPEN_SERVICE] = "open firewall service",
+	[ACTION_START_UNIT] = "start unit",
+	[ACTION_EXPORT_NFS] = "export over NFS",
+	[ACTION_LABEL_SMB] = "label for Samba",
+};
+
+static const char *const action_state_table[_ACTION_STATE_MAX] = {
 	[ACTION_PLANNED] = "planned", [ACTION_STARTED] = "started", [ACTION_DONE] = "done",
 	[ACTION_SKIPPED] = "skipped", [ACTION_UNDONE] = "undone",   [ACTION_FAILED] = "failed",
 };
 
-const char *stage_to_string(enum stage_id s)
-{
-	return s >= 0 && s < _STAGE_MAX ? stage_names[s] : NULL;
-}
-
-enum stage_id stage_from_string(const char *s)
-{
-	for (int i = 0; i < _STAGE_MAX; i++)
-		if (streq(stage_names[i], s))
-			return (enum stage_id)i;
-	return _STAGE_INVALID;
-}
-
-const char *action_kind_to_string(enum action_kind k)
-{
-	return k >= 0 && k < _ACTION_KIND_MAX ? kinds[k].name : NULL;
-}
-
-enum action_kind action_kind_from_string(const char *s)
-{
-	for (int i = 0; i < _ACTION_KIND_MAX; i++)
-		if (streq(kinds[i].name, s))
-			return (enum action_kind)i;
-	return _ACTION_KIND_INVALID;
-}
-
-const char *action_state_to_string(enum action_state s)
-{
-	return s >= 0 && s < _ACTION_STATE_MAX ? state_names[s] : NULL;
-}
-
-enum action_state action_state_from_string(const char *s)
-{
-	for (int i = 0; i < _ACTION_STATE_MAX; i++)
-		if (streq(state_names[i], s))
-			return (enum action_state)i;
-	return _ACTION_STATE_INVALID;
-}
+DEFINE_STRING_TABLE_LOOKUP(stage, enum stage_id, _STAGE_MAX)
+DEFINE_STRING_TABLE_LOOKUP(action_kind, enum action_kind, _ACTION_KIND_MAX)
+DEFINE_STRING_TABLE_LOOKUP(action_state, enum action_state, _ACTION_STATE_MAX)
 
 const char *action_kind_verb(enum action_kind k)
 {
-	return k >= 0 && k < _ACTION_KIND_MAX ? kinds[k].verb : "?";
+	return k >= 0 && k < _ACTION_KIND_MAX ? action_kind_verbs[k] : "?";
 }
 
 char *action_undo_text(const struct action *a)

@@ -378,11 +378,11 @@ static int plan_all(struct plan_ctx *ctx)
 	for (char **n = ctx->cfg->notes; n && *n; n++)
 		if ((r = plan_note(p, "%s", *n)) < 0)
 			return r;
-	for (size_t i = 0; i < ARRAY_SIZE(stage_table); i++) {
-		enum stage_id id = stage_table[i].id;
+	for (size_t i = 0; i < ARRAY_SIZE(stage_order); i++) {
+		enum stage_id id = stage_order[i].id;
 		if ((r = plan_scripts(ctx, id, false)) < 0)
 			return r;
-		if (!config_stage_disabled(ctx->cfg, id) && (r = stage_table[i].plan(ctx)) < 0)
+		if (!config_stage_disabled(ctx->cfg, id) && (r = stage_order[i].plan(ctx)) < 0)
 			return r;
 		if ((r = plan_scripts(ctx, id, true)) < 0)
 			return r;

@@ -2,7 +2,7 @@
 /* The stage table: what runs, in which order. */
 #include "stages.h"
 
-const struct stage stage_table[_STAGE_MAX] = {
+const struct stage stage_order[_STAGE_MAX] = {
 	/* First: the steps most likely to fail, which fail before the desktop goes. */
 	{ STAGE_HUGEPAGES, "reserve the VM's huge pages (<memoryBacking><hugepages>)",
 	  stage_hugepages_plan },

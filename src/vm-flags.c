@@ -2,10 +2,11 @@
 /* The description mini-language: args[ ], host_services[ ], internal_services[ ]. */
 #include <ctype.h>
 
+#include "string-table.h"
 #include "strutil.h"
 #include "vm-flags.h"
 
-static const char *const flag_names[_VM_FLAG_MAX] = {
+static const char *const vm_flag_table[_VM_FLAG_MAX] = {
 	[VM_FLAG_NO_HOST_GRAPHICS] = "--no-host-graphics",
 	[VM_FLAG_ENABLE_INTERNAL_SERVICES] = "--enable-internal-services",
 	[VM_FLAG_ENABLE_EXTERNAL_SERVICES] = "--enable-external-services",
@@ -17,18 +18,7 @@ static const char *const flag_names[_VM_FLAG_MAX] = {
 	[VM_FLAG_CPU_PERFORMANCE] = "--cpu-performance",
 };
 
-const char *vm_flag_to_string(enum vm_flag f)
-{
-	return f >= 0 && f < _VM_FLAG_MAX ? flag_names[f] : NULL;
-}
-
-enum vm_flag vm_flag_from_string(const char *s)
-{
-	for (int i = 0; i < _VM_FLAG_MAX; i++)
-		if (streq(flag_names[i], s))
-			return (enum vm_flag)i;
-	return _VM_FLAG_INVALID;
-}
+DEFINE_STRING_TABLE_LOOKUP(vm_flag, enum vm_flag, _VM_FLAG_MAX)
 
 void vm_flags_done(struct vm_flags *f)
 {

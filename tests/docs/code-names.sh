@@ -9,12 +9,12 @@ code_config_keys() {
 
 # The description flags of src/vm-flags.c.
 code_vm_flags() {
-	sed -n '/flag_names\[/,/^};/p' "$1/src/vm-flags.c" | grep -o '"--[a-z0-9-]*"' | tr -d '"'
+	sed -n '/vm_flag_table\[/,/^};/p' "$1/src/vm-flags.c" | grep -o '"--[a-z0-9-]*"' | tr -d '"'
 }
 
 # The stages, named as src/plan.c names them, in the order src/stages.c's table runs them.
 code_stages() {
-	sed -n '/stage_table\[/,/^};/p' "$1/src/stages.c" | grep -o '{ STAGE_[A-Z_]*' | cut -c3- |
+	sed -n '/stage_order\[/,/^};/p' "$1/src/stages.c" | grep -o '{ STAGE_[A-Z_]*' | cut -c3- |
 		while read -r id; do
 			sed -n "s/^\t\[$id\] = \"\([a-z-]*\)\",.*/\1/p" "$1/src/plan.c"
 		done
