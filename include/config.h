@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-#include "plan.h"
+#include "stage-id.h"
 #include "sysroot.h"
 #include "vm-flags.h"
 

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "macro.h"
+#include "stage-id.h"
 
 /*
  * A plan is the ordered list of concrete actions one hook operation will take. The planner
@@ -12,24 +13,6 @@
  * journaling each action, and undoes it in reverse.
  */
 
-enum stage_id {
-	STAGE_DISPLAY_MANAGER,
-	STAGE_SESSIONS,
-	STAGE_AUDIO,
-	STAGE_HOLDERS,
-	STAGE_VTCONSOLE,
-	STAGE_FRAMEBUFFER,
-	STAGE_DRIVERS,
-	STAGE_VFIO,
-	STAGE_CPU_ISOLATION,
-	STAGE_HUGEPAGES,
-	STAGE_CPU_GOVERNOR,
-	STAGE_DRIVES,
-	STAGE_FIREWALL,
-	STAGE_SHARES,
-	_STAGE_MAX,
-	_STAGE_INVALID = -EINVAL,
-};
 
 enum action_kind {
 	ACTION_STOP_UNIT,          /* target: system unit */
@@ -101,8 +84,6 @@ struct plan {
 	char *pinned_cpus; /* CPUs the VM's vCPUs and emulator are pinned to, if it isolates them */
 };
 
-const char *stage_to_string(enum stage_id s);
-enum stage_id stage_from_string(const char *s);
 const char *action_kind_to_string(enum action_kind k);
 enum action_kind action_kind_from_string(const char *s);
 const char *action_state_to_string(enum action_state s);

@@ -6,23 +6,6 @@
 #include "string-table.h"
 #include "strutil.h"
 
-static const char *const stage_table[_STAGE_MAX] = {
-	[STAGE_DISPLAY_MANAGER] = "display-manager",
-	[STAGE_SESSIONS] = "sessions",
-	[STAGE_AUDIO] = "audio",
-	[STAGE_HOLDERS] = "holders",
-	[STAGE_VTCONSOLE] = "vtconsole",
-	[STAGE_FRAMEBUFFER] = "framebuffer",
-	[STAGE_DRIVERS] = "drivers",
-	[STAGE_VFIO] = "vfio",
-	[STAGE_CPU_ISOLATION] = "cpu-isolation",
-	[STAGE_HUGEPAGES] = "hugepages",
-	[STAGE_CPU_GOVERNOR] = "cpu-governor",
-	[STAGE_DRIVES] = "drives",
-	[STAGE_FIREWALL] = "firewall",
-	[STAGE_SHARES] = "shares",
-};
-
 static const char *const action_kind_table[_ACTION_KIND_MAX] = {
 	[ACTION_STOP_UNIT] = "stop-unit",
 	[ACTION_TERMINATE_SESSION] = "terminate-session",
@@ -72,7 +55,6 @@ static const char *const action_state_table[_ACTION_STATE_MAX] = {
 	[ACTION_SKIPPED] = "skipped", [ACTION_UNDONE] = "undone",   [ACTION_FAILED] = "failed",
 };
 
-DEFINE_STRING_TABLE_LOOKUP(stage, enum stage_id, _STAGE_MAX)
 DEFINE_STRING_TABLE_LOOKUP(action_kind, enum action_kind, _ACTION_KIND_MAX)
 DEFINE_STRING_TABLE_LOOKUP(action_state, enum action_state, _ACTION_STATE_MAX)
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # vfio-hook.conf(5) against the code, both ways: the keys src/config.c parses (SETTINGS), the
-# flags of src/vm-flags.c (VM FLAGS), the stages of src/plan.c in the order of src/stages.c
+# flags of src/vm-flags.c (VM FLAGS), the stages of src/stage-id.c in the order of src/stages.c
 # (STAGES), the hook points of src/overrides.c (OVERRIDE EXECUTABLES) and the environment
 # src/override-scripts.c gives an override (ENVIRONMENT).
 # Usage: tests/docs/check-conf.sh BUILD_DIR
@@ -28,7 +28,7 @@ same vm-flags-match-man "src/vm-flags.c's flags" "$t/code-flags" "vfio-hook.conf
 
 code_stages "$repo" > "$t/code-stages"
 entries "$page" STAGES | first_words > "$t/man-stages"
-same stages-match-man "src/plan.c's stages" "$t/code-stages" "vfio-hook.conf(5) STAGES" \
+same stages-match-man "src/stage-id.c's stages" "$t/code-stages" "vfio-hook.conf(5) STAGES" \
 	"$t/man-stages"
 if [ -s "$t/code-stages" ] && cmp -s "$t/code-stages" "$t/man-stages"; then
 	pass stages-in-table-order

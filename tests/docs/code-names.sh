@@ -12,11 +12,11 @@ code_vm_flags() {
 	sed -n '/vm_flag_table\[/,/^};/p' "$1/src/vm-flags.c" | grep -o '"--[a-z0-9-]*"' | tr -d '"'
 }
 
-# The stages, named as src/plan.c names them, in the order src/stages.c's table runs them.
+# The stages, named as src/stage-id.c names them, in the order src/stages.c's table runs them.
 code_stages() {
 	sed -n '/stage_order\[/,/^};/p' "$1/src/stages.c" | grep -o '{ STAGE_[A-Z_]*' | cut -c3- |
 		while read -r id; do
-			sed -n "s/^\t\[$id\] = \"\([a-z-]*\)\",.*/\1/p" "$1/src/plan.c"
+			sed -n "s/^\t\[$id\] = \"\([a-z-]*\)\",.*/\1/p" "$1/src/stage-id.c"
 		done
 }
 
