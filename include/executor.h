@@ -8,6 +8,7 @@
 #include "host.h"
 #include "journal.h"
 #include "kernel-call.h"
+#include "modules.h"
 #include "plan.h"
 
 /*
@@ -22,7 +23,7 @@ struct exec_ctx {
 	const struct config *cfg;
 	const struct host *host;
 	sd_bus *system_bus;      /* opened on first use */
-	struct kmod_ctx *kmod;   /* opened on first use */
+	struct module_loader modules; /* libkmod, opened on first use */
 	int journal_dir_fd;      /* other VMs' journals (CPU isolation composes with them) */
 	const char *vm_name;     /* for override executables' environment */
 	const char *vm_uuid;
@@ -37,6 +38,12 @@ static inline struct kernel_deadline *exec_kernel(struct exec_ctx *ctx)
 {
 	ctx->kernel.timeout_ms = ctx->cfg->module_timeout_s * 1000u;
 	return &ctx->kernel;
+}
+/* The module loader, for this host. */
+static inline struct module_loader *exec_modules(struct exec_ctx *ctx)
+{
+	ctx->modules.root = ctx->root;
+	return &ctx->modules;
 }
 /* The one line for a call left stuck in the kernel ("Unbinding X from Y"): names the call, its
  * deadline and where to look; returns -ETIMEDOUT. */

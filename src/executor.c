@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "bus.h"
-#include "dlopen-libkmod.h"
 #include "executor.h"
 #include "log.h"
 #include "stages.h"
@@ -45,9 +44,7 @@ void exec_ctx_done(struct exec_ctx *ctx)
 	if (ctx->system_bus)
 		sym_sd_bus_flush_close_unref(ctx->system_bus);
 	ctx->system_bus = NULL;
-	if (ctx->kmod)
-		sym_kmod_unref(ctx->kmod);
-	ctx->kmod = NULL;
+	module_loader_done(&ctx->modules);
 }
 
 int exec_system_bus(struct exec_ctx *ctx, sd_bus **ret)

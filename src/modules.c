@@ -34,22 +34,30 @@ _printf_(6, 0) static void kmod_log(void *data, int priority, const char *file, 
 	log_debug("libkmod: %s", truncate_nl(buf));
 }
 
-static int kmod_ctx_get(struct exec_ctx *ctx, struct kmod_ctx **ret)
+static int kmod_ctx_get(struct module_loader *l, struct kmod_ctx **ret)
 {
-	if (!ctx->root->live)
+	if (!l->root->live)
 		return -EOPNOTSUPP; /* libkmod acts on the real /sys/module only */
-	if (!ctx->kmod) {
+	if (!l->kmod) {
 		int r = dlopen_libkmod();
 		if (r < 0)
 			return r;
-		ctx->kmod = sym_kmod_new(NULL, NULL);
-		if (!ctx->kmod)
+		l->kmod = sym_kmod_new(NULL, NULL);
+		if (!l->kmod)
 			return -ENOMEM;
-		sym_kmod_set_log_fn(ctx->kmod, kmod_log, NULL);
-		(void)sym_kmod_load_resources(ctx->kmod);
+		sym_kmod_set_log_fn(l->kmod, kmod_log, NULL);
+		(void)sym_kmod_load_resources(l->kmod);
 	}
-	*ret = ctx->kmod;
+	*ret = l->kmod;
 	return 0;
+}
+
+void module_loader_done(struct module_loader *l)
+{
+	/* Set only once libkmod was loaded. */
+	if (l->kmod)
+		sym_kmod_unref(l->kmod);
+	l->kmod = NULL;
 }
 
 static int insert_module(_unused_ int fd, void *data)
@@ -59,11 +67,11 @@ static int insert_module(_unused_ int fd, void *data)
 						   NULL, NULL, NULL, NULL);
 }
 
-int module_load(struct exec_ctx *ctx, const char *name)
+int module_load(struct module_loader *l, struct kernel_deadline *d, const char *name)
 {
 	struct kmod_ctx *k;
 	_cleanup_(sym_kmod_module_unref_listp) struct kmod_list *list = NULL;
-	int r = kmod_ctx_get(ctx, &k);
+	int r = kmod_ctx_get(l, &k);
 	if (r < 0)
 		return r;
 	r = sym_kmod_module_new_from_lookup(k, name, &list);
@@ -71,14 +79,14 @@ int module_load(struct exec_ctx *ctx, const char *name)
 		return r;
 	if (!list)
 		return -ENOENT;
-	struct kmod_list *l;
-	sym_kmod_list_foreach(l, list)
+	struct kmod_list *it;
+	sym_kmod_list_foreach(it, list)
 	{
 		_cleanup_(sym_kmod_module_unrefp) struct kmod_module *m =
-			sym_kmod_module_get_module(l);
+			sym_kmod_module_get_module(it);
 		/* A module's init probes its devices, which can hang as a remove() can. */
 		TIMING_WAIT(WAIT_KERNEL);
-		r = kernel_call(exec_kernel(ctx), insert_module, -1, m);
+		r = kernel_call(d, insert_module, -1, m);
 		if (r < 0)
 			return r;
 		if (r > 0)
@@ -137,12 +145,13 @@ static int removed(void *data)
 	return r;
 }
 
-int module_unload(struct exec_ctx *ctx, const char *name, unsigned timeout_s, uint64_t *ret_usec)
+int module_unload(struct module_loader *l, struct kernel_deadline *d, const char *name,
+		  unsigned timeout_s, uint64_t *ret_usec)
 {
 	struct kmod_ctx *k;
 	char n[128];
 	normalize(name, n, sizeof n);
-	int r = kmod_ctx_get(ctx, &k);
+	int r = kmod_ctx_get(l, &k);
 	if (r < 0)
 		return r;
 	_cleanup_(sym_kmod_module_unrefp) struct kmod_module *mod = NULL;
@@ -151,15 +160,14 @@ int module_unload(struct exec_ctx *ctx, const char *name, unsigned timeout_s, ui
 	TIMING_WAIT(WAIT_KERNEL); /* the module's users letting go, then the kernel removing it */
 	uint64_t start = now_usec();
 	unsigned timeout_ms = timeout_s * 1000u;
-	struct refcnt_zero z = { ctx->root->sys_fd, n };
+	struct refcnt_zero z = { l->root->sys_fd, n };
 	r = wait_for(refcnt_is_zero, &z, timeout_ms, NULL);
 	if (r < 0)
 		return r;
 	uint64_t spent_ms = (now_usec() - start) / 1000u;
 	unsigned left = spent_ms >= timeout_ms ? 1 : (unsigned)(timeout_ms - spent_ms);
-	struct kernel_deadline *d = exec_kernel(ctx);
 	d->timeout_ms = left;
-	struct try_remove t = { mod, ctx->root->sys_fd, n, d, 0 };
+	struct try_remove t = { mod, l->root->sys_fd, n, d, 0 };
 	r = wait_for(removed, &t, left, NULL);
 	if (r == -ETIMEDOUT && t.last < 0)
 		r = t.last;

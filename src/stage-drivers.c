@@ -226,7 +226,8 @@ int module_unload_run(struct exec_ctx *ctx, struct action *a)
 	uint64_t usec = 0;
 	if (!module_is_loaded(ctx->root->sys_fd, a->target))
 		return ACTION_NOOP;
-	int r = module_unload(ctx, a->target, ctx->cfg->module_timeout_s, &usec);
+	int r = module_unload(exec_modules(ctx), exec_kernel(ctx), a->target,
+			      ctx->cfg->module_timeout_s, &usec);
 	if (r == -ETIMEDOUT && ctx->kernel.stuck_pid) {
 		_cleanup_free_ char *what = strdup_printf("Unloading %s", a->target);
 		return exec_log_stuck(ctx, strna(what));
@@ -253,7 +254,7 @@ int module_unload_undo(struct exec_ctx *ctx, struct action *a)
 {
 	if (module_is_loaded(ctx->root->sys_fd, a->target))
 		return ACTION_NOOP;
-	int r = module_load(ctx, a->target);
+	int r = module_load(exec_modules(ctx), exec_kernel(ctx), a->target);
 	if (r == -ETIMEDOUT) {
 		_cleanup_free_ char *what = strdup_printf("Loading %s", a->target);
 		return exec_log_stuck(ctx, strna(what));

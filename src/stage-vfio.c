@@ -40,7 +40,7 @@ int module_load_run(struct exec_ctx *ctx, struct action *a)
 {
 	if (exists_at(ctx->root->sys_fd, "bus/pci/drivers/vfio-pci"))
 		return ACTION_NOOP;
-	int r = module_load(ctx, a->target);
+	int r = module_load(exec_modules(ctx), exec_kernel(ctx), a->target);
 	if (r == -ETIMEDOUT) {
 		_cleanup_free_ char *what = strdup_printf("Loading %s", a->target);
 		return exec_log_stuck(ctx, strna(what));
@@ -78,7 +78,7 @@ int module_load_undo(struct exec_ctx *ctx, struct action *a)
 	/* Only what we loaded, and only when no device (another VM's) is on it. */
 	if (!module_is_loaded(ctx->root->sys_fd, a->target) || vfio_pci_in_use(ctx->root->sys_fd))
 		return ACTION_NOOP;
-	int r = module_unload(ctx, a->target, 1, NULL);
+	int r = module_unload(exec_modules(ctx), exec_kernel(ctx), a->target, 1, NULL);
 	if (r < 0)
 		return log_warning_errno(r, "Leaving %s loaded: %m", a->target);
 	log_info("Unloaded %s", a->target);
