@@ -119,10 +119,13 @@ help:
 	@echo "make deb        the Debian package, from that tarball, in $(O)/deb/; then lintian"
 
 # Each object depends on the headers it includes, as the compiler lists them (-MMD, in $@.d;
-# -MP: a header removed since does not stop the build).
+# -MP: a header removed since does not stop the build). An object without its .d file (built
+# before, or the file lost) is built again: its headers are unknown.
 DEPFLAGS = -MMD -MP -MF $@.d
+%.o.d: ;
+.PRECIOUS: %.o.d
 
-$(O)/%.o: %.c
+$(O)/%.o: %.c $(O)/%.o.d
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
@@ -156,7 +159,7 @@ FUZZ_LARGE_RUNS ?= 20000
 FUZZ_JOBS   ?= 1
 FUZZ_TARGETS ?=
 
-$(FUZZ_O)/src/%.o: src/%.c
+$(FUZZ_O)/src/%.o: src/%.c $(FUZZ_O)/src/%.o.d
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
