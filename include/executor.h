@@ -45,9 +45,9 @@ static inline struct module_loader *exec_modules(struct exec_ctx *ctx)
 	ctx->modules.root = ctx->root;
 	return &ctx->modules;
 }
-/* The one line for a call left stuck in the kernel ("Unbinding X from Y"): names the call, its
+/* The one line for a call left stuck in the kernel: names the call ("Unbinding %s from %s"), its
  * deadline and where to look; returns -ETIMEDOUT. */
-int exec_log_stuck(const struct exec_ctx *ctx, const char *what);
+int exec_log_stuck(const struct exec_ctx *ctx, const char *fmt, ...) _printf_(2, 3);
 
 /* An action handler: 0 done, ACTION_NOOP nothing needed doing, <0 failed (logged once). */
 #define ACTION_NOOP 1

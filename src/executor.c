@@ -5,6 +5,7 @@
  * that release (or the next prepare) can converge from.
  */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <sys/file.h>
 #include <time.h>
 
@@ -61,8 +62,13 @@ int exec_system_bus(struct exec_ctx *ctx, sd_bus **ret)
 	return 0;
 }
 
-int exec_log_stuck(const struct exec_ctx *ctx, const char *what)
+int exec_log_stuck(const struct exec_ctx *ctx, const char *fmt, ...)
 {
+	char what[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
 	log_error("%s did not return within %u s: the driver is stuck in the kernel (journalctl "
 		  "-k); pid %d is left waiting there",
 		  what, ctx->cfg->module_timeout_s, (int)ctx->kernel.stuck_pid);

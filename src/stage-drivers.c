@@ -145,10 +145,8 @@ int pci_unbind_run(struct exec_ctx *ctx, struct action *a)
 		return ACTION_NOOP;
 	/* Synchronous: the driver's remove() has run when the write returns. */
 	r = sysfs_unbind(exec_kernel(ctx), sys, "pci", a->target);
-	if (r == -ETIMEDOUT) {
-		_cleanup_free_ char *what = strdup_printf("Unbinding %s from %s", a->target, drv);
-		return exec_log_stuck(ctx, strna(what));
-	}
+	if (r == -ETIMEDOUT)
+		return exec_log_stuck(ctx, "Unbinding %s from %s", a->target, drv);
 	if (r < 0)
 		return log_error_errno(r, "Cannot unbind %s from %s: %m", a->target, drv);
 	if (sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) >= 0)
@@ -206,11 +204,8 @@ int pci_unbind_undo(struct exec_ctx *ctx, struct action *a)
 	if (r != -ETIMEDOUT && sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) < 0 &&
 	    a->prior)
 		r = sysfs_bind(exec_kernel(ctx), sys, "pci", a->target, a->prior);
-	if (r == -ETIMEDOUT) {
-		_cleanup_free_ char *what =
-			strdup_printf("Binding %s to %s", a->target, strna(a->prior));
-		return exec_log_stuck(ctx, strna(what));
-	}
+	if (r == -ETIMEDOUT)
+		return exec_log_stuck(ctx, "Binding %s to %s", a->target, strna(a->prior));
 	if (r < 0 && a->prior && sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) < 0)
 		return log_error_errno(r, "Cannot bind %s to %s: %m", a->target, a->prior);
 	if (sysfs_driver_of(sys, "pci", a->target, drv, sizeof drv) < 0)
@@ -228,10 +223,8 @@ int module_unload_run(struct exec_ctx *ctx, struct action *a)
 		return ACTION_NOOP;
 	int r = module_unload(exec_modules(ctx), exec_kernel(ctx), a->target,
 			      ctx->cfg->module_timeout_s, &usec);
-	if (r == -ETIMEDOUT && ctx->kernel.stuck_pid) {
-		_cleanup_free_ char *what = strdup_printf("Unloading %s", a->target);
-		return exec_log_stuck(ctx, strna(what));
-	}
+	if (r == -ETIMEDOUT && ctx->kernel.stuck_pid)
+		return exec_log_stuck(ctx, "Unloading %s", a->target);
 	if (r < 0) {
 		struct module_info m = { 0 };
 		_cleanup_free_ char *holders = NULL;
@@ -255,10 +248,8 @@ int module_unload_undo(struct exec_ctx *ctx, struct action *a)
 	if (module_is_loaded(ctx->root->sys_fd, a->target))
 		return ACTION_NOOP;
 	int r = module_load(exec_modules(ctx), exec_kernel(ctx), a->target);
-	if (r == -ETIMEDOUT) {
-		_cleanup_free_ char *what = strdup_printf("Loading %s", a->target);
-		return exec_log_stuck(ctx, strna(what));
-	}
+	if (r == -ETIMEDOUT)
+		return exec_log_stuck(ctx, "Loading %s", a->target);
 	if (r < 0)
 		return log_error_errno(r, "Cannot load %s: %m", a->target);
 	log_info("Loaded %s", a->target);

@@ -79,10 +79,8 @@ int platform_unbind_run(struct exec_ctx *ctx, struct action *a)
 	r = sysfs_unbind(exec_kernel(ctx), ctx->root->sys_fd, "platform", a->target);
 	if (r == -ENODEV || r == -ENOENT)
 		return ACTION_NOOP;
-	if (r == -ETIMEDOUT) {
-		_cleanup_free_ char *what = strdup_printf("Unbinding %s from %s", a->target, drv);
-		return exec_log_stuck(ctx, strna(what));
-	}
+	if (r == -ETIMEDOUT)
+		return exec_log_stuck(ctx, "Unbinding %s from %s", a->target, drv);
 	if (r < 0)
 		return log_error_errno(r, "Cannot unbind %s from %s: %m", a->target, drv);
 	r = sysfs_driver_of(ctx->root->sys_fd, "platform", a->target, drv, sizeof drv);
@@ -102,11 +100,8 @@ int platform_unbind_undo(struct exec_ctx *ctx, struct action *a)
 	r = sysfs_bind(exec_kernel(ctx), ctx->root->sys_fd, "platform", a->target, strna(a->prior));
 	if (r == -ENODEV || r == -ENOENT)
 		return ACTION_NOOP;
-	if (r == -ETIMEDOUT) {
-		_cleanup_free_ char *what =
-			strdup_printf("Binding %s to %s", a->target, strna(a->prior));
-		return exec_log_stuck(ctx, strna(what));
-	}
+	if (r == -ETIMEDOUT)
+		return exec_log_stuck(ctx, "Binding %s to %s", a->target, strna(a->prior));
 	if (r < 0)
 		return log_error_errno(r, "Cannot bind %s to %s: %m", a->target, strna(a->prior));
 	log_info("Bound %s to %s", a->target, strna(a->prior));

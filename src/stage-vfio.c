@@ -41,10 +41,8 @@ int module_load_run(struct exec_ctx *ctx, struct action *a)
 	if (exists_at(ctx->root->sys_fd, "bus/pci/drivers/vfio-pci"))
 		return ACTION_NOOP;
 	int r = module_load(exec_modules(ctx), exec_kernel(ctx), a->target);
-	if (r == -ETIMEDOUT) {
-		_cleanup_free_ char *what = strdup_printf("Loading %s", a->target);
-		return exec_log_stuck(ctx, strna(what));
-	}
+	if (r == -ETIMEDOUT)
+		return exec_log_stuck(ctx, "Loading %s", a->target);
 	if (r < 0)
 		return log_error_errno(r, "Cannot load %s (see its modprobe.d lines and the kernel "
 					  "log): %m", a->target);
@@ -90,10 +88,9 @@ static int vfio_write_failed(struct exec_ctx *ctx, int r, const char *doing, con
 			     const char *driver)
 {
 	const char *prep = streq(doing, "Unbinding") ? "from" : "to";
-	_cleanup_free_ char *what = strdup_printf("%s %s %s %s", doing, dev, prep, driver);
 	if (r == -ETIMEDOUT)
-		return exec_log_stuck(ctx, strna(what));
-	return log_error_errno(r, "%s failed: %m", strna(what));
+		return exec_log_stuck(ctx, "%s %s %s %s", doing, dev, prep, driver);
+	return log_error_errno(r, "%s %s %s %s failed: %m", doing, dev, prep, driver);
 }
 
 int vfio_bind_run(struct exec_ctx *ctx, struct action *a)

@@ -46,17 +46,11 @@ static int vtcon_set(struct exec_ctx *ctx, const char *name, unsigned want)
 	return bind == want ? 0 : -EBUSY;
 }
 
-static int vtcon_stuck(const struct exec_ctx *ctx, const char *doing, const char *name)
-{
-	_cleanup_free_ char *what = strdup_printf("%s %s", doing, name);
-	return exec_log_stuck(ctx, strna(what));
-}
-
 int vtcon_unbind_run(struct exec_ctx *ctx, struct action *a)
 {
 	int r = vtcon_set(ctx, a->target, 0);
 	if (r == -ETIMEDOUT)
-		return vtcon_stuck(ctx, "Unbinding", a->target);
+		return exec_log_stuck(ctx, "Unbinding %s", a->target);
 	if (r < 0)
 		return log_error_errno(r, "Cannot unbind %s: %m", a->target);
 	if (r == 0)
@@ -68,7 +62,7 @@ int vtcon_unbind_undo(struct exec_ctx *ctx, struct action *a)
 {
 	int r = vtcon_set(ctx, a->target, 1);
 	if (r == -ETIMEDOUT)
-		return vtcon_stuck(ctx, "Binding", a->target);
+		return exec_log_stuck(ctx, "Binding %s", a->target);
 	if (r < 0)
 		return log_error_errno(r, "Cannot bind %s: %m", a->target);
 	if (r == 0)
