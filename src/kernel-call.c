@@ -48,14 +48,22 @@ _noreturn_ static void child(kernel_call_fn fn, int fd, void *data, int result_f
 	_exit(0);
 }
 
-static void note_stuck(struct kernel_deadline *d, pid_t pid)
+/* A process's start time, from this machine's /proc whatever root the hook is looking at:
+ * the call is a process of this machine. */
+static int pid_start(pid_t pid, unsigned long long *ret)
 {
 	char name[16];
-	unsigned long long start = 0;
 	_cleanup_close_ int proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (proc < 0)
+		return -errno;
 	snprintf(name, sizeof name, "%d", (int)pid);
-	if (proc >= 0)
-		(void)!host_process_starttime(proc, name, &start);
+	return host_process_starttime(proc, name, ret);
+}
+
+static void note_stuck(struct kernel_deadline *d, pid_t pid)
+{
+	unsigned long long start = 0;
+	(void)!pid_start(pid, &start);
 	d->stuck_pid = pid;
 	d->stuck_start = start;
 }
@@ -123,12 +131,6 @@ int kernel_write_attr(struct kernel_deadline *d, int dir_fd, const char *path, c
 
 int kernel_call_running(pid_t pid, uint64_t start)
 {
-	/* The call is a process of this machine, whatever root the hook is looking at. */
-	char name[16];
 	unsigned long long now_start = 0;
-	_cleanup_close_ int proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (proc < 0 || pid <= 0)
-		return 0;
-	snprintf(name, sizeof name, "%d", (int)pid);
-	return host_process_starttime(proc, name, &now_start) >= 0 && now_start == start;
+	return pid > 0 && pid_start(pid, &now_start) >= 0 && now_start == start;
 }
