@@ -406,13 +406,14 @@ static int load_virtio_children(struct pci_function *d, int dev_fd)
 	return 0;
 }
 
-/* Whether dir (a function's sysfs directory, or its virtio device's) has a DRM card. */
-static bool has_drm_card(int sys_fd, const char *dir)
+/* Whether dir/class (a function's sysfs directory, or its virtio device's; class "drm" or
+ * "sound") lists a card: the DRM card or the ALSA card its driver made. */
+static bool has_card(int sys_fd, const char *dir, const char *class)
 {
 	_cleanup_strv_free_ char **ents = NULL;
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/drm", dir);
-	if (dir_list_at(sys_fd, path, &ents) < 0)
+	if (snprintf(path, sizeof path, "%s/%s", dir, class) >= (int)sizeof path ||
+	    dir_list_at(sys_fd, path, &ents) < 0)
 		return false;
 	for (char **e = ents; e && *e; e++)
 		if (startswith(*e, "card"))
@@ -438,10 +439,10 @@ int host_pci_function_alive(const struct sysroot *root, const char *dev, const c
 		*ret_missing = "no /proc/driver/nvidia/gpus entry";
 		return exists_at(root->proc_fd, path);
 	}
+	snprintf(path, sizeof path, "bus/pci/devices/%s", dev);
 	if (class_code >> 16 == PCI_CLASS_DISPLAY) {
 		*ret_missing = "no DRM card";
-		snprintf(path, sizeof path, "bus/pci/devices/%s", dev);
-		if (has_drm_card(root->sys_fd, path))
+		if (has_card(root->sys_fd, path, "drm"))
 			return 1;
 		_cleanup_strv_free_ char **subs = NULL;
 		if (!driver || !streq(driver, "virtio-pci") ||
@@ -450,21 +451,14 @@ int host_pci_function_alive(const struct sysroot *root, const char *dev, const c
 		for (char **s = subs; s && *s; s++) {
 			char sub[PATH_MAX];
 			if (snprintf(sub, sizeof sub, "%s/%s", path, *s) < (int)sizeof sub &&
-			    startswith(*s, "virtio") && has_drm_card(root->sys_fd, sub))
+			    startswith(*s, "virtio") && has_card(root->sys_fd, sub, "drm"))
 				return 1;
 		}
 		return 0;
 	}
 	if (class_code >> 8 == 0x0403) {
-		_cleanup_strv_free_ char **ents = NULL;
 		*ret_missing = "no sound card";
-		snprintf(path, sizeof path, "bus/pci/devices/%s/sound", dev);
-		if (dir_list_at(root->sys_fd, path, &ents) < 0)
-			return 0;
-		for (char **e = ents; e && *e; e++)
-			if (startswith(*e, "card"))
-				return 1;
-		return 0;
+		return has_card(root->sys_fd, path, "sound");
 	}
 	return 1;
 }
