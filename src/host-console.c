@@ -98,22 +98,27 @@ static int attribute_fbs(struct host *h)
 {
 	for (size_t k = 0; k < h->n_fbs; k++) {
 		struct platform_fb *f = &h->fbs[k];
-		for (size_t i = 0; f->driver && i < h->n_pci; i++) {
+		if (!f->driver)
+			continue;
+		if (f->parent) {
+			struct pci_function *d = host_find_pci_name(h, f->parent);
+			if (d && pci_function_is_display(d))
+				d->boot_fb = true;
+			continue;
+		}
+		for (size_t i = 0; i < h->n_pci; i++) {
 			struct pci_function *d = &h->pci[i];
 			_cleanup_free_ char *claim = NULL;
 			if (!pci_function_is_display(d))
 				continue;
-			if (f->parent) {
-				d->boot_fb |= streq(f->parent, d->name);
-				continue;
-			}
 			int r = host_fb_in_bars(h, d, false, &claim);
 			if (r < 0)
 				return r;
 			if (r > 0) {
+				d->boot_fb = true;
 				if (!(f->parent = strdup(d->name)))
 					return -ENOMEM;
-				d->boot_fb = true;
+				break; /* one fb, one card: BARs do not overlap */
 			}
 		}
 	}
