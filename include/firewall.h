@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-#include "host.h"
+#include <stdbool.h>
+
+#include "sysroot.h"
 
 /*
  * firewalld, over D-Bus on a live host, or a captured state for fixtures

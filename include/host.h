@@ -179,9 +179,6 @@ char *cgroup_session_id(const char *cgroup);
 char *cgroup_user_unit(const char *cgroup, uid_t uid);
 /* "/system.slice/nvidia-persistenced.service" → "nvidia-persistenced.service"; NULL if none. */
 char *cgroup_system_unit(const char *cgroup);
-/* A process's start, in clock ticks after boot (/proc/PID/stat field 22): with the pid it
- * names one process, as a pid alone does not once the pid is reused. */
-_must_check_ int host_process_starttime(int proc_fd, const char *pid, unsigned long long *ret);
 /*
  * The nodes that go with a function when the functions named in handed_over (a strv) leave the
  * host: its own, and its driver's shared ones only when every card on that driver goes, since

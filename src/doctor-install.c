@@ -12,6 +12,7 @@
 
 #include "doctor.h"
 #include "fileio.h"
+#include "proc-stat.h"
 #include "strutil.h"
 
 #define HOOK_REL "libvirt/hooks/qemu" /* under /etc */
@@ -298,7 +299,7 @@ int doctor_hook_picked_up(const struct doctor_ctx *ctx, struct doctor_outcome *o
 		unsigned long long btime = 0, ticks;
 		long hz = sysconf(_SC_CLK_TCK);
 		if ((!root->live && boot_time(root, &btime) < 0) ||
-		    host_process_starttime(root->proc_fd, *p, &ticks) < 0 || hz <= 0) {
+		    proc_starttime(root->proc_fd, *p, &ticks) < 0 || hz <= 0) {
 			r = doctor_set(o, DOCTOR_SKIP, "cannot tell when %s (pid %u) started", comm,
 				       pid);
 			if (r < 0)

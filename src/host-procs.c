@@ -9,6 +9,7 @@
 
 #include "fileio.h"
 #include "host.h"
+#include "proc-stat.h"
 #include "strutil.h"
 
 void node_holders_free(struct node_holder *list, size_t n)
@@ -87,25 +88,8 @@ static void read_identity(int proc_fd, const char *pid, struct node_holder *ret)
 	if (cgroup)
 		ret->cgroup = strdup(cgroup);
 	unsigned long long start = 0;
-	if (host_process_starttime(proc_fd, pid, &start) >= 0)
+	if (proc_starttime(proc_fd, pid, &start) >= 0)
 		ret->starttime = start;
-}
-
-int host_process_starttime(int proc_fd, const char *pid, unsigned long long *ret)
-{
-	char path[320], buf[1024];
-	unsigned long long start;
-	snprintf(path, sizeof path, "%s/stat", pid);
-	int r = read_attr_at(proc_fd, path, buf, sizeof buf);
-	if (r < 0)
-		return r;
-	/* Field 22, counted after the last ')' since comm may hold spaces. */
-	const char *p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-				"%*d %*d %*d %llu", &start) != 1)
-		return -EINVAL;
-	*ret = start;
-	return 0;
 }
 
 /*

@@ -6,8 +6,8 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
-#include "host.h"
 #include "kernel-call.h"
+#include "proc-stat.h"
 #include "timing.h"
 #include "wait.h"
 
@@ -57,7 +57,7 @@ static int pid_start(pid_t pid, unsigned long long *ret)
 	if (proc < 0)
 		return -errno;
 	snprintf(name, sizeof name, "%d", (int)pid);
-	return host_process_starttime(proc, name, ret);
+	return proc_starttime(proc, name, ret);
 }
 
 static void note_stuck(struct kernel_deadline *d, pid_t pid)

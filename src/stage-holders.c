@@ -12,6 +12,7 @@
 
 #include "fileio.h"
 #include "log.h"
+#include "proc-stat.h"
 #include "stages.h"
 #include "strutil.h"
 #include "wait.h"
@@ -89,7 +90,7 @@ static bool same_process(const struct exec_ctx *ctx, const struct node_holder *h
 	char pid[32];
 	unsigned long long start;
 	snprintf(pid, sizeof pid, "%d", (int)h->pid);
-	return host_process_starttime(ctx->root->proc_fd, pid, &start) >= 0 &&
+	return proc_starttime(ctx->root->proc_fd, pid, &start) >= 0 &&
 	       start == h->starttime;
 }
 
