@@ -48,7 +48,7 @@ endif
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 
 # libxml2, libkmod, libsystemd, libpci, libudev and libsmartcols are dlopen()ed on first use
-# (src/dlopen-*.c): a hook call with nothing to do maps none of them, nor ICU, libstdc++,
+# (src/lib/dlopen-*.c): a hook call with nothing to do maps none of them, nor ICU, libstdc++,
 # libcrypto, libgcrypt or zlib behind them.
 # They are loaded by the soname their development library carries, as the linker would have
 # recorded it (libxml2 2.14 went from libxml2.so.2 to libxml2.so.16). $(call soname_of,PKG,LIB)
@@ -62,7 +62,7 @@ LIBSYSTEMD_SONAME := $(call soname_of,libsystemd,libsystemd)
 LIBPCI_SONAME     := $(call soname_of,libpci,libpci)
 LIBUDEV_SONAME    := $(call soname_of,libudev,libudev)
 LIBSMARTCOLS_SONAME := $(call soname_of,smartcols,libsmartcols)
-# Left out when not found: src/dlopen-*.c then stops with an #error that says which.
+# Left out when not found: src/lib/dlopen-*.c then stops with an #error that says which.
 SONAME_DEFS := $(foreach l,LIBXML2 LIBKMOD LIBSYSTEMD LIBPCI LIBUDEV LIBSMARTCOLS,$(if \
 	$($(l)_SONAME),-D$(l)_SONAME='"$($(l)_SONAME)"'))
 
@@ -83,8 +83,8 @@ endif
 CPPFLAGS += -Iinclude -I$(O)/gen -DVERSION='"$(VERSION)"' -D_GNU_SOURCE $(SONAME_DEFS)
 CFLAGS   += $(WARN) $(OPT) $(PKG_CFLAGS)
 
-SRCS := $(wildcard src/*.c)
-LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+SRCS := $(wildcard src/*/*.c)
+LIB_SRCS := $(filter-out src/verbs/main.c,$(SRCS))
 OBJS := $(SRCS:%.c=$(O)/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
@@ -198,7 +198,7 @@ integration: $(O)/vfio-hook
 
 # Every test layer reports through one runner, which prints the final "N passed, N failed".
 check-fast: $(O)/vfio-hook $(UNIT_BINS) fuzz-build man completion
-	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz docs packaging
+	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) layout unit integration fuzz docs packaging
 
 # The e2e layer installs the Debian package in the guest: make deb first. Each e2e layer
 # boots its own guest: nodm and GNOME on the VGA card (e2e), virtio-vga with a stuck unbind
@@ -207,7 +207,7 @@ E2E_LAYERS := e2e e2e-virtio-vga e2e-efifb
 check: deps-test
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) fuzz-build
 	$(Q)$(MAKE) --no-print-directory deb || echo "make deb failed: the packaging and e2e layers say what that costs"
-	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) unit integration fuzz docs packaging $(E2E_LAYERS)
+	$(Q)FUZZ_BUILD=$(FUZZ_O) FUZZ_CC=$(FUZZ_CC) sh tests/run.sh --build $(O) layout unit integration fuzz docs packaging $(E2E_LAYERS)
 
 e2e: $(O)/vfio-hook deb
 	$(Q)sh tests/run.sh --build $(O) $(E2E_LAYERS)
@@ -227,14 +227,14 @@ CLANG_TIDY ?= clang-tidy
 CPPCHECK   ?= cppcheck
 ANALYZE_DIR := $(O)/analyze
 ANALYZE_SRCS := $(SRCS) $(UNIT_SRCS)
-ANALYZE_DEPS := $(wildcard include/*.h) tests/lib/test.h Makefile
+ANALYZE_DEPS := $(wildcard include/*/*.h src/*/*.h) tests/lib/test.h Makefile
 # gcc 12's analyzer loses a heap pointer once it is stored where it cannot follow (an array
 # element at a run-time index, a struct reached through a pointer it did not allocate) and then
 # calls it leaked (GCC PR analyzer/106473 is one such case). These files store that way
 # throughout; each report in them was read and the pointer found owned. Leak checks stay on
 # everywhere else, and LSan (make asan check-fast) watches these files at run time.
-ANALYZE_LEAK_FP := block.c host-console.c host-cpu.c host-pci.c host-procs.c journal.c main.c \
-	strutil.c
+ANALYZE_LEAK_FP := host/block.c host/host-console.c host/host-cpu.c host/host-pci.c \
+	host/host-procs.c core/journal.c verbs/main.c lib/strutil.c
 $(ANALYZE_LEAK_FP:%.c=$(ANALYZE_DIR)/src/%.o): ANALYZE_FLAGS += -Wno-analyzer-malloc-leak
 # A failed ASSERT exits the forked test process without freeing: by design.
 $(UNIT_SRCS:%.c=$(ANALYZE_DIR)/%.o): ANALYZE_FLAGS += -Wno-analyzer-malloc-leak
@@ -268,7 +268,7 @@ $(ANALYZE_DIR)/cppcheck.ok: $(ANALYZE_SRCS) .cppcheck-suppressions $(ANALYZE_DEP
 	@touch $@
 
 # Man pages, --help and shell completion from one source: the VERBS and OPTIONS entries of
-# docs/man/vfio-hook.8.md are the verbs and options of --help (src/main.c prints
+# docs/man/vfio-hook.8.md are the verbs and options of --help (src/verbs/main.c prints
 # $(O)/gen/help-text.h) and the words the completions offer (docs/man/md-entries.awk).
 GO_MD2MAN   ?= go-md2man
 MAN_PAGES   := $(O)/man/vfio-hook.8 $(O)/man/vfio-hook.conf.5
@@ -288,7 +288,7 @@ $(O)/gen/completion-words.sh: docs/man/vfio-hook.8.md docs/man/md-entries.awk
 	$(Q)awk -v what=words -f docs/man/md-entries.awk $< > $@.tmp && mv $@.tmp $@
 
 # Every build of main.c reads the header: the binary, `make asan`, and make analyze's three tools.
-$(O)/src/main.o $(ANALYZE_DIR)/src/main.o $(ANALYZE_DIR)/src/main.tidy \
+$(O)/src/verbs/main.o $(ANALYZE_DIR)/src/verbs/main.o $(ANALYZE_DIR)/src/verbs/main.tidy \
 	$(ANALYZE_DIR)/cppcheck.ok: $(HELP_TEXT)
 
 $(O)/man/%: docs/man/%.md docs/man/roff-minus.awk
@@ -335,7 +335,7 @@ golden: $(O)/vfio-hook
 # because dpkg makes every file under /etc a conffile, which a program must not be.
 # A foreign hook (another program, e.g. an older script dispatcher) is kept aside as
 # NAME.before-vfio-hook and put back by uninstall. Ours is a file carrying the marker of
-# src/doctor-install.c, or a symlink to it.
+# src/verbs/doctor-install.c, or a symlink to it.
 HOOK_LINK ?=
 HOOK_MARKER := vfio-hook: libvirt qemu hook binary, marker 1
 # $(call present,PATH): a shell condition, true for a dangling link too.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The one test runner: runs the named layers (unit, integration, fuzz, docs, packaging, e2e,
+# The one test runner: runs the named layers (layout, unit, integration, fuzz, docs, packaging, e2e,
 # e2e-virtio-vga, e2e-efifb), shows every "PASS name" / "FAIL name" line they print, and ends
 # with "N passed, N failed".
 # Usage: tests/run.sh [--build DIR] LAYER...
@@ -28,6 +28,10 @@ run_layer() {
 
 for layer in "$@"; do
 	case $layer in
+	layout)
+		# Every source in a layer's folder, every include pointing down (docs/design.md).
+		run_layer layout "layout (the include rule of the layers)" sh "$here/layout/check-layers.sh"
+		;;
 	unit)
 		echo "== unit"
 		for t in "$build"/tests/test-*; do

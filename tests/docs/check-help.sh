@@ -1,7 +1,7 @@
 #!/bin/sh
 # vfio-hook(8) against --help and the code: every verb and option --help shows is an entry of
 # VERBS or OPTIONS in the built man page, every entry there is in --help, every long option and
-# verb src/main.c accepts is documented, and so is every environment variable src/ reads.
+# verb src/verbs/main.c accepts is documented, and so is every environment variable src/ reads.
 # Usage: tests/docs/check-help.sh BUILD_DIR
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -37,28 +37,28 @@ fi
 
 # The environment: what the code reads (getenv, the names main.c keeps, the trace variable).
 {
-	grep -ho 'getenv("[A-Z_]*")' "$repo"/src/*.c | sed 's/.*"\(.*\)")/\1/'
-	grep -h 'const char \*keep\[\] = {' "$repo/src/main.c" | grep -o '"[A-Z_]*"' | tr -d '"'
-	grep -ho '#define [A-Z_]*_ENV "[A-Z_]*"' "$repo"/src/*.c | sed 's/.*"\(.*\)"/\1/'
+	grep -ho 'getenv("[A-Z_]*")' "$repo"/src/*/*.c | sed 's/.*"\(.*\)")/\1/'
+	grep -h 'const char \*keep\[\] = {' "$repo/src/verbs/main.c" | grep -o '"[A-Z_]*"' | tr -d '"'
+	grep -ho '#define [A-Z_]*_ENV "[A-Z_]*"' "$repo"/src/*/*.c | sed 's/.*"\(.*\)"/\1/'
 } | LC_ALL=C sort -u > "$t/code-env"
 entries "$page" ENVIRONMENT | first_words > "$t/man-env"
 same environment-matches-man "the variables src/ reads" "$t/code-env" "vfio-hook(8) ENVIRONMENT" \
 	"$t/man-env"
 
 # The code: getopt_long's table and the verbs run_cli dispatches.
-main=$repo/src/main.c
+main=$repo/src/verbs/main.c
 sed -n '/struct option options\[\]/,/^\t};/p' "$main" |
 	sed -n 's/.*{ "\([a-z-]*\)", *[a-z_]*_argument, *NULL, *\([^ ]*\) }.*/\1 \2/p' > "$t/getopt"
 {
 	awk '{ print "--" $1 }' "$t/getopt"
 	awk '$2 ~ /^'"'"'.'"'"'$/ { print "-" substr($2, 2, 1) }' "$t/getopt"
 } > "$t/code-options"
-same getopt-options-match-man "src/main.c getopt_long" "$t/code-options" "vfio-hook(8) OPTIONS" \
+same getopt-options-match-man "src/verbs/main.c getopt_long" "$t/code-options" "vfio-hook(8) OPTIONS" \
 	"$t/man-options"
 {
 	sed -n '/} cli_verbs\[\] = {/,/^};/p' "$main" | sed -n 's/^\t{ "\([a-z-]*\)",.*/\1/p'
 	grep -o 'streq(verb, "[a-z-]*")' "$main" | sed 's/.*"\(.*\)")/\1/'
 } > "$t/code-verbs"
-same main-verbs-match-man "src/main.c's verbs" "$t/code-verbs" "vfio-hook(8) VERBS" \
+same main-verbs-match-man "src/verbs/main.c's verbs" "$t/code-verbs" "vfio-hook(8) VERBS" \
 	"$t/man-verbs"
 exit $failed

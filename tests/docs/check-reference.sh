@@ -79,7 +79,7 @@ compare hook-points "$tmp/points.code" "$tmp/points.doc"
 if [ -s "$tmp/stages.code" ] && cmp -s "$tmp/stages.code" "$tmp/stages.doc"; then
 	pass stages.prepare-order
 else
-	fail stages.prepare-order "the Stages table is not in src/stages.c's order"
+	fail stages.prepare-order "the Stages table is not in src/stages/stages.c's order"
 fi
 tac "$tmp/stages.code" > "$tmp/release.code"
 if [ -s "$tmp/release.code" ] && cmp -s "$tmp/release.code" "$tmp/release.doc"; then

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* libFuzzer target: the "key = value" text of vfio-hook.conf and vm.conf. */
-#include "config.h"
-#include "pci-addr.h"
 #include "fuzz.h"
+#include "input/config.h"
+#include "input/pci-addr.h"
 
 #define NAME "/etc/libvirt/hooks/vfio-hook.d/fuzz/vm.conf"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* libFuzzer target: the domain XML parser, on input as hostile as libvirt's stdin can be. */
-#include "domain.h"
+#include "input/domain.h"
 #include "vm-flags-check.h"
 
 static void check_error(int r, const char *error)

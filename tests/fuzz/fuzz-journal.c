@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* libFuzzer target: the journal reader, on records anyone might have tampered with. */
-#include "domain.h"
-#include "journal.h"
-#include "pci-addr.h"
+#include "core/journal.h"
 #include "fuzz.h"
+#include "input/domain.h"
+#include "input/pci-addr.h"
 
 static void check_journal(const struct journal *j)
 {

@@ -8,8 +8,8 @@
  */
 #include <stdint.h>
 
-#include "macro.h"
-#include "strutil.h"
+#include "lib/macro.h"
+#include "lib/strutil.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

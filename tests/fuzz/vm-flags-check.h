@@ -5,7 +5,7 @@
 #include <ctype.h>
 
 #include "fuzz.h"
-#include "vm-flags.h"
+#include "input/vm-flags.h"
 
 static inline bool is_word_or_dash(const char *s)
 {

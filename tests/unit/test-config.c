@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "config.h"
-#include "strutil.h"
+#include "input/config.h"
+#include "lib/strutil.h"
 #include "test.h"
 
 TEST(parse)

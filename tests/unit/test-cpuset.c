@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "cpuset.h"
+#include "input/cpuset.h"
 #include "test.h"
 
 TEST(parse_and_format)

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <sys/mman.h>
 
-#include "dlopen-lib.h"
-#include "dlopen-libkmod.h"
-#include "dlopen-libpci.h"
-#include "dlopen-libsmartcols.h"
-#include "dlopen-libsystemd.h"
-#include "dlopen-libudev.h"
-#include "dlopen-libxml2.h"
-#include "log.h"
+#include "lib/dlopen-lib.h"
+#include "lib/dlopen-libkmod.h"
+#include "lib/dlopen-libpci.h"
+#include "lib/dlopen-libsmartcols.h"
+#include "lib/dlopen-libsystemd.h"
+#include "lib/dlopen-libudev.h"
+#include "lib/dlopen-libxml2.h"
+#include "lib/log.h"
 #include "test.h"
 
 /* stderr into a memfd, so a test can count the lines logged. */

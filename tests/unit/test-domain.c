@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The domain XML parser: what it reads, and what it refuses. */
-#include "domain.h"
-#include "strutil.h"
+#include "input/domain.h"
+#include "lib/strutil.h"
 #include "test.h"
 
 #define HEAD "<domain type='kvm'><name>win10</name><uuid>8F2B0C44-1C7E-4B1A-9D55-2F1B5C6A7E01</uuid>"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "group-verdict.h"
+#include "host/group-verdict.h"
 #include "test.h"
 
 static void expect(const struct group_member *m, size_t n, enum group_verdict_kind kind,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* What a holder of a device node is, from its pid and cgroup alone. */
-#include "host.h"
-#include "strutil.h"
+#include "host/host.h"
+#include "lib/strutil.h"
 #include "test.h"
 
 static const struct {

@@ -4,8 +4,8 @@
 #include <limits.h>
 #include <sys/stat.h>
 
-#include "host-cpu.h"
-#include "strutil.h"
+#include "host/host-cpu.h"
+#include "lib/strutil.h"
 #include "test.h"
 
 /* A sysfs tree in TMPDIR: one attribute per call, directories made on the way. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Looking up a host's PCI functions, by address and by name, on the sorted list. */
-#include "host.h"
+#include "host/host.h"
 #include "test.h"
 
 /* Functions 0000:BB:SS.F for every third slot on buses 0-3, sorted as host_pci_load leaves them. */

@@ -3,10 +3,10 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "fileio.h"
-#include "journal.h"
-#include "pci-addr.h"
-#include "strutil.h"
+#include "core/journal.h"
+#include "input/pci-addr.h"
+#include "lib/fileio.h"
+#include "lib/strutil.h"
 #include "test.h"
 
 #define UUID "8f2b0c44-1c7e-4b1a-9d55-2f1b5c6a7e01"

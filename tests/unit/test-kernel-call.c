@@ -3,8 +3,8 @@
 #include <limits.h>
 #include <sys/wait.h>
 
-#include "fileio.h"
-#include "kernel-call.h"
+#include "lib/fileio.h"
+#include "system/kernel-call.h"
 #include "test.h"
 
 static int fail_with_eperm(_unused_ int fd, _unused_ void *data)

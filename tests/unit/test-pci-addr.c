@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "pci-addr.h"
+#include "input/pci-addr.h"
 #include "test.h"
 
 TEST(parse_sysfs_form)

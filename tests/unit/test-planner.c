@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <fcntl.h>
 
-#include "config.h"
-#include "domain.h"
-#include "fileio.h"
-#include "host.h"
-#include "stages.h"
-#include "strutil.h"
-#include "sysroot.h"
+#include "host/host.h"
+#include "input/config.h"
+#include "input/domain.h"
+#include "lib/fileio.h"
+#include "lib/strutil.h"
+#include "lib/sysroot.h"
+#include "stages/stages.h"
 #include "test.h"
 
 #define HOST "tests/fixtures/hosts/q35-bochs-desktop"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* String-vector helpers. */
-#include "strutil.h"
+#include "lib/strutil.h"
 #include "test.h"
 
 TEST(push_n_keeps_the_count)

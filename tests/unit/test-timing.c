@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <poll.h>
 
-#include "timing.h"
+#include "lib/timing.h"
 #include "test.h"
 
 static void sleep_ms(int ms)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The description mini-language, corner case by corner case (compatible with the scripts). */
-#include "strutil.h"
+#include "input/vm-flags.h"
+#include "lib/strutil.h"
 #include "test.h"
-#include "vm-flags.h"
 
 static struct vm_flags parse(const char *text)
 {

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "host/host.h"
+
+/* Block devices and what is mounted from them, for the drives stage. */
+
+struct mount_entry {
+	unsigned major, minor;
+	char *target;     /* decoded mount point */
+	char *source;     /* as in mountinfo (octal escapes kept) */
+	char *fstype;
+	char *options;    /* per-mount options */
+	char *super_opts; /* per-superblock options */
+};
+
+/* /dev/... (any symlink to it) → kernel name "sdb"; -ENOENT if no such block device. */
+_must_check_ int block_resolve(const struct host *h, const char *dev_path, char **ret_kname);
+/* The device, its partitions and everything stacked on them (dm, LUKS, LVM), as kernel names. */
+_must_check_ int block_tree(const struct host *h, const char *kname, char ***names);
+/* Whole disks behind a PCI function (an NVMe drive, a SATA/USB controller's disks). */
+_must_check_ int block_disks_of_pci(const struct host *h, const char *bdf, char ***names);
+_must_check_ int block_dev_number(const struct host *h, const char *kname, unsigned *major,
+				  unsigned *minor);
+_must_check_ int mounts_read(int proc_fd, struct mount_entry **ret, size_t *ret_n);
+void mounts_free(struct mount_entry *m, size_t n);
+/* mountinfo's octal escapes (\040 for a space) decoded. */
+char *mount_unescape(const char *s);

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <sys/types.h>
+
+#include "input/pci-addr.h"
+#include "lib/sysroot.h"
+
+/*
+ * The host as the planner sees it, read once, through the injectable roots. Nothing here
+ * changes the host.
+ */
+
+#define PCI_CLASS_DISPLAY 0x03
+#define PCI_CLASS_BRIDGE 0x06
+#define PCI_CLASS_MULTIMEDIA 0x04
+
+struct dev_node {
+	char *devname;   /* relative to /dev: "dri/card0", "snd/controlC0" */
+	unsigned major, minor;
+	bool driver_wide; /* the driver's, shared by its cards: nvidiactl, /dev/kfd */
+};
+
+struct drm_connector {
+	char *name;      /* "card0-Virtual-1" */
+	char *status;    /* connected, disconnected, unknown */
+};
+
+struct pci_function {
+	struct pci_addr addr;
+	char name[PCI_ADDR_STR_MAX];
+	bool names_looked_up;  /* vendor_name, device_name, class_name below */
+	bool resizable_bar;    /* a BAR the device can resize (resourceN_resize) */
+	bool boot_fb;          /* a bound firmware framebuffer scans out of it: the console */
+	unsigned vendor, device, class_code; /* class_code: 24 bits, 0x030000 */
+	char *driver;          /* bound driver, NULL if none */
+	char *module;          /* the driver's module, NULL if built in or no driver */
+	int iommu_group;       /* -1: none */
+	int boot_vga;          /* -1: attribute absent */
+	char *reset_method;    /* NULL: absent or empty (no reset) */
+	char *power_state;     /* D0, D3hot, D3cold...; NULL: the kernel does not say */
+	/* From the ID database on first use (pci_function_*_name): a start names the few
+	 * devices it hands over, not every device on the host. */
+	char *vendor_name, *device_name, *class_name;
+	struct dev_node *nodes;
+	size_t n_nodes;
+	struct drm_connector *connectors;
+	size_t n_connectors;
+	char **sound_cards;    /* "card0" */
+	char **consumers;      /* device-link consumers, by PCI name */
+};
+
+struct vtcon {
+	char *name;  /* vtcon1 */
+	char *desc;  /* "(M) frame buffer device" */
+	int bind;
+	bool is_framebuffer;
+};
+
+struct platform_fb {
+	char *name;    /* efi-framebuffer.0 */
+	char *driver;  /* bound driver, NULL if none */
+	char *parent;  /* PCI name of the GPU it scans out of: sysfs's parent, else the function
+			* whose BAR holds the driver's claim in /proc/iomem */
+};
+
+struct module_info {
+	char *name;
+	int refcnt;          /* -1: unknown (built in) */
+	bool builtin;
+	char **holders;      /* modules that use it */
+};
+
+enum vfio_availability {
+	VFIO_PCI_MISSING,
+	VFIO_PCI_LOADED,   /* the driver is registered */
+	VFIO_PCI_MODULE,   /* a module that can be loaded */
+};
+
+struct host {
+	struct sysroot *root;
+	struct pci_function *pci;
+	size_t n_pci;
+	size_t n_iommu_groups;
+	struct vtcon *vtcons;
+	size_t n_vtcons;
+	struct platform_fb *fbs;
+	size_t n_fbs;
+	enum vfio_availability vfio_pci;
+	char *kernel_release;
+	char *boot_id;
+};
+
+_must_check_ int host_load(struct sysroot *root, struct host **ret);
+struct host *host_free(struct host *h);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct host *, host_free);
+
+/* By address, in O(log n): h->pci is sorted. NULL if the host has no such function. */
+struct pci_function *host_find_pci(const struct host *h, const struct pci_addr *a);
+/* By sysfs name ("0000:01:00.0"), parsed to an address. */
+struct pci_function *host_find_pci_name(const struct host *h, const char *name);
+/* Members of an IOMMU group, sorted by address. */
+_must_check_ int host_iommu_group_members(const struct host *h, int group, char ***ret);
+bool pci_function_is_bridge(const struct pci_function *d);
+bool pci_function_is_display(const struct pci_function *d);
+/* A GPU that drives (or can drive) a display the host uses: connectors, or the boot VGA. */
+bool pci_function_drives_display(const struct pci_function *d);
+const char *pci_function_label(const struct pci_function *d); /* device name or class name */
+/* NULL when the ID database has no name (or there is no database). */
+const char *pci_function_vendor_name(const struct pci_function *d);
+const char *pci_function_device_name(const struct pci_function *d);
+const char *pci_function_class_name(const struct pci_function *d);
+/* Since Linux 5.15 reset_method exists exactly when the device can be reset: its absence
+ * then means "no reset", while on older kernels (or an unknown release) it means nothing. */
+bool host_reset_method_is_authoritative(const struct host *h);
+/* Whether a function its host driver has taken back came to life, read now: a display gets its
+ * DRM card (also under its virtio device) or, on NVIDIA's driver, its /proc/driver/nvidia
+ * entry; an audio function its ALSA card. 1 alive, 0 not (*ret_missing says what lacks). */
+_must_check_ int host_pci_function_alive(const struct sysroot *root, const char *dev,
+					 const char *driver, const char **ret_missing);
+
+/* The first boot framebuffer claim in /proc/iomem that lies in one of the function's memory
+ * BARs, as "NAME START-END" in *ret: 1 found, 0 none (or nothing readable), -ENOMEM.
+ * device_only: only sysfb's device itself (BOOTFB), which unbinding a driver leaves; else its
+ * drivers' claims too (efifb, simpledrm...). */
+_must_check_ int host_fb_in_bars(const struct host *h, const struct pci_function *d,
+				 bool device_only, char **ret);
+
+/* Live module state from /sys/module (refcount, holders, built in). */
+_must_check_ int host_module_info(const struct host *h, const char *name, struct module_info *ret);
+void module_info_done(struct module_info *m);
+/* Whether a module is loaded, could be loaded (libkmod finds it for the running kernel) or
+ * neither; <0 for an invalid name. */
+enum {
+	MODULE_MISSING,
+	MODULE_AVAILABLE,
+	MODULE_LOADED,
+};
+_must_check_ int host_module_available(const struct host *h, const char *name);
+/* PCI devices bound to any driver of the module. */
+_must_check_ int host_module_devices(const struct host *h, const char *module, char ***ret);
+
+/*
+ * What a process holding a device node is, from the kernel's view of it (its pid and its
+ * cgroup), never from its name. The planner deals with each kind in its own way.
+ */
+enum holder_kind {
+	HOLDER_INIT,          /* PID 1: a copy in its fd store (logind keeps session devices there) */
+	HOLDER_LOGIND,        /* systemd-logind: its own copy of a session device */
+	HOLDER_SESSION_SCOPE, /* a process of a logind session (session-N.scope) */
+	HOLDER_USER_UNIT,     /* a service of a user's systemd instance (user@UID.service) */
+	HOLDER_SYSTEM_UNIT,   /* a system service */
+	HOLDER_OTHER,         /* anything else: a container, a scope of its own, no cgroup */
+	_HOLDER_KIND_MAX,
+};
+
+/* Who has device nodes open: found by device number across all of /proc. */
+struct node_holder {
+	pid_t pid;
+	uid_t uid;
+	unsigned long long starttime; /* from /proc/PID/stat: identifies the process, not the pid */
+	char *comm;
+	char *cgroup;   /* unified hierarchy path */
+	char *devname;  /* what it holds, relative to /dev */
+	enum holder_kind kind;
+	char *unit;     /* HOLDER_USER_UNIT, HOLDER_SYSTEM_UNIT: the service it runs in */
+	char *session;  /* HOLDER_SESSION_SCOPE: the session's id */
+};
+/* Sets kind, unit and session from pid and cgroup. */
+void node_holder_classify(struct node_holder *h);
+/* Logind's copies of session devices: held for a session, gone when it ends, never signalled. */
+static inline bool node_holder_is_logind_copy(const struct node_holder *h)
+{
+	return h->kind == HOLDER_INIT || h->kind == HOLDER_LOGIND;
+}
+/* "session-3.scope" in a cgroup path → "3"; NULL if none. */
+char *cgroup_session_id(const char *cgroup);
+/* ".../user@1000.service/.../pipewire.service" → "pipewire.service"; NULL if none. */
+char *cgroup_user_unit(const char *cgroup, uid_t uid);
+/* "/system.slice/nvidia-persistenced.service" → "nvidia-persistenced.service"; NULL if none. */
+char *cgroup_system_unit(const char *cgroup);
+/*
+ * The nodes that go with a function when the functions named in handed_over (a strv) leave the
+ * host: its own, and its driver's shared ones only when every card on that driver goes, since
+ * only then does the driver itself go. *ret is an array of the function's own structs (not
+ * copies of their strings); NULL with *ret_n 0 when there are none.
+ */
+_must_check_ int host_nodes_handed_over(const struct host *h, const struct pci_function *d,
+					char *const *handed_over, struct dev_node **ret,
+					size_t *ret_n);
+_must_check_ int host_find_holders(const struct host *h, const struct dev_node *nodes,
+				   size_t n_nodes, struct node_holder **ret, size_t *ret_n);
+void node_holders_free(struct node_holder *list, size_t n);
+
+/* Whether process pid still holds any of the nodes: 1 yes, 0 no (or it is gone). */
+_must_check_ int host_pid_holds(const struct host *h, pid_t pid, const struct dev_node *nodes,
+				size_t n_nodes);
+
+/* logind's sessions, from ListSessions on a live host or logind/sessions in a captured one. */
+struct logind_session {
+	char *id;
+	uid_t uid;
+	char *user;
+	char *seat;     /* NULL: none */
+	char *type;     /* wayland, x11, mir, tty, unspecified */
+	char *class;    /* user, greeter, lock-screen, background */
+	char *service;  /* the PAM service that opened it: gdm-autologin, sddm, greetd, login */
+};
+_must_check_ int host_logind_sessions(const struct host *h, struct logind_session **ret,
+				      size_t *ret_n);
+void logind_sessions_free(struct logind_session *list, size_t n);
+/* A session with a display server: Type wayland, x11 or mir. */
+bool logind_session_is_graphical(const struct logind_session *s);
+
+/* Services with processes in the user's systemd instance (user@UID.service), from /proc. */
+_must_check_ int host_user_services(const struct host *h, uid_t uid, char ***ret);
+
+/* systemd: a unit's real name and state (display-manager.service → nodm.service, active). */
+struct unit_state {
+	char *id;
+	char *active_state;
+	bool transient;  /* systemd-run's: it cannot be started again once stopped */
+};
+_must_check_ int host_unit_state(const struct host *h, const char *name, struct unit_state *ret);
+void unit_state_done(struct unit_state *u);

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "core/executor.h"
+#include "core/plan.h"
+#include "host/host.h"
+#include "input/config.h"
+#include "input/domain.h"
+
+/*
+ * The handoff is a table of stages, run in order on prepare and undone in reverse on release.
+ * Each stage lives in src/stage-<name>.c and turns what the planner found into actions.
+ */
+
+struct plan_ctx {
+	const struct domain *dom;
+	const struct host *host;
+	const struct config *cfg;
+	struct plan *plan;
+	struct pci_function **passed;     /* every function handed over */
+	size_t n_passed;
+	bool *passed_at;             /* by position in host->pci: that function is in passed */
+	struct node_holder *holders; /* processes holding the passed devices' nodes */
+	size_t n_holders;
+	struct logind_session *logind; /* logind's sessions, read when something holds a node */
+	size_t n_logind;
+	char *dm_unit;               /* the display manager (display-manager.service's unit) */
+	char **system_units;         /* system units being stopped */
+	char **sessions;             /* logind sessions being ended */
+	char **user_units;           /* "UID/unit" being stopped */
+	int journal_dir_fd;          /* other VMs' journals, -1 if none */
+};
+
+struct stage {
+	enum stage_id id;
+	const char *summary;
+	int (*plan)(struct plan_ctx *ctx);
+};
+
+extern const struct stage stage_order[_STAGE_MAX];
+
+int stage_display_manager_plan(struct plan_ctx *ctx);
+int stage_sessions_plan(struct plan_ctx *ctx);
+int stage_audio_plan(struct plan_ctx *ctx);
+int stage_holders_plan(struct plan_ctx *ctx);
+int stage_vtconsole_plan(struct plan_ctx *ctx);
+int stage_framebuffer_plan(struct plan_ctx *ctx);
+int stage_drivers_plan(struct plan_ctx *ctx);
+int stage_vfio_plan(struct plan_ctx *ctx);
+int stage_cpu_isolation_plan(struct plan_ctx *ctx);
+int stage_hugepages_plan(struct plan_ctx *ctx);
+int stage_drives_plan(struct plan_ctx *ctx);
+int stage_firewall_plan(struct plan_ctx *ctx);
+int stage_shares_plan(struct plan_ctx *ctx);
+int stage_cpu_governor_plan(struct plan_ctx *ctx);
+
+/* What each action kind does and how it is undone (0 done, ACTION_NOOP, <0 failed). */
+int unit_stop_run(struct exec_ctx *ctx, struct action *a);
+int unit_stop_undo(struct exec_ctx *ctx, struct action *a);
+int session_terminate_run(struct exec_ctx *ctx, struct action *a);
+int user_unit_stop_run(struct exec_ctx *ctx, struct action *a);
+int user_unit_stop_undo(struct exec_ctx *ctx, struct action *a);
+int release_nodes_run(struct exec_ctx *ctx, struct action *a);
+int vtcon_unbind_run(struct exec_ctx *ctx, struct action *a);
+int vtcon_unbind_undo(struct exec_ctx *ctx, struct action *a);
+int platform_unbind_run(struct exec_ctx *ctx, struct action *a);
+int platform_unbind_undo(struct exec_ctx *ctx, struct action *a);
+int pci_unbind_run(struct exec_ctx *ctx, struct action *a);
+int pci_unbind_undo(struct exec_ctx *ctx, struct action *a);
+int module_unload_run(struct exec_ctx *ctx, struct action *a);
+int module_unload_undo(struct exec_ctx *ctx, struct action *a);
+int module_load_run(struct exec_ctx *ctx, struct action *a);
+int module_load_undo(struct exec_ctx *ctx, struct action *a);
+int vfio_bind_run(struct exec_ctx *ctx, struct action *a);
+int vfio_bind_undo(struct exec_ctx *ctx, struct action *a);
+int allowed_cpus_run(struct exec_ctx *ctx, struct action *a);
+int allowed_cpus_undo(struct exec_ctx *ctx, struct action *a);
+int unit_start_run(struct exec_ctx *ctx, struct action *a);
+int unit_start_undo(struct exec_ctx *ctx, struct action *a);
+int export_nfs_run(struct exec_ctx *ctx, struct action *a);
+int export_nfs_undo(struct exec_ctx *ctx, struct action *a);
+int label_smb_run(struct exec_ctx *ctx, struct action *a);
+int label_smb_undo(struct exec_ctx *ctx, struct action *a);
+int open_service_run(struct exec_ctx *ctx, struct action *a);
+int open_service_undo(struct exec_ctx *ctx, struct action *a);
+int unmount_run(struct exec_ctx *ctx, struct action *a);
+int unmount_undo(struct exec_ctx *ctx, struct action *a);
+int hugepages_run(struct exec_ctx *ctx, struct action *a);
+int hugepages_undo(struct exec_ctx *ctx, struct action *a);
+int governor_run(struct exec_ctx *ctx, struct action *a);
+int governor_undo(struct exec_ctx *ctx, struct action *a);
+int script_run(struct exec_ctx *ctx, struct action *a);
+int script_undo(struct exec_ctx *ctx, struct action *a);
+
+bool plan_ctx_is_passed(const struct plan_ctx *ctx, const char *pci_name);
+/* A holder whose process goes away with something already planned (its unit, its session). */
+bool plan_ctx_holder_covered(const struct plan_ctx *ctx, const struct node_holder *h);
+/* The graphical logind session a holder belongs to, by id: its scope's, or, for a service of a user's
+ * own systemd instance (gnome-shell, kwin_wayland, a uwsm compositor), that user's graphical
+ * session. The audio stage's units and the admin's user_units are not the session's: they
+ * are stopped and started as units. NULL when it belongs to none. */
+const char *plan_ctx_holder_session(const struct plan_ctx *ctx, const struct node_holder *h);
+/* What logind says of a session; NULL if it does not know it. */
+const struct logind_session *plan_ctx_session(const struct plan_ctx *ctx, const char *id);
+/* Whether the audio stage stops this user unit (PipeWire, PulseAudio and their sockets). */
+bool audio_unit_is_known(const char *unit);
+
+/* Where a domain's huge pages come from and how many it needs. */
+struct hugepages_need {
+	char pool[4096];          /* relative to /sys: kernel/mm/hugepages/hugepages-2048kB */
+	unsigned long long page_kib;
+	unsigned long long pages; /* wanted */
+	unsigned nr, free_pages;  /* the pool now */
+	int node;                 /* the pinned CPUs' NUMA node, -1: the host-wide pool */
+};
+/* -ENOENT when the kernel cannot provide them, with ret_problem saying why. */
+_must_check_ int hugepages_need(const struct host *h, const struct domain *d,
+				struct hugepages_need *ret, char **ret_problem);
+
+/* False when no stage could plan anything for this domain and configuration, whatever the host
+ * looks like: no PCI device, flag, huge pages, block disk, extra unit or override script. A
+ * start of such a VM needs neither the host's devices nor the lock. */
+bool planner_may_act(const struct domain *dom, const struct config *cfg);
+
+/* (domain, host, config, other VMs' journals) → prepare plan; refusals live in the plan. */
+_must_check_ int planner_prepare(const struct domain *dom, const struct host *host,
+				 const struct config *cfg, int journal_dir_fd, struct plan **ret);

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The executor: one journaled loop for prepare, one for undo. Every state change of an action
+ * is written to the journal before the next step, so a SIGKILL at any point leaves a record
+ * that release (or the next prepare) can converge from.
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/file.h>
+#include <time.h>
+
+#include "core/executor.h"
+#include "lib/log.h"
+#include "lib/strutil.h"
+#include "lib/timing.h"
+#include "lib/wait.h"
+#include "system/bus.h"
+
+void exec_ctx_done(struct exec_ctx *ctx)
+{
+	/* Set only once their library was loaded. */
+	if (ctx->system_bus)
+		sym_sd_bus_flush_close_unref(ctx->system_bus);
+	ctx->system_bus = NULL;
+	module_loader_done(&ctx->modules);
+}
+
+int exec_system_bus(struct exec_ctx *ctx, sd_bus **ret)
+{
+	if (!ctx->root->live)
+		return -EOPNOTSUPP;
+	if (!ctx->system_bus) {
+		TIMING_WAIT(WAIT_SYSTEMD);
+		int r = bus_open_system(&ctx->system_bus);
+		if (r < 0)
+			return r;
+	}
+	*ret = ctx->system_bus;
+	return 0;
+}
+
+int exec_log_stuck(const struct exec_ctx *ctx, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	log_error("%s did not return within %u s: the driver is stuck in the kernel (journalctl "
+		  "-k); pid %d is left waiting there",
+		  what, ctx->cfg->module_timeout_s, (int)ctx->kernel.stuck_pid);
+	return -ETIMEDOUT;
+}
+
+struct lock_try {
+	int fd;
+};
+
+static int try_lock(void *data)
+{
+	const struct lock_try *t = data;
+	if (flock(t->fd, LOCK_EX | LOCK_NB) == 0)
+		return 1;
+	return errno == EWOULDBLOCK ? 0 : -errno;
+}
+
+int executor_lock(int journal_dir_fd, unsigned timeout_s, int *ret_fd)
+{
+	/* The state directory itself is the lock: no lock file to leave behind or race on. */
+	_cleanup_close_ int fd = openat(journal_dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct lock_try t = { fd };
+	uint64_t usec = 0;
+	TIMING_WAIT(WAIT_LOCK);
+	int r = wait_for(try_lock, &t, timeout_s * 1000u, &usec);
+	if (r < 0)
+		return r;
+	if (usec > 100000)
+		log_info("Waited %.2f s for another VM's hook", usec_to_s(usec));
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+static int save(int dir_fd, const struct journal *j)
+{
+	int r = journal_save(dir_fd, j);
+	if (r < 0)
+		log_error_errno(r, "Cannot write the journal of %s: %m", j->plan->vm_uuid);
+	return r;
+}
+
+static bool needs_undo(const struct action *a)
+{
+	/* "started" and "failed" may have changed something: their undo checks what is real. */
+	return (a->state == ACTION_DONE || a->state == ACTION_STARTED ||
+		a->state == ACTION_FAILED) &&
+	       action_ops[a->kind].undo;
+}
+
+/* What a call left stuck in the kernel means for an action; false when it is still there. */
+static bool stuck_call_returned(struct action *a, const char *vm_name)
+{
+	if (a->stuck_pid <= 0)
+		return true;
+	if (kernel_call_running(a->stuck_pid, a->stuck_start)) {
+		log_error("Not undoing %s %s yet: pid %d still waits in the kernel for its driver; "
+			  "once it has returned, 'vfio-hook recover %s' gives it back",
+			  action_kind_verb(a->kind), a->target, (int)a->stuck_pid, vm_name);
+		return false;
+	}
+	/* Returned: the undo reads what the call really did. */
+	a->stuck_pid = 0;
+	a->stuck_start = 0;
+	return true;
+}
+
+/* A call of the action's run or undo left waiting in the kernel: journaled with it. */
+static void note_stuck_call(struct exec_ctx *ctx, struct action *a)
+{
+	if (ctx->kernel.stuck_pid <= 0)
+		return;
+	a->stuck_pid = ctx->kernel.stuck_pid;
+	a->stuck_start = ctx->kernel.stuck_start;
+	ctx->kernel.stuck_pid = 0;
+}
+
+/* Undo actions [0, upto] in reverse; keeps going after errors and returns the first. */
+static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_t upto)
+{
+	int ret = 0;
+	j->state = JOURNAL_RELEASING;
+	RET_GATHER(ret, save(dir_fd, j));
+	for (size_t k = upto + 1; k-- > 0;) {
+		struct action *a = &j->plan->actions[k];
+		if (!needs_undo(a))
+			continue;
+		if (!stuck_call_returned(a, j->plan->vm_name)) {
+			RET_GATHER(ret, -EBUSY);
+			continue;
+		}
+		timing_undo(stage_to_string(a->stage), action_kind_verb(a->kind), a->target);
+		ctx->kernel.stuck_pid = 0;
+		int r = action_ops[a->kind].undo(ctx, a);
+		if (r < 0) {
+			note_stuck_call(ctx, a);
+			RET_GATHER(ret, r);
+			RET_GATHER(ret, save(dir_fd, j));
+			continue; /* the rest still comes back; a later release retries this one */
+		}
+		a->state = ACTION_UNDONE;
+		RET_GATHER(ret, save(dir_fd, j));
+	}
+	timing_phase("journal");
+	if (ret >= 0) {
+		int r = journal_remove(dir_fd, j->plan->vm_uuid);
+		if (r < 0)
+			log_warning_errno(r, "Cannot remove the journal of %s: %m", j->plan->vm_uuid);
+	} else {
+		ctx->left_behind = true;
+		log_error("Not everything came back; the journal keeps what is left: see "
+			  "'vfio-hook status', then 'vfio-hook recover %s'", j->plan->vm_name);
+	}
+	return ret;
+}
+
+int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
+{
+	struct journal j = {
+		.state = JOURNAL_PREPARING,
+		.boot_id = ctx->host ? ctx->host->boot_id : NULL,
+		.pid = getpid(),
+		.since = (uint64_t)time(NULL),
+		.plan = plan,
+	};
+	ctx->journal_dir_fd = dir_fd;
+	ctx->vm_pinned = plan->pinned_cpus;
+	ctx->devices = plan->devices;
+	int r = save(dir_fd, &j);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < plan->n_actions; i++) {
+		struct action *a = &plan->actions[i];
+		a->state = ACTION_STARTED;
+		if ((r = save(dir_fd, &j)) < 0) {
+			a->state = ACTION_PLANNED;
+			return undo_range(ctx, dir_fd, &j, i), r;
+		}
+		log_debug("Action %zu/%zu: %s %s", i + 1, plan->n_actions,
+			  action_kind_verb(a->kind), a->target);
+		timing_action(stage_to_string(a->stage), action_kind_verb(a->kind), a->target);
+		ctx->kernel.stuck_pid = 0;
+		r = action_ops[a->kind].run(ctx, a);
+		if (r < 0) {
+			a->state = ACTION_FAILED;
+			note_stuck_call(ctx, a);
+			(void)save(dir_fd, &j);
+			log_notice("Rolling back %s: undoing %zu action%s", plan->vm_name, i + 1,
+				   i ? "s" : "");
+			(void)undo_range(ctx, dir_fd, &j, i);
+			return r;
+		}
+		a->state = r == ACTION_NOOP ? ACTION_SKIPPED : ACTION_DONE;
+		if ((r = save(dir_fd, &j)) < 0)
+			return undo_range(ctx, dir_fd, &j, i), r;
+	}
+	timing_phase("journal");
+	j.state = JOURNAL_PREPARED;
+	return save(dir_fd, &j);
+}
+
+int executor_release(struct exec_ctx *ctx, int dir_fd, struct journal *j)
+{
+	ctx->journal_dir_fd = dir_fd;
+	ctx->vm_pinned = j->plan->pinned_cpus;
+	if (j->plan->n_actions == 0) {
+		(void)!journal_remove(dir_fd, j->plan->vm_uuid);
+		return 0;
+	}
+	return undo_range(ctx, dir_fd, j, j->plan->n_actions - 1);
+}

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Release: a VM's journal back to the host, shared by the hook and `vfio-hook recover`. */
+#include "core/executor.h"
+#include "core/journal.h"
+#include "core/release.h"
+#include "input/config.h"
+#include "lib/log.h"
+#include "lib/strutil.h"
+#include "lib/timing.h"
+
+static int release_locked(struct sysroot *root, const struct config *cfg, const char *vm_name,
+			  const char *vm_uuid, bool dry_run)
+{
+	_cleanup_close_ int jfd = -1, lock = -1;
+	_cleanup_(journal_freep) struct journal *j = NULL;
+	_cleanup_free_ char *err = NULL;
+
+	timing_phase("journal");
+	int r = journal_dir_open(root, false, &jfd, &err);
+	if (r >= 0 && !dry_run && executor_lock(jfd, cfg->lock_timeout_s, &lock) < 0)
+		log_warning("Another VM's hook holds the lock; releasing anyway");
+	if (r >= 0)
+		r = journal_load(jfd, vm_uuid, vm_name, &j, &err);
+	if (r == -ENOENT) {
+		if (dry_run)
+			printf("Plan for VM '%s' (release/end): nothing recorded, nothing to do\n",
+			       vm_name);
+		log_debug("No journal for %s: nothing to give back", vm_uuid);
+		if (!dry_run && jfd >= 0)
+			(void)!journal_remove(jfd, vm_uuid); /* what a killed first write left */
+		return RELEASE_NOTHING;
+	}
+	if (r < 0)
+		return log_warning_errno(r, "Nothing given back: the journal of %s is refused (%s)",
+					 vm_uuid, err ?: strerror(-r));
+	j->plan->op = PLAN_RELEASE;
+	if (dry_run) {
+		if ((r = plan_print(j->plan, stdout, false)) < 0)
+			return log_error_errno(r, "Cannot print the plan: %m");
+		return 0;
+	}
+
+	struct exec_ctx ctx = { .root = root, .cfg = cfg, .vm_name = vm_name, .vm_uuid = vm_uuid };
+	r = executor_release(&ctx, jfd, j);
+	exec_ctx_done(&ctx);
+	if (r >= 0) {
+		_cleanup_free_ char *took = timing_summary();
+		log_info("Released: the host has back what %s took, in %s", vm_name, strna(took));
+	}
+	return r;
+}
+
+int release_vm(struct sysroot *root, const char *vm_name, const char *vm_uuid, bool dry_run)
+{
+	_cleanup_free_ char *err = NULL;
+	struct config cfg;
+
+	/* Release trusts what prepare recorded: the configuration only sets deadlines. */
+	timing_phase("config");
+	if (config_load_for_vm(root, vm_name, vm_uuid, &cfg, &err) < 0) {
+		/* The devices still come back, with default deadlines. */
+		log_warning("%s; using defaults", strna(err));
+		config_done(&cfg); /* what was parsed before the error goes too */
+	}
+	int r = release_locked(root, &cfg, vm_name, vm_uuid, dry_run);
+	config_done(&cfg);
+	return r;
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Block devices (partitions, stacked dm devices) and mountinfo. */
+#include <fcntl.h>
+#include <limits.h>
+
+#include "host/block.h"
+#include "lib/fileio.h"
+#include "lib/strutil.h"
+
+int block_resolve(const struct host *h, const char *dev_path, char **ret_kname)
+{
+	char path[PATH_MAX];
+	if (!startswith(dev_path, "/dev/") || strstr(dev_path, ".."))
+		return -EINVAL;
+	_cleanup_free_ char *full = sysroot_path(h->root, dev_path), *real = NULL;
+	if (!full)
+		return -ENOMEM;
+	real = realpath(full, NULL);
+	/* A captured host has no /dev: its sysfs still knows /dev/NAME by its kernel name. */
+	const char *base = strrchr(real ?: dev_path, '/') + 1;
+	snprintf(path, sizeof path, "class/block/%s", base);
+	if (!*base || !exists_at(h->root->sys_fd, path))
+		return -ENOENT;
+	*ret_kname = strdup(base);
+	return *ret_kname ? 0 : -ENOMEM;
+}
+
+static int add_tree(const struct host *h, const char *kname, char ***names, unsigned depth)
+{
+	char path[PATH_MAX];
+	int r;
+	if (depth > 8 || strv_contains(*names, kname))
+		return 0;
+	if ((r = strv_extend(names, kname)) < 0)
+		return r;
+	_cleanup_strv_free_ char **ents = NULL, **holders = NULL;
+	snprintf(path, sizeof path, "class/block/%s", kname);
+	if (dir_list_at(h->root->sys_fd, path, &ents) >= 0)
+		for (char **e = ents; e && *e; e++) {
+			char part[PATH_MAX];
+			/* Partitions are subdirectories with a "partition" file: sda10, nvme0n1p3. */
+			snprintf(part, sizeof part, "class/block/%s/%s/partition", kname, *e);
+			if (exists_at(h->root->sys_fd, part) && (r = add_tree(h, *e, names, depth + 1)) < 0)
+				return r;
+		}
+	snprintf(path, sizeof path, "class/block/%s/holders", kname);
+	if (dir_list_at(h->root->sys_fd, path, &holders) >= 0)
+		for (char **e = holders; e && *e; e++)
+			if ((r = add_tree(h, *e, names, depth + 1)) < 0)
+				return r;
+	return 0;
+}
+
+int block_tree(const struct host *h, const char *kname, char ***names)
+{
+	return add_tree(h, kname, names, 0);
+}
+
+int block_disks_of_pci(const struct host *h, const char *bdf, char ***names)
+{
+	_cleanup_strv_free_ char **all = NULL;
+	char needle[64];
+	snprintf(needle, sizeof needle, "/%s/", bdf);
+	if (dir_list_at(h->root->sys_fd, "class/block", &all) < 0)
+		return 0;
+	for (char **b = all; b && *b; b++) {
+		char path[PATH_MAX], target[PATH_MAX];
+		snprintf(path, sizeof path, "class/block/%s", *b);
+		if (read_link_at(h->root->sys_fd, path, target, sizeof target) < 0 ||
+		    !strstr(target, needle))
+			continue;
+		snprintf(path, sizeof path, "class/block/%s/partition", *b);
+		if (exists_at(h->root->sys_fd, path))
+			continue;
+		int r = strv_extend_unique(names, *b);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int block_dev_number(const struct host *h, const char *kname, unsigned *major, unsigned *minor)
+{
+	char path[PATH_MAX], buf[64];
+	snprintf(path, sizeof path, "class/block/%s/dev", kname);
+	int r = read_attr_at(h->root->sys_fd, path, buf, sizeof buf);
+	if (r < 0)
+		return r;
+	return sscanf(buf, "%u:%u", major, minor) == 2 ? 0 : -EINVAL;
+}
+
+char *mount_unescape(const char *s)
+{
+	char *out = malloc(strlen(s) + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else
+			*o++ = *s;
+	}
+	*o = 0;
+	return out;
+}
+
+void mounts_free(struct mount_entry *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].target);
+		free(m[i].source);
+		free(m[i].fstype);
+		free(m[i].options);
+		free(m[i].super_opts);
+	}
+	free(m);
+}
+
+int mounts_read(int proc_fd, struct mount_entry **ret, size_t *ret_n)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = read_attr_alloc_at(proc_fd, "self/mountinfo", 1u << 20, &text);
+	if (r == -ENOENT) {
+		*ret = NULL;
+		*ret_n = 0;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	struct mount_entry *list = NULL;
+	size_t n = 0;
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		/* id parent maj:min root target options [optional...] - fstype source superopts */
+		char root[PATH_MAX], target[PATH_MAX], opts[1024];
+		unsigned maj, min;
+		if (sscanf(l, "%*u %*u %u:%u %4095s %4095s %1023s", &maj, &min, root, target, opts) != 5)
+			continue;
+		char *dash = strstr(l, " - ");
+		char fstype[256], source[PATH_MAX], super[1024] = "";
+		if (!dash || sscanf(dash + 3, "%255s %4095s %1023s", fstype, source, super) < 2)
+			continue;
+		struct mount_entry *m = realloc(list, sizeof *m * (n + 1));
+		if (!m) {
+			mounts_free(list, n);
+			return -ENOMEM;
+		}
+		list = m;
+		list[n++] = (struct mount_entry){ .major = maj, .minor = min,
+						  .target = mount_unescape(target),
+						  .source = strdup(source), .fstype = strdup(fstype),
+						  .options = strdup(opts), .super_opts = strdup(super) };
+		const struct mount_entry *e = &list[n - 1];
+		if (!e->target || !e->source || !e->fstype || !e->options || !e->super_opts) {
+			mounts_free(list, n);
+			return -ENOMEM;
+		}
+	}
+	*ret = list;
+	*ret_n = n;
+	return 0;
+}

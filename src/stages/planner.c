@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The planner: (domain, host, config, other VMs' journals) → the ordered plan. Read-only. Every
+ * reason the handoff cannot happen is collected, so one dry run tells the whole story.
+ */
+#include <limits.h>
+
+#include "core/journal.h"
+#include "lib/fileio.h"
+#include "lib/log.h"
+#include "lib/strutil.h"
+#include "stages/stages.h"
+
+bool plan_ctx_is_passed(const struct plan_ctx *ctx, const char *pci_name)
+{
+	/* The function's flag, found in O(log n), not a scan of everything passed so far. A name
+	 * spelt otherwise than the kernel's ("0000:0A:00.0") was never one of the passed. */
+	const struct pci_function *d = host_find_pci_name(ctx->host, pci_name);
+	return d && ctx->passed_at && ctx->passed_at[d - ctx->host->pci] &&
+	       streq(d->name, pci_name);
+}
+
+const struct logind_session *plan_ctx_session(const struct plan_ctx *ctx, const char *id)
+{
+	for (size_t i = 0; id && i < ctx->n_logind; i++)
+		if (streq(ctx->logind[i].id, id))
+			return &ctx->logind[i];
+	return NULL;
+}
+
+const char *plan_ctx_holder_session(const struct plan_ctx *ctx, const struct node_holder *h)
+{
+	/* A process of an ssh or TTY session is no desktop: it is signalled, not its session. */
+	if (h->kind == HOLDER_SESSION_SCOPE) {
+		const struct logind_session *s = plan_ctx_session(ctx, h->session);
+		return s && logind_session_is_graphical(s) ? h->session : NULL;
+	}
+	if (h->kind != HOLDER_USER_UNIT || audio_unit_is_known(h->unit) ||
+	    strv_contains(ctx->cfg->user_units, h->unit))
+		return NULL;
+	/* The user's graphical session on a seat first: that is the desktop the unit draws. */
+	const struct logind_session *found = NULL;
+	for (size_t i = 0; i < ctx->n_logind; i++) {
+		const struct logind_session *s = &ctx->logind[i];
+		if (s->uid != h->uid || !logind_session_is_graphical(s))
+			continue;
+		if (!found || (s->seat && !found->seat))
+			found = s;
+	}
+	return found ? found->id : NULL;
+}
+
+bool plan_ctx_holder_covered(const struct plan_ctx *ctx, const struct node_holder *h)
+{
+	if (h->kind == HOLDER_SYSTEM_UNIT && strv_contains(ctx->system_units, h->unit))
+		return true;
+	const char *session = plan_ctx_holder_session(ctx, h);
+	if (session && strv_contains(ctx->sessions, session))
+		return true;
+	if (h->kind == HOLDER_USER_UNIT) {
+		char key[512];
+		snprintf(key, sizeof key, "%u/%s", (unsigned)h->uid, h->unit);
+		if (strv_contains(ctx->user_units, key))
+			return true;
+	}
+	return false;
+}
+
+static void plan_ctx_done(struct plan_ctx *ctx)
+{
+	free(ctx->passed);
+	free(ctx->passed_at);
+	node_holders_free(ctx->holders, ctx->n_holders);
+	logind_sessions_free(ctx->logind, ctx->n_logind);
+	free(ctx->dm_unit);
+	strv_free(ctx->system_units);
+	strv_free(ctx->sessions);
+	strv_free(ctx->user_units);
+}
+
+/* d: as host_find_pci or host_find_pci_name found it. */
+static int add_passed(struct plan_ctx *ctx, struct pci_function *d)
+{
+	if (plan_ctx_is_passed(ctx, d->name))
+		return 0;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, so a pointer's size */
+	struct pci_function **l = realloc(ctx->passed, sizeof *l * (ctx->n_passed + 1));
+	if (!l)
+		return -ENOMEM;
+	ctx->passed = l;
+	/* plan->devices names the passed functions, one for one. */
+	size_t n_devices = ctx->n_passed;
+	ctx->passed[ctx->n_passed++] = d;
+	ctx->passed_at[d - ctx->host->pci] = true;
+	return strv_extend_n(&ctx->plan->devices, &n_devices, d->name);
+}
+
+static int describe_device(const struct pci_function *d, char **ret)
+{
+	*ret = strdup_printf("%s %s [%04x:%04x] (%s)", d->name, pci_function_label(d), d->vendor,
+			     d->device, d->driver ?: "no driver");
+	return *ret ? 0 : -ENOMEM;
+}
+
+/* Whole IOMMU groups go: bridges stay, anything else must be in the XML or allowed. */
+static int expand_groups(struct plan_ctx *ctx)
+{
+	const struct host *h = ctx->host;
+	struct plan *p = ctx->plan;
+	int r;
+
+	/* Without hostdevs there is nothing to hand over: other stages may still apply. */
+	if (h->n_iommu_groups == 0 && ctx->dom->n_pci > 0)
+		return plan_refuse(p, "the IOMMU is off: %s/sys/kernel/iommu_groups is empty (enable "
+				      "VT-d or AMD-Vi in the firmware, and intel_iommu=on on Intel)",
+				   h->root->prefix);
+	/* Flags by position in h->pci, so that each group member costs a lookup, not a scan of
+	 * the domain's devices or of the refusals so far. */
+	_cleanup_free_ bool *in_domain_at = calloc(h->n_pci ?: 1, sizeof *in_domain_at),
+			    *reported_at = calloc(h->n_pci ?: 1, sizeof *reported_at);
+	ctx->passed_at = calloc(h->n_pci ?: 1, sizeof *ctx->passed_at);
+	if (!in_domain_at || !reported_at || !ctx->passed_at)
+		return -ENOMEM;
+	for (size_t i = 0; i < ctx->dom->n_pci; i++) {
+		const struct pci_function *d = host_find_pci(h, &ctx->dom->pci[i].addr);
+		if (d)
+			in_domain_at[d - h->pci] = true;
+	}
+	for (size_t i = 0; i < ctx->dom->n_pci; i++) {
+		char name[PCI_ADDR_STR_MAX];
+		pci_addr_format(&ctx->dom->pci[i].addr, name);
+		struct pci_function *d = host_find_pci(h, &ctx->dom->pci[i].addr);
+		if (!d) {
+			if ((r = plan_refuse(p, "%s is in the domain XML but no such PCI device "
+						"exists on this host", name)) < 0)
+				return r;
+			continue;
+		}
+		if (pci_function_is_bridge(d)) {
+			if ((r = plan_refuse(p, "%s is a PCI bridge and cannot be passed through",
+					     name)) < 0)
+				return r;
+			continue;
+		}
+		if (d->iommu_group < 0) {
+			if ((r = plan_refuse(p, "%s has no IOMMU group", name)) < 0)
+				return r;
+			continue;
+		}
+		_cleanup_strv_free_ char **members = NULL;
+		if ((r = host_iommu_group_members(h, d->iommu_group, &members)) < 0)
+			return log_error_errno(r, "Cannot read IOMMU group %d: %m", d->iommu_group);
+		for (char **m = members; m && *m; m++) {
+			struct pci_function *md = host_find_pci_name(h, *m);
+			if (!md || pci_function_is_bridge(md))
+				continue;
+			if (!in_domain_at[md - h->pci] &&
+			    !strv_contains(ctx->cfg->allow_group_members, md->name)) {
+				if (plan_ctx_is_passed(ctx, md->name))
+					continue;
+				_cleanup_free_ char *desc = NULL;
+				if ((r = describe_device(md, &desc)) < 0)
+					return r;
+				/* Report each missing member once, however many listed devices share it. */
+				if (reported_at[md - h->pci])
+					continue;
+				reported_at[md - h->pci] = true;
+				if ((r = plan_refuse(p, "%s is in IOMMU group %d with %s but not in the "
+							"domain XML: add it as a <hostdev>, or list it "
+							"in allow_group_members",
+						     desc, d->iommu_group, d->name)) < 0)
+					return r;
+				continue;
+			}
+			if ((r = add_passed(ctx, md)) < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int check_other_vms(struct plan_ctx *ctx, int journal_dir_fd)
+{
+	_cleanup_strv_free_ char **uuids = NULL;
+	if (journal_dir_fd < 0 || journal_list(journal_dir_fd, &uuids) < 0)
+		return 0;
+	for (char **u = uuids; u && *u; u++) {
+		if (streq(*u, ctx->dom->uuid))
+			continue;
+		_cleanup_(journal_freep) struct journal *j = NULL;
+		_cleanup_free_ char *err = NULL;
+		int r = journal_load(journal_dir_fd, *u, NULL, &j, &err);
+		if (r < 0) {
+			log_warning_errno(r, "Ignoring the journal of %s (%s)", *u, err ?: strerror(-r));
+			continue;
+		}
+		/* A record from before the last reboot describes a host that no longer exists. */
+		if (ctx->host->boot_id && j->boot_id && !streq(ctx->host->boot_id, j->boot_id))
+			continue;
+		for (char **d = j->plan->devices; d && *d; d++)
+			if (plan_ctx_is_passed(ctx, *d) &&
+			    (r = plan_refuse(ctx->plan, "%s is in use by VM '%s' (%s)", *d,
+					     j->plan->vm_name, *u)) < 0)
+				return r;
+	}
+	return 0;
+}
+
+static int check_flags(struct plan_ctx *ctx)
+{
+	const struct vm_flags *f = &ctx->dom->flags;
+	int r;
+	for (char **u = f->unknown; u && *u; u++) {
+		_cleanup_free_ char *e = str_escape(*u, 64);
+		if ((r = plan_refuse(ctx->plan, "unknown flag '%s' in the VM description",
+				     strna(e))) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int decide_host_graphics(struct plan_ctx *ctx)
+{
+	const struct host *h = ctx->host;
+	struct plan *p = ctx->plan;
+	size_t displays = 0, passed = 0;
+	const char *kept = NULL;
+
+	for (size_t i = 0; i < h->n_pci; i++) {
+		if (!pci_function_drives_display(&h->pci[i]))
+			continue;
+		displays++;
+		if (plan_ctx_is_passed(ctx, h->pci[i].name))
+			passed++;
+		else if (!kept)
+			kept = h->pci[i].name;
+	}
+	bool forced = vm_flags_has(&ctx->dom->flags, VM_FLAG_NO_HOST_GRAPHICS);
+	p->host_graphics_go = forced || (passed > 0 && passed == displays);
+	if (forced)
+		return plan_note(p, "host graphics: stop (--no-host-graphics)");
+	if (p->host_graphics_go)
+		return plan_note(p, "host graphics: stop (every GPU with a display is passed)");
+	if (kept)
+		return plan_note(p, "host graphics: stay on %s", kept);
+	return plan_note(p, "host graphics: stay (no display GPU is passed)");
+}
+
+static int collect_holders(struct plan_ctx *ctx)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ctx->n_passed; i++)
+		n += ctx->passed[i]->n_nodes;
+	if (n == 0)
+		return 0;
+	_cleanup_free_ struct dev_node *nodes = calloc(n, sizeof *nodes);
+	if (!nodes)
+		return -ENOMEM;
+	n = 0;
+	for (size_t i = 0; i < ctx->n_passed; i++) {
+		_cleanup_free_ struct dev_node *mine = NULL;
+		size_t n_mine = 0;
+		int r = host_nodes_handed_over(ctx->host, ctx->passed[i], ctx->plan->devices, &mine,
+					       &n_mine);
+		if (r < 0)
+			return r;
+		for (size_t k = 0; k < n_mine; k++)
+			nodes[n++] = mine[k];
+	}
+	if (n == 0)
+		return 0;
+	int r = host_find_holders(ctx->host, nodes, n, &ctx->holders, &ctx->n_holders);
+	if (r < 0)
+		return log_error_errno(r, "Cannot scan %s/proc: %m", ctx->host->root->prefix);
+	if (ctx->n_holders == 0)
+		return 0;
+	/* Which holders belong to a graphical session is logind's to say. */
+	r = host_logind_sessions(ctx->host, &ctx->logind, &ctx->n_logind);
+	if (r < 0)
+		return plan_refuse(ctx->plan, "cannot ask logind which sessions hold the devices: %s",
+				   strerror(-r));
+	return 0;
+}
+
+/* USB hostdevs are libvirt's and QEMU's to take (QEMU detaches the host driver through
+ * libusb): the plan says whether each is connected and what holds it now. */
+static int note_usb(struct plan_ctx *ctx)
+{
+	_cleanup_strv_free_ char **devs = NULL;
+	int sys = ctx->host->root->sys_fd, r;
+	if (!ctx->dom->usb)
+		return 0;
+	(void)!dir_list_at(sys, "bus/usb/devices", &devs);
+	for (char **u = ctx->dom->usb; u && *u; u++) {
+		unsigned want_v, want_p;
+		const char *found = NULL;
+		if (sscanf(*u, "%x:%x", &want_v, &want_p) != 2) {
+			if ((r = plan_note(ctx->plan, "USB device %s (by bus and address): libvirt "
+						      "hands it over", *u)) < 0)
+				return r;
+			continue;
+		}
+		for (char **d = devs; d && *d && !found; d++) {
+			char path[PATH_MAX];
+			unsigned v, p;
+			snprintf(path, sizeof path, "bus/usb/devices/%s/idVendor", *d);
+			if (read_attr_uint_at(sys, path, 16, &v) < 0 || v != want_v)
+				continue;
+			snprintf(path, sizeof path, "bus/usb/devices/%s/idProduct", *d);
+			if (read_attr_uint_at(sys, path, 16, &p) >= 0 && p == want_p)
+				found = *d;
+		}
+		r = found ? plan_note(ctx->plan, "USB device %04x:%04x at %s: QEMU detaches its host "
+						 "driver when the VM starts", want_v, want_p, found) :
+			    plan_note(ctx->plan, "USB device %04x:%04x is not connected: libvirt will "
+						 "not start the VM without it", want_v, want_p);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int note_devices(struct plan_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_passed; i++) {
+		_cleanup_free_ char *desc = NULL;
+		int r = describe_device(ctx->passed[i], &desc);
+		if (r < 0 || (r = plan_note(ctx->plan, "pass %s, IOMMU group %d", desc,
+					    ctx->passed[i]->iommu_group)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The admin's executables for one side of one stage, in the order they were found. */
+static int plan_scripts(struct plan_ctx *ctx, enum stage_id stage, bool after)
+{
+	for (size_t i = 0; i < ctx->cfg->n_scripts; i++) {
+		const struct override_script *s = &ctx->cfg->scripts[i];
+		if (s->stage != stage || s->after != after)
+			continue;
+		int r = plan_add(ctx->plan, stage, ACTION_RUN_SCRIPT, s->path,
+				 after ? "after" : "before", "override", 0);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int plan_all(struct plan_ctx *ctx)
+{
+	const struct host *host = ctx->host;
+	struct plan *p = ctx->plan;
+	int r;
+
+	if ((r = check_flags(ctx)) < 0 || (r = expand_groups(ctx)) < 0)
+		return r;
+	/* No PCI devices: nothing of the GPU stages, but optional stages (CPUs) still apply. */
+	if (ctx->n_passed == 0 && !plan_refused(p) &&
+	    !vm_flags_has(&ctx->dom->flags, VM_FLAG_NO_HOST_GRAPHICS) &&
+	    (r = plan_note(p, "no PCI host devices to hand over")) < 0)
+		return r;
+	/* Said even when no group could be expanded: a host without an IOMMU often lacks vfio too. */
+	if (ctx->dom->n_pci > 0 && host->vfio_pci == VFIO_PCI_MISSING &&
+	    (r = plan_refuse(p, "vfio-pci is not available: no such driver or module for kernel %s",
+			     strna(host->kernel_release))) < 0)
+		return r;
+	if ((r = check_other_vms(ctx, ctx->journal_dir_fd)) < 0)
+		return r;
+	if (ctx->n_passed == 0 && plan_refused(p))
+		return 0;
+	if ((r = note_devices(ctx)) < 0 || (r = note_usb(ctx)) < 0 ||
+	    (r = collect_holders(ctx)) < 0)
+		return r;
+	if ((ctx->n_passed > 0 || vm_flags_has(&ctx->dom->flags, VM_FLAG_NO_HOST_GRAPHICS)) &&
+	    (r = decide_host_graphics(ctx)) < 0)
+		return r;
+	for (char **n = ctx->cfg->notes; n && *n; n++)
+		if ((r = plan_note(p, "%s", *n)) < 0)
+			return r;
+	for (size_t i = 0; i < ARRAY_SIZE(stage_order); i++) {
+		enum stage_id id = stage_order[i].id;
+		if ((r = plan_scripts(ctx, id, false)) < 0)
+			return r;
+		if (!config_stage_disabled(ctx->cfg, id) && (r = stage_order[i].plan(ctx)) < 0)
+			return r;
+		if ((r = plan_scripts(ctx, id, true)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Release refuses a journal with values it would not act on: never start what it could not undo. */
+static int check_recordable(struct plan *p)
+{
+	_cleanup_(strv_index_done) struct strv_index devices = { 0 };
+	int r = strv_index_build(&devices, p->devices);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < p->n_actions; i++) {
+		_cleanup_free_ char *problem = journal_action_problem(&p->actions[i], &devices);
+		if (problem && (r = plan_refuse(p, "cannot record what release would undo: %s",
+						problem)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+bool planner_may_act(const struct domain *dom, const struct config *cfg)
+{
+	const struct vm_flags *f = &dom->flags;
+	/* Every stage's trigger, from the domain or the configuration; keep in step with the
+	 * stages (test-planner checks every fixture domain against a full plan). Unknown flags
+	 * and a malformed args[ ] are refusals: the planner says so. */
+	return dom->n_pci > 0 || f->set || f->args_seen || f->host_services_seen || f->unknown ||
+	       dom->hugepages || dom->block_disks || cfg->n_scripts > 0 || cfg->stop_units ||
+	       cfg->user_units || cfg->flags;
+}
+
+int planner_prepare(const struct domain *dom, const struct host *host, const struct config *cfg,
+		    int journal_dir_fd, struct plan **ret)
+{
+	_cleanup_(plan_freep) struct plan *p = plan_new(PLAN_PREPARE, dom->name, dom->uuid);
+	if (!p)
+		return -ENOMEM;
+	struct plan_ctx ctx = { .dom = dom, .host = host, .cfg = cfg, .plan = p,
+				.journal_dir_fd = journal_dir_fd };
+	int r = plan_all(&ctx);
+	plan_ctx_done(&ctx);
+	if (r < 0 || (r = check_recordable(p)) < 0)
+		return r;
+	*ret = TAKE_PTR(p);
+	return 0;
+}

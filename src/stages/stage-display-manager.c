@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Stage display-manager: stop the unit behind display-manager.service while the VM has the
+ * GPU, and the system services that hold the passed devices; release starts them again.
+ */
+#include "lib/log.h"
+#include "lib/strutil.h"
+#include "stages/stages.h"
+#include "system/bus.h"
+
+static bool is_running(const char *state)
+{
+	return streq(state, "active") || streq(state, "activating") || streq(state, "reloading");
+}
+
+static int plan_stop(struct plan_ctx *ctx, const char *unit, const char *why)
+{
+	if (strv_contains(ctx->system_units, unit))
+		return 0;
+	int r = strv_extend(&ctx->system_units, unit);
+	if (r < 0)
+		return r;
+	return plan_add(ctx->plan, STAGE_DISPLAY_MANAGER, ACTION_STOP_UNIT, unit, "active", why, 0);
+}
+
+/* Units the admin listed in stop_units: stopped for the VM's run, restarted after. */
+static int plan_extra_units(struct plan_ctx *ctx)
+{
+	for (char **n = ctx->cfg->stop_units; n && *n; n++) {
+		struct unit_state u = { 0 };
+		int r = host_unit_state(ctx->host, *n, &u);
+		if (r == -ENOENT)
+			continue;
+		if (r < 0)
+			return plan_refuse(ctx->plan, "cannot ask systemd about %s: %s", *n,
+					   strerror(-r));
+		if (is_running(u.active_state))
+			r = plan_stop(ctx, u.id, "stop_units");
+		unit_state_done(&u);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int plan_display_manager(struct plan_ctx *ctx)
+{
+	struct unit_state u = { 0 };
+	int r = host_unit_state(ctx->host, "display-manager.service", &u);
+	if (r == -ENOENT)
+		return ctx->plan->host_graphics_go ?
+			       plan_note(ctx->plan, "no display-manager.service on this host") :
+			       0;
+	if (r < 0 && !ctx->plan->host_graphics_go)
+		return 0; /* only needed to tell it from other services */
+	if (r < 0)
+		return plan_refuse(ctx->plan, "cannot ask systemd about display-manager.service: %s",
+				   strerror(-r));
+	ctx->dm_unit = strdup(u.id);
+	if (!ctx->dm_unit)
+		r = -ENOMEM;
+	else if (!ctx->plan->host_graphics_go)
+		r = 0;
+	else if (!is_running(u.active_state))
+		r = plan_note(ctx->plan, "display manager %s is %s: left alone", u.id,
+			      u.active_state);
+	else
+		r = plan_stop(ctx, u.id, "display-manager.service");
+	unit_state_done(&u);
+	return r;
+}
+
+/*
+ * A system service that holds a passed device (nvidia-persistenced, a CUDA or inference
+ * daemon, a display server's own unit) is stopped as a unit, so that systemd neither restarts
+ * it under us nor forgets it: release starts it again.
+ */
+static int plan_service_holders(struct plan_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_holders; i++) {
+		const struct node_holder *h = &ctx->holders[i];
+		if (h->kind != HOLDER_SYSTEM_UNIT || plan_ctx_holder_covered(ctx, h))
+			continue;
+		_cleanup_free_ char *comm = str_escape(strna(h->comm), 32);
+		int r;
+		if (ctx->dm_unit && streq(h->unit, ctx->dm_unit)) {
+			/* Host graphics stay: the display manager is the host's desktop. */
+			r = plan_refuse(ctx->plan, "the display manager %s holds /dev/%s of a passed "
+						   "device through %s[%d] while the host keeps its "
+						   "graphics: configure its display server to leave that "
+						   "card alone (docs/troubleshooting.md, \"Two GPUs\")",
+					h->unit, h->devname, strna(comm), (int)h->pid);
+		} else {
+			/* A transient unit (systemd-run) could not be started again: its process is
+			 * signalled like any other. So is one systemd does not know any more. */
+			struct unit_state u = { 0 };
+			if (host_unit_state(ctx->host, h->unit, &u) < 0 || u.transient ||
+			    !is_running(u.active_state)) {
+				unit_state_done(&u);
+				continue;
+			}
+			unit_state_done(&u);
+			_cleanup_free_ char *why = strdup_printf("%s[%d] holds /dev/%s", strna(comm),
+								 (int)h->pid, h->devname);
+			r = why ? plan_stop(ctx, h->unit, why) : -ENOMEM;
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int stage_display_manager_plan(struct plan_ctx *ctx)
+{
+	int r = plan_extra_units(ctx);
+	if (r >= 0)
+		r = plan_display_manager(ctx);
+	if (r >= 0)
+		r = plan_service_holders(ctx);
+	return r;
+}
+
+/* undo: a start that outruns its deadline is left to systemd, see below. */
+static int system_unit(struct exec_ctx *ctx, const struct action *a, bool start, bool undo)
+{
+	sd_bus *bus;
+	_cleanup_free_ char *why = NULL;
+	uint64_t usec = 0;
+	int r = exec_system_bus(ctx, &bus);
+	if (r < 0)
+		return log_error_errno(r, "Cannot connect to systemd: %m");
+	unsigned timeout = ctx->cfg->unit_timeout_s;
+	r = start ? bus_unit_start(bus, a->target, timeout, &usec, &why) :
+		    bus_unit_stop(bus, a->target, timeout, &usec, &why);
+	if (r == 1)
+		return ACTION_NOOP;
+	/* Giving back a unit whose stop outran its deadline: the stop is still under way and a
+	 * start can only follow it. The start job stays queued in systemd, which runs it once
+	 * the stop is over; that is all anyone can do, now or in a later release. */
+	if (r == -ETIMEDOUT && start && undo) {
+		log_warning("%s has not started within %u s; systemd starts it once it can",
+			    a->target, timeout);
+		return 0;
+	}
+	if (r == -ETIMEDOUT)
+		return log_error_errno(r, "%s did not %s within %u s", a->target,
+				       start ? "start" : "stop", timeout);
+	if (r < 0 && why)
+		return log_error_errno(r, "Cannot %s %s: %s", start ? "start" : "stop", a->target,
+				       why);
+	if (r < 0)
+		return log_error_errno(r, "Cannot %s %s: %m", start ? "start" : "stop", a->target);
+	log_info("%s %s in %.2f s", start ? "Started" : "Stopped", a->target, usec_to_s(usec));
+	return 0;
+}
+
+int unit_stop_run(struct exec_ctx *ctx, struct action *a)
+{
+	return system_unit(ctx, a, false, false);
+}
+
+int unit_stop_undo(struct exec_ctx *ctx, struct action *a)
+{
+	return system_unit(ctx, a, true, true);
+}
+
+/* The other way round: a service a stage needs (nfs-server, smbd), stopped again after. */
+int unit_start_run(struct exec_ctx *ctx, struct action *a)
+{
+	return system_unit(ctx, a, true, false);
+}
+
+int unit_start_undo(struct exec_ctx *ctx, struct action *a)
+{
+	return system_unit(ctx, a, false, true);
+}

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The stage table: what runs, in which order. */
+#include "stages/stages.h"
+
+const struct stage stage_order[_STAGE_MAX] = {
+	/* First: the steps most likely to fail, which fail before the desktop goes. */
+	{ STAGE_HUGEPAGES, "reserve the VM's huge pages (<memoryBacking><hugepages>)",
+	  stage_hugepages_plan },
+	{ STAGE_DRIVES, "unmount what the VM's disks hold", stage_drives_plan },
+	{ STAGE_DISPLAY_MANAGER, "stop the display manager, and services that hold the devices",
+	  stage_display_manager_plan },
+	{ STAGE_SESSIONS, "end graphical sessions that hold the GPU", stage_sessions_plan },
+	{ STAGE_AUDIO, "stop the users' audio servers that hold the devices", stage_audio_plan },
+	{ STAGE_HOLDERS, "wait for logind's copies, make every other process let go of the nodes",
+	  stage_holders_plan },
+	{ STAGE_VTCONSOLE, "unbind framebuffer consoles", stage_vtconsole_plan },
+	{ STAGE_FRAMEBUFFER, "unbind the firmware's boot framebuffer", stage_framebuffer_plan },
+	{ STAGE_DRIVERS, "unbind host drivers, unload GPU modules nothing else uses",
+	  stage_drivers_plan },
+	{ STAGE_VFIO, "bind every function to vfio-pci", stage_vfio_plan },
+	{ STAGE_CPU_ISOLATION, "keep the host off the VM's pinned CPUs (--pin-cpu-cores)",
+	  stage_cpu_isolation_plan },
+	{ STAGE_FIREWALL, "open firewalld services for the VM (--enable-*-services)",
+	  stage_firewall_plan },
+	{ STAGE_SHARES, "share host directories over NFS or Samba (--enable-nfs, --enable-smb)",
+	  stage_shares_plan },
+	{ STAGE_CPU_GOVERNOR, "performance governor on the VM's CPUs (--cpu-performance)",
+	  stage_cpu_governor_plan },
+};
