@@ -71,6 +71,15 @@ struct module_info {
 	char **holders;      /* modules that use it */
 };
 
+/* A GPU driver's module, or one that sits on it, as /sys/module showed it at load. */
+struct host_module {
+	char *name;
+	int refcnt;          /* -1: unknown (built in) */
+	bool builtin;
+	char **holders;      /* modules that use it */
+	char **devices;      /* what its drivers have bound: "/devices/pci0000:00/0000:00:02.0" */
+};
+
 enum vfio_availability {
 	VFIO_PCI_MISSING,
 	VFIO_PCI_LOADED,   /* the driver is registered */
@@ -86,6 +95,8 @@ struct host {
 	size_t n_vtcons;
 	struct platform_fb *fbs;
 	size_t n_fbs;
+	struct host_module *modules; /* the display functions' modules and their holders, by name */
+	size_t n_modules;
 	enum vfio_availability vfio_pci;
 	char *kernel_release;
 	char *boot_id;
@@ -126,7 +137,7 @@ _must_check_ int host_pci_function_alive(const struct sysroot *root, const char 
 _must_check_ int host_fb_in_bars(const struct host *h, const struct pci_function *d,
 				 bool device_only, char **ret);
 
-/* Live module state from /sys/module (refcount, holders, built in). */
+/* Module state from /sys/module (refcount, holders, built in), read now. */
 _must_check_ int host_module_info(const struct host *h, const char *name, struct module_info *ret);
 void module_info_done(struct module_info *m);
 /* Whether a module is loaded, could be loaded (libkmod finds it for the running kernel) or
@@ -137,8 +148,8 @@ enum {
 	MODULE_LOADED,
 };
 _must_check_ int host_module_available(const struct host *h, const char *name);
-/* PCI devices bound to any driver of the module. */
-_must_check_ int host_module_devices(const struct host *h, const char *module, char ***ret);
+/* A display function's module, or one that holds it, as loaded; NULL if not among them. */
+const struct host_module *host_find_module(const struct host *h, const char *name);
 
 /*
  * What a process holding a device node is, from the kernel's view of it (its pid and its

@@ -56,7 +56,7 @@ int host_module_info(const struct host *h, const char *name, struct module_info 
 	return 0;
 }
 
-int host_module_devices(const struct host *h, const char *module, char ***ret)
+static int module_devices(const struct host *h, const char *module, char ***ret)
 {
 	char path[PATH_MAX];
 	_cleanup_strv_free_ char **drivers = NULL, **out = NULL;
@@ -89,6 +89,86 @@ int host_module_devices(const struct host *h, const char *module, char ***ret)
 	}
 	*ret = TAKE_PTR(out);
 	return 0;
+}
+
+static int module_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct host_module *)a)->name, ((const struct host_module *)b)->name);
+}
+
+const struct host_module *host_find_module(const struct host *h, const char *name)
+{
+	struct host_module key = { .name = (char *)name };
+	return h->n_modules ? bsearch(&key, h->modules, h->n_modules, sizeof key, module_cmp) : NULL;
+}
+
+static void host_module_done(struct host_module *m)
+{
+	free(m->name);
+	strv_free(m->holders);
+	strv_free(m->devices);
+}
+
+/* name and (first) what holds it, unless already loaded; depth bounds a holder loop. */
+static int load_module(struct host *h, const char *name, unsigned depth)
+{
+	if (depth > 8 || !module_name_is_valid(name))
+		return 0;
+	for (size_t i = 0; i < h->n_modules; i++)
+		if (streq(h->modules[i].name, name))
+			return 0;
+	struct module_info info;
+	int r = host_module_info(h, name, &info);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	struct host_module m = { .name = TAKE_PTR(info.name), .refcnt = info.refcnt,
+				 .builtin = info.builtin, .holders = TAKE_PTR(info.holders) };
+	if ((r = module_devices(h, name, &m.devices)) < 0) {
+		host_module_done(&m);
+		return r;
+	}
+	struct host_module *l = realloc(h->modules, sizeof *l * (h->n_modules + 1));
+	if (!l) {
+		host_module_done(&m);
+		return -ENOMEM;
+	}
+	h->modules = l;
+	h->modules[h->n_modules++] = m;
+	for (size_t i = 0; m.holders && m.holders[i]; i++) {
+		/* h->modules may move: read the holder's name from the copy on the stack. */
+		if ((r = load_module(h, m.holders[i], depth + 1)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * The modules of the display functions and what sits on them (nvidia_drm on nvidia): what the
+ * drivers stage weighs when it decides whether a GPU driver can be unloaded. Only these: no
+ * other module is ever unloaded.
+ */
+int host_modules_load(struct host *h);
+int host_modules_load(struct host *h)
+{
+	for (size_t i = 0; i < h->n_pci; i++) {
+		const struct pci_function *d = &h->pci[i];
+		int r;
+		if (pci_function_is_display(d) && d->module && (r = load_module(h, d->module, 0)) < 0)
+			return r;
+	}
+	if (h->n_modules)
+		qsort(h->modules, h->n_modules, sizeof *h->modules, module_cmp);
+	return 0;
+}
+
+void host_modules_free(struct host *h);
+void host_modules_free(struct host *h)
+{
+	for (size_t i = 0; i < h->n_modules; i++)
+		host_module_done(&h->modules[i]);
+	free(h->modules);
 }
 
 _printf_(6, 0) static void kmod_log_quiet(void *data, int priority, const char *file, int line,

@@ -10,6 +10,8 @@ void host_pci_free(struct host *h);
 int host_console_load(struct host *h);
 void host_console_free(struct host *h);
 int host_vfio_probe(struct host *h);
+int host_modules_load(struct host *h);
+void host_modules_free(struct host *h);
 
 struct host *host_free(struct host *h)
 {
@@ -17,6 +19,7 @@ struct host *host_free(struct host *h)
 		return NULL;
 	host_pci_free(h);
 	host_console_free(h);
+	host_modules_free(h);
 	free(h->kernel_release);
 	free(h->boot_id);
 	free(h);
@@ -39,7 +42,7 @@ int host_load(struct sysroot *root, struct host **ret)
 		h->boot_id = strdup(buf);
 
 	if ((r = host_pci_load(h)) < 0 || (r = host_console_load(h)) < 0 ||
-	    (r = host_vfio_probe(h)) < 0)
+	    (r = host_vfio_probe(h)) < 0 || (r = host_modules_load(h)) < 0)
 		return r;
 	*ret = TAKE_PTR(h);
 	return 0;

@@ -27,38 +27,34 @@ static bool path_is_passed(const struct plan_ctx *ctx, const char *path)
 }
 
 /*
- * Append module and (first) its holders to *order if all of them can go. Returns 1 if it can,
- * 0 with *why set if something on the host still needs it.
+ * Append module and (first) its holders to *order if all of them can go, from the host model's
+ * modules. Returns 1 if it can, 0 with *why set if something on the host still needs it.
  */
 static int collect_unloadable(struct plan_ctx *ctx, const char *module, unsigned depth,
 			      char ***order, char **why)
 {
-	struct module_info m;
 	if (depth > 8)
 		return 0;
-	int r = host_module_info(ctx->host, module, &m);
-	if (r == -ENOENT)
+	const struct host_module *m = host_find_module(ctx->host, module);
+	if (!m)
 		return 0;
-	if (r < 0)
-		return r;
-	int ok = 1;
-	if (m.builtin) {
+	if (m->builtin) {
 		*why = strdup_printf("%s is built into the kernel", module);
-		ok = 0;
+		return 0;
 	}
-	_cleanup_strv_free_ char **devices = NULL;
-	if (ok && (r = host_module_devices(ctx->host, module, &devices)) < 0)
-		ok = r;
-	for (char **d = devices; ok > 0 && d && *d; d++)
+	for (char **d = m->devices; d && *d; d++)
 		if (!path_is_passed(ctx, *d)) {
 			*why = strdup_printf("%s also drives %s", module, strrchr(*d, '/') + 1);
-			ok = 0;
+			return 0;
 		}
-	for (char **h = m.holders; ok > 0 && h && *h; h++)
+	int ok = 1;
+	for (char **h = m->holders; ok > 0 && h && *h; h++)
 		ok = collect_unloadable(ctx, *h, depth + 1, order, why);
-	if (ok > 0 && (r = strv_extend_unique(order, module)) < 0)
-		ok = r;
-	module_info_done(&m);
+	if (ok > 0) {
+		int r = strv_extend_unique(order, module);
+		if (r < 0)
+			return r;
+	}
 	return ok;
 }
 
