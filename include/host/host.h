@@ -86,6 +86,25 @@ enum vfio_availability {
 	VFIO_PCI_MODULE,   /* a module that can be loaded */
 };
 
+struct node_holder;
+struct logind_session;
+struct unit_state;
+
+/* A user's services that have a process now (under user@UID.service), sorted. */
+struct user_services {
+	uid_t uid;
+	char **running;
+};
+
+/* Another VM's hold on the host, as its journal records it. */
+struct vm_claim {
+	char *uuid, *name;
+	char **devices;     /* PCI functions it was handed */
+	char *pinned_cpus;  /* its vCPUs' and emulator's CPUs, if it isolates them */
+};
+
+void vm_claims_free(struct vm_claim *list, size_t n);
+
 struct host {
 	struct sysroot *root;
 	struct pci_function *pci;
@@ -97,12 +116,28 @@ struct host {
 	size_t n_fbs;
 	struct host_module *modules; /* the display functions' modules and their holders, by name */
 	size_t n_modules;
+
+	/* Read for one plan before any stage plans (planner_load): what the stages weigh. */
+	struct node_holder *holders;     /* processes holding the nodes the VM's functions take */
+	size_t n_holders;
+	struct logind_session *sessions; /* logind's sessions, read when something holds a node */
+	size_t n_sessions;
+	int sessions_error;              /* <0: logind could not say (errno) */
+	struct unit_state *units;        /* the system units the stages asked about */
+	size_t n_units;
+	struct user_services *users;     /* the users whose services the stages asked about */
+	size_t n_users;
+	struct vm_claim *other_vms;      /* other VMs' journals of this boot */
+	size_t n_other_vms;
 	enum vfio_availability vfio_pci;
 	char *kernel_release;
 	char *boot_id;
 };
 
 _must_check_ int host_load(struct sysroot *root, struct host **ret);
+/* Drops what was read for a plan (holders, sessions, units, users, other VMs): the next plan
+ * reads its own. */
+void host_forget_plan_reads(struct host *h);
 struct host *host_free(struct host *h);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct host *, host_free);
 
@@ -202,6 +237,8 @@ _must_check_ int host_nodes_handed_over(const struct host *h, const struct pci_f
 _must_check_ int host_find_holders(const struct host *h, const struct dev_node *nodes,
 				   size_t n_nodes, struct node_holder **ret, size_t *ret_n);
 void node_holders_free(struct node_holder *list, size_t n);
+/* h->holders: the processes holding any of the nodes. */
+_must_check_ int host_load_holders(struct host *h, const struct dev_node *nodes, size_t n_nodes);
 
 /* Whether process pid still holds any of the nodes: 1 yes, 0 no (or it is gone). */
 _must_check_ int host_pid_holds(const struct host *h, pid_t pid, const struct dev_node *nodes,
@@ -220,17 +257,30 @@ struct logind_session {
 _must_check_ int host_logind_sessions(const struct host *h, struct logind_session **ret,
 				      size_t *ret_n);
 void logind_sessions_free(struct logind_session *list, size_t n);
+/* h->sessions, or h->sessions_error when logind cannot say: that is the plan's to weigh. */
+_must_check_ int host_load_sessions(struct host *h);
 /* A session with a display server: Type wayland, x11 or mir. */
 bool logind_session_is_graphical(const struct logind_session *s);
 
 /* Services with processes in the user's systemd instance (user@UID.service), from /proc. */
 _must_check_ int host_user_services(const struct host *h, uid_t uid, char ***ret);
+/* The user's running services into h->users, once. */
+_must_check_ int host_load_user_services(struct host *h, uid_t uid);
+/* As loaded; NULL when they were not (or none run). */
+char *const *host_find_user_services(const struct host *h, uid_t uid);
 
 /* systemd: a unit's real name and state (display-manager.service → nodm.service, active). */
 struct unit_state {
-	char *id;
+	char *name;      /* as asked: display-manager.service */
+	char *id;        /* what it resolved to: gdm.service */
 	char *active_state;
 	bool transient;  /* systemd-run's: it cannot be started again once stopped */
+	int error;       /* host_load_units: -ENOENT no such unit, <0 systemd could not say */
 };
 _must_check_ int host_unit_state(const struct host *h, const char *name, struct unit_state *ret);
 void unit_state_done(struct unit_state *u);
+/* Each unit's state into h->units, once. A unit systemd does not know, or could not be asked
+ * about, is kept with that errno in .error: that is the plan's to weigh. */
+_must_check_ int host_load_units(struct host *h, char *const *names);
+/* As loaded, by the name asked or the unit it resolved to; NULL if never asked. */
+const struct unit_state *host_find_unit(const struct host *h, const char *name);

@@ -20,21 +20,26 @@ struct plan_ctx {
 	struct pci_function **passed;     /* every function handed over */
 	size_t n_passed;
 	bool *passed_at;             /* by position in host->pci: that function is in passed */
-	struct node_holder *holders; /* processes holding the passed devices' nodes */
+	const struct node_holder *holders; /* host->holders: what holds the passed nodes */
 	size_t n_holders;
-	struct logind_session *logind; /* logind's sessions, read when something holds a node */
+	const struct logind_session *logind; /* host->sessions */
 	size_t n_logind;
 	char *dm_unit;               /* the display manager (display-manager.service's unit) */
 	char **system_units;         /* system units being stopped */
 	char **sessions;             /* logind sessions being ended */
 	char **user_units;           /* "UID/unit" being stopped */
-	int journal_dir_fd;          /* other VMs' journals, -1 if none */
 };
 
+/*
+ * A stage: its planner reads only the plan context and struct host. What it needs from the
+ * host beyond the PCI functions, consoles and modules, its load reads into the host first
+ * (planner_load), with the functions handed over already known (ctx->passed).
+ */
 struct stage {
 	enum stage_id id;
 	const char *summary;
 	int (*plan)(struct plan_ctx *ctx);
+	int (*load)(const struct plan_ctx *ctx, struct host *host); /* NULL: nothing to read */
 };
 
 extern const struct stage stage_order[_STAGE_MAX];
@@ -53,6 +58,8 @@ int stage_drives_plan(struct plan_ctx *ctx);
 int stage_firewall_plan(struct plan_ctx *ctx);
 int stage_shares_plan(struct plan_ctx *ctx);
 int stage_cpu_governor_plan(struct plan_ctx *ctx);
+int stage_display_manager_load(const struct plan_ctx *ctx, struct host *host);
+int stage_audio_load(const struct plan_ctx *ctx, struct host *host);
 
 /* What each action kind does and how it is undone (0 done, ACTION_NOOP, <0 failed). */
 int unit_stop_run(struct exec_ctx *ctx, struct action *a);
@@ -122,6 +129,16 @@ _must_check_ int hugepages_need(const struct host *h, const struct domain *d,
  * start of such a VM needs neither the host's devices nor the lock. */
 bool planner_may_act(const struct domain *dom, const struct config *cfg);
 
-/* (domain, host, config, other VMs' journals) → prepare plan; refusals live in the plan. */
-_must_check_ int planner_prepare(const struct domain *dom, const struct host *host,
+/*
+ * Planning is two steps. planner_load reads into the host model what the stages will weigh
+ * (other VMs' journals, what holds the devices, logind's sessions, and each stage's load);
+ * planner_plan then turns (domain, host, config) into the plan and reads nothing else, so a
+ * test can give it a host built by hand. Refusals live in the plan.
+ */
+_must_check_ int planner_load(const struct domain *dom, const struct config *cfg,
+			      int journal_dir_fd, struct host *host);
+_must_check_ int planner_plan(const struct domain *dom, const struct host *host,
+			      const struct config *cfg, struct plan **ret);
+/* Both. */
+_must_check_ int planner_prepare(const struct domain *dom, struct host *host,
 				 const struct config *cfg, int journal_dir_fd, struct plan **ret);

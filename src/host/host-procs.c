@@ -239,3 +239,36 @@ int host_user_services(const struct host *h, uid_t uid, char ***ret)
 	*ret = TAKE_PTR(units);
 	return 0;
 }
+
+int host_load_holders(struct host *h, const struct dev_node *nodes, size_t n_nodes)
+{
+	node_holders_free(h->holders, h->n_holders);
+	h->holders = NULL;
+	h->n_holders = 0;
+	return host_find_holders(h, nodes, n_nodes, &h->holders, &h->n_holders);
+}
+
+char *const *host_find_user_services(const struct host *h, uid_t uid)
+{
+	for (size_t i = 0; i < h->n_users; i++)
+		if (h->users[i].uid == uid)
+			return h->users[i].running;
+	return NULL;
+}
+
+int host_load_user_services(struct host *h, uid_t uid)
+{
+	for (size_t i = 0; i < h->n_users; i++)
+		if (h->users[i].uid == uid)
+			return 0;
+	struct user_services *l = realloc(h->users, sizeof *l * (h->n_users + 1));
+	if (!l)
+		return -ENOMEM;
+	h->users = l;
+	char **running = NULL;
+	int r = host_user_services(h, uid, &running);
+	if (r < 0)
+		return r;
+	h->users[h->n_users++] = (struct user_services){ .uid = uid, .running = running };
+	return 0;
+}

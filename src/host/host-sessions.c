@@ -134,3 +134,13 @@ int host_logind_sessions(const struct host *h, struct logind_session **ret, size
 	*ret_n = l.n;
 	return 0;
 }
+
+int host_load_sessions(struct host *h)
+{
+	logind_sessions_free(h->sessions, h->n_sessions);
+	h->sessions = NULL;
+	h->n_sessions = 0;
+	int r = host_logind_sessions(h, &h->sessions, &h->n_sessions);
+	h->sessions_error = r < 0 ? r : 0;
+	return r == -ENOMEM ? r : 0;
+}

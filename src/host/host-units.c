@@ -11,24 +11,21 @@
 
 void unit_state_done(struct unit_state *u)
 {
+	free(u->name);
 	free(u->id);
 	free(u->active_state);
 	*u = (struct unit_state){ 0 };
 }
 
-static int unit_state_live(const char *name, struct unit_state *ret)
+static int unit_state_live(sd_bus *bus, const char *name, struct unit_state *ret)
 {
 	TIMING_WAIT(WAIT_SYSTEMD);
-	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
 	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	const char *object;
 
-	int r = bus_open_system(&bus);
-	if (r < 0)
-		return r;
 	/* GetUnit resolves aliases (display-manager.service) to the loaded unit. */
-	r = sym_sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+	int r = sym_sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
 				   "org.freedesktop.systemd1.Manager", "GetUnit", &error, &reply,
 				   "s", name);
 	if (r < 0) {
@@ -90,7 +87,68 @@ static int unit_state_snapshot(const struct host *h, const char *name, struct un
 	return -ENOENT;
 }
 
+static int unit_state(const struct host *h, sd_bus *bus, const char *name,
+		      struct unit_state *ret)
+{
+	int r = bus ? unit_state_live(bus, name, ret) : unit_state_snapshot(h, name, ret);
+	if (r >= 0 && !(ret->name = strdup(name))) {
+		unit_state_done(ret);
+		return -ENOMEM;
+	}
+	return r;
+}
+
+/* The system bus on a live host; NULL for a fixture's snapshot. */
+static int units_bus(const struct host *h, sd_bus **ret)
+{
+	*ret = NULL;
+	return h->root->live ? bus_open_system(ret) : 0;
+}
+
 int host_unit_state(const struct host *h, const char *name, struct unit_state *ret)
 {
-	return h->root->live ? unit_state_live(name, ret) : unit_state_snapshot(h, name, ret);
+	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	int r = units_bus(h, &bus);
+	return r < 0 ? r : unit_state(h, bus, name, ret);
+}
+
+const struct unit_state *host_find_unit(const struct host *h, const char *name)
+{
+	for (size_t i = 0; i < h->n_units; i++)
+		if (streq(h->units[i].name, name) || (h->units[i].id && streq(h->units[i].id, name)))
+			return &h->units[i];
+	return NULL;
+}
+
+int host_load_units(struct host *h, char *const *names)
+{
+	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	int bus_error = 0;
+	for (char *const *n = names; n && *n; n++) {
+		if (host_find_unit(h, *n))
+			continue;
+		struct unit_state u = { 0 };
+		int r = bus || bus_error ? bus_error : units_bus(h, &bus);
+		if (r < 0)
+			bus_error = r;
+		else
+			r = unit_state(h, bus, *n, &u);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			if (r != -ENOENT)
+				log_debug_errno(r, "Cannot ask systemd about %s: %m", *n);
+			u = (struct unit_state){ .name = strdup(*n), .error = r };
+			if (!u.name)
+				return -ENOMEM;
+		}
+		struct unit_state *l = realloc(h->units, sizeof *l * (h->n_units + 1));
+		if (!l) {
+			unit_state_done(&u);
+			return -ENOMEM;
+		}
+		h->units = l;
+		h->units[h->n_units++] = u;
+	}
+	return 0;
 }

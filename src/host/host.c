@@ -13,6 +13,37 @@ int host_vfio_probe(struct host *h);
 int host_modules_load(struct host *h);
 void host_modules_free(struct host *h);
 
+void vm_claims_free(struct vm_claim *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(list[i].uuid);
+		free(list[i].name);
+		strv_free(list[i].devices);
+		free(list[i].pinned_cpus);
+	}
+	free(list);
+}
+
+void host_forget_plan_reads(struct host *h)
+{
+	node_holders_free(h->holders, h->n_holders);
+	logind_sessions_free(h->sessions, h->n_sessions);
+	for (size_t i = 0; i < h->n_units; i++)
+		unit_state_done(&h->units[i]);
+	free(h->units);
+	for (size_t i = 0; i < h->n_users; i++)
+		strv_free(h->users[i].running);
+	free(h->users);
+	vm_claims_free(h->other_vms, h->n_other_vms);
+	h->holders = NULL;
+	h->sessions = NULL;
+	h->units = NULL;
+	h->users = NULL;
+	h->other_vms = NULL;
+	h->n_holders = h->n_sessions = h->n_units = h->n_users = h->n_other_vms = 0;
+	h->sessions_error = 0;
+}
+
 struct host *host_free(struct host *h)
 {
 	if (!h)
@@ -20,6 +51,7 @@ struct host *host_free(struct host *h)
 	host_pci_free(h);
 	host_console_free(h);
 	host_modules_free(h);
+	host_forget_plan_reads(h);
 	free(h->kernel_release);
 	free(h->boot_id);
 	free(h);

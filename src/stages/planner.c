@@ -70,8 +70,6 @@ static void plan_ctx_done(struct plan_ctx *ctx)
 {
 	free(ctx->passed);
 	free(ctx->passed_at);
-	node_holders_free(ctx->holders, ctx->n_holders);
-	logind_sessions_free(ctx->logind, ctx->n_logind);
 	free(ctx->dm_unit);
 	strv_free(ctx->system_units);
 	strv_free(ctx->sessions);
@@ -179,13 +177,29 @@ static int expand_groups(struct plan_ctx *ctx)
 	return 0;
 }
 
-static int check_other_vms(struct plan_ctx *ctx, int journal_dir_fd)
+static int check_other_vms(struct plan_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->host->n_other_vms; i++) {
+		const struct vm_claim *vm = &ctx->host->other_vms[i];
+		for (char **d = vm->devices; d && *d; d++) {
+			int r;
+			if (plan_ctx_is_passed(ctx, *d) &&
+			    (r = plan_refuse(ctx->plan, "%s is in use by VM '%s' (%s)", *d, vm->name,
+					     vm->uuid)) < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* What the other VMs' journals say they hold, into host->other_vms. */
+static int load_other_vms(const struct domain *dom, int journal_dir_fd, struct host *host)
 {
 	_cleanup_strv_free_ char **uuids = NULL;
 	if (journal_dir_fd < 0 || journal_list(journal_dir_fd, &uuids) < 0)
 		return 0;
 	for (char **u = uuids; u && *u; u++) {
-		if (streq(*u, ctx->dom->uuid))
+		if (streq(*u, dom->uuid))
 			continue;
 		_cleanup_(journal_freep) struct journal *j = NULL;
 		_cleanup_free_ char *err = NULL;
@@ -195,13 +209,19 @@ static int check_other_vms(struct plan_ctx *ctx, int journal_dir_fd)
 			continue;
 		}
 		/* A record from before the last reboot describes a host that no longer exists. */
-		if (ctx->host->boot_id && j->boot_id && !streq(ctx->host->boot_id, j->boot_id))
+		if (host->boot_id && j->boot_id && !streq(host->boot_id, j->boot_id))
 			continue;
-		for (char **d = j->plan->devices; d && *d; d++)
-			if (plan_ctx_is_passed(ctx, *d) &&
-			    (r = plan_refuse(ctx->plan, "%s is in use by VM '%s' (%s)", *d,
-					     j->plan->vm_name, *u)) < 0)
-				return r;
+		struct vm_claim *l = realloc(host->other_vms, sizeof *l * (host->n_other_vms + 1));
+		if (!l)
+			return -ENOMEM;
+		host->other_vms = l;
+		struct plan *p = j->plan;
+		l[host->n_other_vms++] = (struct vm_claim){
+			.uuid = TAKE_PTR(p->vm_uuid),
+			.name = TAKE_PTR(p->vm_name),
+			.devices = TAKE_PTR(p->devices),
+			.pinned_cpus = TAKE_PTR(p->pinned_cpus),
+		};
 	}
 	return 0;
 }
@@ -246,7 +266,9 @@ static int decide_host_graphics(struct plan_ctx *ctx)
 	return plan_note(p, "host graphics: stay (no display GPU is passed)");
 }
 
-static int collect_holders(struct plan_ctx *ctx)
+/* What holds the nodes that go with the passed functions, and, if anything does, logind's
+ * sessions: which holders belong to a graphical session is logind's to say. */
+static int load_holders(const struct plan_ctx *ctx, struct host *host)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < ctx->n_passed; i++)
@@ -269,16 +291,21 @@ static int collect_holders(struct plan_ctx *ctx)
 	}
 	if (n == 0)
 		return 0;
-	int r = host_find_holders(ctx->host, nodes, n, &ctx->holders, &ctx->n_holders);
+	int r = host_load_holders(host, nodes, n);
 	if (r < 0)
-		return log_error_errno(r, "Cannot scan %s/proc: %m", ctx->host->root->prefix);
-	if (ctx->n_holders == 0)
-		return 0;
-	/* Which holders belong to a graphical session is logind's to say. */
-	r = host_logind_sessions(ctx->host, &ctx->logind, &ctx->n_logind);
-	if (r < 0)
+		return log_error_errno(r, "Cannot scan %s/proc: %m", host->root->prefix);
+	return host->n_holders > 0 ? host_load_sessions(host) : 0;
+}
+
+static int collect_holders(struct plan_ctx *ctx)
+{
+	ctx->holders = ctx->host->holders;
+	ctx->n_holders = ctx->host->n_holders;
+	ctx->logind = ctx->host->sessions;
+	ctx->n_logind = ctx->host->n_sessions;
+	if (ctx->n_holders > 0 && ctx->host->sessions_error < 0)
 		return plan_refuse(ctx->plan, "cannot ask logind which sessions hold the devices: %s",
-				   strerror(-r));
+				   strerror(-ctx->host->sessions_error));
 	return 0;
 }
 
@@ -365,7 +392,7 @@ static int plan_all(struct plan_ctx *ctx)
 	    (r = plan_refuse(p, "vfio-pci is not available: no such driver or module for kernel %s",
 			     strna(host->kernel_release))) < 0)
 		return r;
-	if ((r = check_other_vms(ctx, ctx->journal_dir_fd)) < 0)
+	if ((r = check_other_vms(ctx)) < 0)
 		return r;
 	if (ctx->n_passed == 0 && plan_refused(p))
 		return 0;
@@ -417,18 +444,49 @@ bool planner_may_act(const struct domain *dom, const struct config *cfg)
 	       cfg->user_units || cfg->flags;
 }
 
-int planner_prepare(const struct domain *dom, const struct host *host, const struct config *cfg,
-		    int journal_dir_fd, struct plan **ret)
+int planner_load(const struct domain *dom, const struct config *cfg, int journal_dir_fd,
+		 struct host *host)
+{
+	/* The functions handed over, as planning will find them: a scratch plan keeps them. */
+	_cleanup_(plan_freep) struct plan *p = plan_new(PLAN_PREPARE, dom->name, dom->uuid);
+	if (!p)
+		return -ENOMEM;
+	struct plan_ctx ctx = { .dom = dom, .host = host, .cfg = cfg, .plan = p };
+	host_forget_plan_reads(host);
+	int r = expand_groups(&ctx);
+	if (r >= 0)
+		r = load_other_vms(dom, journal_dir_fd, host);
+	if (r >= 0)
+		r = load_holders(&ctx, host);
+	ctx.holders = host->holders;
+	ctx.n_holders = host->n_holders;
+	ctx.logind = host->sessions;
+	ctx.n_logind = host->n_sessions;
+	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(stage_order); i++)
+		if (stage_order[i].load && !config_stage_disabled(cfg, stage_order[i].id))
+			r = stage_order[i].load(&ctx, host);
+	plan_ctx_done(&ctx);
+	return r;
+}
+
+int planner_plan(const struct domain *dom, const struct host *host, const struct config *cfg,
+		 struct plan **ret)
 {
 	_cleanup_(plan_freep) struct plan *p = plan_new(PLAN_PREPARE, dom->name, dom->uuid);
 	if (!p)
 		return -ENOMEM;
-	struct plan_ctx ctx = { .dom = dom, .host = host, .cfg = cfg, .plan = p,
-				.journal_dir_fd = journal_dir_fd };
+	struct plan_ctx ctx = { .dom = dom, .host = host, .cfg = cfg, .plan = p };
 	int r = plan_all(&ctx);
 	plan_ctx_done(&ctx);
 	if (r < 0 || (r = check_recordable(p)) < 0)
 		return r;
 	*ret = TAKE_PTR(p);
 	return 0;
+}
+
+int planner_prepare(const struct domain *dom, struct host *host, const struct config *cfg,
+		    int journal_dir_fd, struct plan **ret)
+{
+	int r = planner_load(dom, cfg, journal_dir_fd, host);
+	return r < 0 ? r : planner_plan(dom, host, cfg, ret);
 }

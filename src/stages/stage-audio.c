@@ -30,10 +30,8 @@ bool audio_unit_is_known(const char *unit)
 
 static int plan_user(struct plan_ctx *ctx, uid_t uid, const char *why)
 {
-	_cleanup_strv_free_ char **running = NULL;
-	int r = host_user_services(ctx->host, uid, &running);
-	if (r < 0)
-		return r;
+	char *const *running = host_find_user_services(ctx->host, uid);
+	int r;
 	for (size_t pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < ARRAY_SIZE(audio_units); i++) {
 			if (!strv_contains(running, audio_units[i].service))
@@ -58,6 +56,19 @@ static int plan_user(struct plan_ctx *ctx, uid_t uid, const char *why)
 			return -ENOMEM;
 		if ((r = plan_add(ctx->plan, STAGE_AUDIO, ACTION_STOP_USER_UNIT, *u, "active",
 				  "user_units", uid)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Which services run for each user whose audio server holds a device. */
+int stage_audio_load(const struct plan_ctx *ctx, struct host *host)
+{
+	for (size_t i = 0; i < ctx->n_holders; i++) {
+		const struct node_holder *h = &ctx->holders[i];
+		int r;
+		if (h->kind == HOLDER_USER_UNIT && audio_unit_is_known(h->unit) &&
+		    (r = host_load_user_services(host, h->uid)) < 0)
 			return r;
 	}
 	return 0;

@@ -48,6 +48,16 @@ static int other_vms_pins(int dir_fd, const char *self_uuid, struct cpuset *ret)
 	return 0;
 }
 
+/* The same, from the journals planner_load read into the host model. */
+static void claimed_pins(const struct host *h, struct cpuset *ret)
+{
+	struct cpuset all = { 0 }, set;
+	for (size_t i = 0; i < h->n_other_vms; i++)
+		if (h->other_vms[i].pinned_cpus && cpuset_parse(h->other_vms[i].pinned_cpus, &set) >= 0)
+			cpuset_union(&all, &set);
+	*ret = all;
+}
+
 static int parse_baseline(const char *s, struct cpuset *ret)
 {
 	if (!s || streq(s, "all")) {
@@ -70,7 +80,7 @@ int stage_cpu_isolation_plan(struct plan_ctx *ctx)
 	int r = online_cpus(ctx->host->root->sys_fd, &online);
 	if (r < 0)
 		return plan_refuse(ctx->plan, "cannot read the online CPUs: %s", strerror(-r));
-	(void)other_vms_pins(ctx->journal_dir_fd, d->uuid, &others);
+	claimed_pins(ctx->host, &others);
 	left = online;
 	cpuset_subtract(&left, &pinned);
 	cpuset_subtract(&left, &others);

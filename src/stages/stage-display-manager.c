@@ -23,20 +23,27 @@ static int plan_stop(struct plan_ctx *ctx, const char *unit, const char *why)
 	return plan_add(ctx->plan, STAGE_DISPLAY_MANAGER, ACTION_STOP_UNIT, unit, "active", why, 0);
 }
 
+/* As the host model has it: NULL for a unit systemd does not know (*ret_error 0), or could
+ * not be asked about (*ret_error < 0). */
+static const struct unit_state *unit(const struct plan_ctx *ctx, const char *name, int *ret_error)
+{
+	const struct unit_state *u = host_find_unit(ctx->host, name);
+	int e = u ? u->error : -ENOENT;
+	*ret_error = e == -ENOENT ? 0 : e;
+	return e == 0 ? u : NULL;
+}
+
 /* Units the admin listed in stop_units: stopped for the VM's run, restarted after. */
 static int plan_extra_units(struct plan_ctx *ctx)
 {
 	for (char **n = ctx->cfg->stop_units; n && *n; n++) {
-		struct unit_state u = { 0 };
-		int r = host_unit_state(ctx->host, *n, &u);
-		if (r == -ENOENT)
-			continue;
-		if (r < 0)
+		int err, r = 0;
+		const struct unit_state *u = unit(ctx, *n, &err);
+		if (!u && err < 0)
 			return plan_refuse(ctx->plan, "cannot ask systemd about %s: %s", *n,
-					   strerror(-r));
-		if (is_running(u.active_state))
-			r = plan_stop(ctx, u.id, "stop_units");
-		unit_state_done(&u);
+					   strerror(-err));
+		if (u && is_running(u->active_state))
+			r = plan_stop(ctx, u->id, "stop_units");
 		if (r < 0)
 			return r;
 	}
@@ -45,29 +52,25 @@ static int plan_extra_units(struct plan_ctx *ctx)
 
 static int plan_display_manager(struct plan_ctx *ctx)
 {
-	struct unit_state u = { 0 };
-	int r = host_unit_state(ctx->host, "display-manager.service", &u);
-	if (r == -ENOENT)
+	int err;
+	const struct unit_state *u = unit(ctx, "display-manager.service", &err);
+	if (!u && err == 0)
 		return ctx->plan->host_graphics_go ?
 			       plan_note(ctx->plan, "no display-manager.service on this host") :
 			       0;
-	if (r < 0 && !ctx->plan->host_graphics_go)
+	if (!u && !ctx->plan->host_graphics_go)
 		return 0; /* only needed to tell it from other services */
-	if (r < 0)
+	if (!u)
 		return plan_refuse(ctx->plan, "cannot ask systemd about display-manager.service: %s",
-				   strerror(-r));
-	ctx->dm_unit = strdup(u.id);
-	if (!ctx->dm_unit)
-		r = -ENOMEM;
-	else if (!ctx->plan->host_graphics_go)
-		r = 0;
-	else if (!is_running(u.active_state))
-		r = plan_note(ctx->plan, "display manager %s is %s: left alone", u.id,
-			      u.active_state);
-	else
-		r = plan_stop(ctx, u.id, "display-manager.service");
-	unit_state_done(&u);
-	return r;
+				   strerror(-err));
+	if (!(ctx->dm_unit = strdup(u->id)))
+		return -ENOMEM;
+	if (!ctx->plan->host_graphics_go)
+		return 0;
+	if (!is_running(u->active_state))
+		return plan_note(ctx->plan, "display manager %s is %s: left alone", u->id,
+				 u->active_state);
+	return plan_stop(ctx, u->id, "display-manager.service");
 }
 
 /*
@@ -93,13 +96,10 @@ static int plan_service_holders(struct plan_ctx *ctx)
 		} else {
 			/* A transient unit (systemd-run) could not be started again: its process is
 			 * signalled like any other. So is one systemd does not know any more. */
-			struct unit_state u = { 0 };
-			if (host_unit_state(ctx->host, h->unit, &u) < 0 || u.transient ||
-			    !is_running(u.active_state)) {
-				unit_state_done(&u);
+			int err;
+			const struct unit_state *u = unit(ctx, h->unit, &err);
+			if (!u || u->transient || !is_running(u->active_state))
 				continue;
-			}
-			unit_state_done(&u);
 			_cleanup_free_ char *why = strdup_printf("%s[%d] holds /dev/%s", strna(comm),
 								 (int)h->pid, h->devname);
 			r = why ? plan_stop(ctx, h->unit, why) : -ENOMEM;
@@ -108,6 +108,20 @@ static int plan_service_holders(struct plan_ctx *ctx)
 			return r;
 	}
 	return 0;
+}
+
+/* The states of the units it weighs: stop_units, the display manager, the services holding
+ * the devices. */
+int stage_display_manager_load(const struct plan_ctx *ctx, struct host *host)
+{
+	_cleanup_strv_free_ char **names = NULL;
+	int r = strv_extend(&names, "display-manager.service");
+	for (char **n = ctx->cfg->stop_units; r >= 0 && n && *n; n++)
+		r = strv_extend_unique(&names, *n);
+	for (size_t i = 0; r >= 0 && i < ctx->n_holders; i++)
+		if (ctx->holders[i].kind == HOLDER_SYSTEM_UNIT)
+			r = strv_extend_unique(&names, ctx->holders[i].unit);
+	return r < 0 ? r : host_load_units(host, names);
 }
 
 int stage_display_manager_plan(struct plan_ctx *ctx)
