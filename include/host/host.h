@@ -32,6 +32,10 @@ struct pci_function {
 	bool names_looked_up;  /* vendor_name, device_name, class_name below */
 	bool resizable_bar;    /* a BAR the device can resize (resourceN_resize) */
 	bool boot_fb;          /* a bound firmware framebuffer scans out of it: the console */
+	/* A display function's: the first boot framebuffer claim in /proc/iomem inside one of its
+	 * memory BARs ("efifb c0000000-c03e7fff"), and sysfb's device's own (BOOTFB), which
+	 * unbinding a driver leaves. NULL: none. */
+	char *fb_claim, *fb_device_claim;
 	unsigned vendor, device, class_code; /* class_code: 24 bits, 0x030000 */
 	char *driver;          /* bound driver, NULL if none */
 	char *module;          /* the driver's module, NULL if built in or no driver */
@@ -166,9 +170,10 @@ _must_check_ int host_pci_function_alive(const struct sysroot *root, const char 
 					 const char *driver, const char **ret_missing);
 
 /* The first boot framebuffer claim in /proc/iomem that lies in one of the function's memory
- * BARs, as "NAME START-END" in *ret: 1 found, 0 none (or nothing readable), -ENOMEM.
- * device_only: only sysfb's device itself (BOOTFB), which unbinding a driver leaves; else its
- * drivers' claims too (efifb, simpledrm...). */
+ * BARs, read now, as "NAME START-END" in *ret: 1 found, 0 none (or nothing readable),
+ * -ENOMEM. device_only: only sysfb's device itself (BOOTFB), which unbinding a driver leaves;
+ * else its drivers' claims too (efifb, simpledrm...). At load, pci_function's fb_claim and
+ * fb_device_claim hold the same. */
 _must_check_ int host_fb_in_bars(const struct host *h, const struct pci_function *d,
 				 bool device_only, char **ret);
 

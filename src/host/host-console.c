@@ -108,13 +108,7 @@ static int attribute_fbs(struct host *h)
 		}
 		for (size_t i = 0; i < h->n_pci; i++) {
 			struct pci_function *d = &h->pci[i];
-			_cleanup_free_ char *claim = NULL;
-			if (!pci_function_is_display(d))
-				continue;
-			int r = host_fb_in_bars(h, d, false, &claim);
-			if (r < 0)
-				return r;
-			if (r > 0) {
+			if (pci_function_is_display(d) && d->fb_claim) {
 				d->boot_fb = true;
 				if (!(f->parent = strdup(d->name)))
 					return -ENOMEM;

@@ -56,28 +56,86 @@ static size_t read_bars(const struct host *h, const struct pci_function *d,
 	return n;
 }
 
-int host_fb_in_bars(const struct host *h, const struct pci_function *d, bool device_only,
-		    char **ret)
+struct fb_range {
+	char name[64];
+	unsigned long long start, end;
+};
+
+/* The boot framebuffer lines of /proc/iomem. Unreadable (or every address 0, as a user who is
+ * not root sees it): none. */
+static int read_fb_ranges(const struct host *h, struct fb_range **ret, size_t *ret_n)
 {
-	unsigned long long bars[6][2];
-	size_t n_bars = read_bars(h, d, bars);
 	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ struct fb_range *v = NULL;
+	size_t n = 0;
 	*ret = NULL;
-	/* Unreadable (or every address 0, as a user who is not root sees it): nothing to say. */
-	if (n_bars == 0 || read_attr_alloc_at(h->root->proc_fd, "iomem", 1 << 20, &text) < 0)
+	*ret_n = 0;
+	if (read_attr_alloc_at(h->root->proc_fd, "iomem", 1 << 20, &text) < 0)
 		return 0;
 	char *save = NULL;
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		unsigned long long start, end;
-		char name[64];
-		if (sscanf(l, " %llx-%llx : %63[^\n]", &start, &end, name) != 3 || end == 0 ||
-		    !is_fb_name(name, device_only))
+		struct fb_range f;
+		if (sscanf(l, " %llx-%llx : %63[^\n]", &f.start, &f.end, f.name) != 3 ||
+		    f.end == 0 || !is_fb_name(f.name, false))
+			continue;
+		struct fb_range *l2 = realloc(v, sizeof *v * (n + 1));
+		if (!l2)
+			return -ENOMEM;
+		v = l2;
+		v[n++] = f;
+	}
+	*ret = TAKE_PTR(v);
+	*ret_n = n;
+	return 0;
+}
+
+/* The first range in one of the BARs: 1 with "NAME START-END" in *ret, 0 none. */
+static int range_in_bars(const struct fb_range *ranges, size_t n, unsigned long long bars[6][2],
+			 size_t n_bars, bool device_only, char **ret)
+{
+	*ret = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_fb_name(ranges[i].name, device_only))
 			continue;
 		for (size_t b = 0; b < n_bars; b++)
-			if (start >= bars[b][0] && end <= bars[b][1]) {
-				*ret = strdup_printf("%s %llx-%llx", name, start, end);
+			if (ranges[i].start >= bars[b][0] && ranges[i].end <= bars[b][1]) {
+				*ret = strdup_printf("%s %llx-%llx", ranges[i].name, ranges[i].start,
+						     ranges[i].end);
 				return *ret ? 1 : -ENOMEM;
 			}
 	}
 	return 0;
+}
+
+int host_fb_in_bars(const struct host *h, const struct pci_function *d, bool device_only,
+		    char **ret)
+{
+	unsigned long long bars[6][2];
+	size_t n_bars = read_bars(h, d, bars), n = 0;
+	_cleanup_free_ struct fb_range *ranges = NULL;
+	*ret = NULL;
+	if (n_bars == 0)
+		return 0;
+	int r = read_fb_ranges(h, &ranges, &n);
+	return r < 0 ? r : range_in_bars(ranges, n, bars, n_bars, device_only, ret);
+}
+
+/* Each display function's claims, from one read of /proc/iomem. */
+int host_iomem_load(struct host *h);
+int host_iomem_load(struct host *h)
+{
+	_cleanup_free_ struct fb_range *ranges = NULL;
+	size_t n = 0;
+	int r = read_fb_ranges(h, &ranges, &n);
+	for (size_t i = 0; r >= 0 && n > 0 && i < h->n_pci; i++) {
+		struct pci_function *d = &h->pci[i];
+		unsigned long long bars[6][2];
+		size_t n_bars;
+		if (!pci_function_is_display(d) || (n_bars = read_bars(h, d, bars)) == 0)
+			continue;
+		r = range_in_bars(ranges, n, bars, n_bars, false, &d->fb_claim);
+		if (r >= 0)
+			r = range_in_bars(ranges, n, bars, n_bars, true, &d->fb_device_claim);
+	}
+	return r < 0 ? r : 0;
 }

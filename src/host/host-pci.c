@@ -19,6 +19,8 @@ static void pci_function_done(struct pci_function *d)
 	free(d->vendor_name);
 	free(d->device_name);
 	free(d->class_name);
+	free(d->fb_claim);
+	free(d->fb_device_claim);
 	for (size_t i = 0; i < d->n_nodes; i++)
 		free(d->nodes[i].devname);
 	free(d->nodes);

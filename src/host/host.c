@@ -11,6 +11,7 @@ int host_console_load(struct host *h);
 void host_console_free(struct host *h);
 int host_vfio_probe(struct host *h);
 int host_modules_load(struct host *h);
+int host_iomem_load(struct host *h);
 void host_modules_free(struct host *h);
 
 void vm_claims_free(struct vm_claim *list, size_t n)
@@ -73,7 +74,8 @@ int host_load(struct sysroot *root, struct host **ret)
 	if (read_attr_at(root->proc_fd, "sys/kernel/random/boot_id", buf, sizeof buf) > 0)
 		h->boot_id = strdup(buf);
 
-	if ((r = host_pci_load(h)) < 0 || (r = host_console_load(h)) < 0 ||
+	if ((r = host_pci_load(h)) < 0 || (r = host_iomem_load(h)) < 0 ||
+	    (r = host_console_load(h)) < 0 ||
 	    (r = host_vfio_probe(h)) < 0 || (r = host_modules_load(h)) < 0)
 		return r;
 	*ret = TAKE_PTR(h);

@@ -19,14 +19,10 @@ static int check_claims(struct plan_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->n_passed; i++) {
 		const struct pci_function *d = ctx->passed[i];
-		_cleanup_free_ char *claim = NULL;
-		if (!pci_function_is_display(d))
-			continue;
 		/* A driver's claim goes with the unbind below; the device's own stays. */
-		int r = host_fb_in_bars(ctx->host, d, true, &claim);
-		if (r < 0)
-			return r;
-		if (r == 0)
+		const char *claim = d->fb_device_claim;
+		int r;
+		if (!pci_function_is_display(d) || !claim)
 			continue;
 		if (is_vga_class(d))
 			r = plan_note(ctx->plan, "boot framebuffer %s lies in a BAR of %s: vfio-pci "
