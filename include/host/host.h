@@ -149,7 +149,7 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct host *, host_free);
 struct pci_function *host_find_pci(const struct host *h, const struct pci_addr *a);
 /* By sysfs name ("0000:01:00.0"), parsed to an address. */
 struct pci_function *host_find_pci_name(const struct host *h, const char *name);
-/* Members of an IOMMU group, sorted by address. */
+/* The PCI functions of an IOMMU group, sorted by address, from the model; -ENOENT: none. */
 _must_check_ int host_iommu_group_members(const struct host *h, int group, char ***ret);
 bool pci_function_is_bridge(const struct pci_function *d);
 bool pci_function_is_display(const struct pci_function *d);

@@ -590,19 +590,15 @@ struct pci_function *host_find_pci_name(const struct host *h, const char *name)
 
 int host_iommu_group_members(const struct host *h, int group, char ***ret)
 {
-	char path[64];
-	_cleanup_strv_free_ char **names = NULL, **valid = NULL;
-	snprintf(path, sizeof path, "kernel/iommu_groups/%d/devices", group);
-	int r = dir_list_at(h->root->sys_fd, path, &names);
-	if (r < 0)
-		return r;
-	for (char **n = names; n && *n; n++) {
-		struct pci_addr a;
-		if (pci_addr_parse(*n, &a) < 0)
-			continue;
-		if ((r = strv_extend(&valid, *n)) < 0)
+	/* h->pci is every PCI function, in address order: the group's PCI members, sorted. */
+	_cleanup_strv_free_ char **names = NULL;
+	for (size_t i = 0; group >= 0 && i < h->n_pci; i++) {
+		int r;
+		if (h->pci[i].iommu_group == group && (r = strv_extend(&names, h->pci[i].name)) < 0)
 			return r;
 	}
-	*ret = TAKE_PTR(valid);
+	if (!names)
+		return -ENOENT;
+	*ret = TAKE_PTR(names);
 	return 0;
 }
