@@ -314,9 +314,9 @@ static int collect_holders(struct plan_ctx *ctx)
 static int note_usb(struct plan_ctx *ctx)
 {
 	_cleanup_strv_free_ char **devs = NULL;
-	int sys = ctx->host->root->sys_fd, r;
 	if (!ctx->dom->usb)
 		return 0;
+	int sys = ctx->host->root->sys_fd, r;
 	(void)!dir_list_at(sys, "bus/usb/devices", &devs);
 	for (char **u = ctx->dom->usb; u && *u; u++) {
 		unsigned want_v, want_p;
