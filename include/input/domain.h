@@ -51,6 +51,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct domain *, domain_free);
  * required. On failure *ret_error (if given) gets one line fit for `virsh start`.
  */
 _must_check_ int domain_parse(const char *xml, size_t size, struct domain **ret, char **ret_error);
-/* A VM name we accept as part of a file name; anything else is keyed by UUID only. */
-bool domain_name_is_safe(const char *name);
+/* The one rule for a VM name that becomes part of a path (its log file, its override
+ * directory, libvirt's files): one libvirt could have saved as a file name. Any other name is
+ * kept for messages and keyed by UUID only. */
+#define VM_NAME_MAX 200
+bool vm_name_is_valid(const char *name);
 bool uuid_is_valid(const char *s);

@@ -229,7 +229,7 @@ static bool is_override_path(const char *s)
 	    !(startswith(slash + 1, "before-") || startswith(slash + 1, "after-")))
 		return false;
 	_cleanup_free_ char *dir = strndup(sub, (size_t)(slash - sub));
-	return dir && (streq(dir, "default") || domain_name_is_safe(dir) || uuid_is_valid(dir));
+	return dir && (streq(dir, "default") || vm_name_is_valid(dir) || uuid_is_valid(dir));
 }
 
 /* Words the plan shows as what an action expects ("active", "not loaded"): never used. */

@@ -11,7 +11,7 @@ int libvirt_vm_running(const struct sysroot *root, const char *name, pid_t *ret_
 {
 	char path[PATH_MAX], buf[32];
 	unsigned pid;
-	if (!domain_name_is_safe(name))
+	if (!vm_name_is_valid(name))
 		return -EINVAL;
 	if (root->run_fd < 0)
 		return 0;

@@ -38,16 +38,13 @@ struct domain *domain_free(struct domain *d)
 	return NULL;
 }
 
-bool domain_name_is_safe(const char *name)
+bool vm_name_is_valid(const char *name)
 {
-	/* ^[A-Za-z0-9_][A-Za-z0-9._+-]{0,63}$ and never "." or "..": a file name, nothing more. */
-	size_t n = strlen(name);
-	if (n == 0 || n > 64 || !(isalnum((unsigned char)name[0]) || name[0] == '_'))
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!(isalnum((unsigned char)name[i]) || strchr("._+-", name[i])))
-			return false;
-	return true;
+	/* What libvirt saves as /etc/libvirt/qemu/NAME.xml and /run/libvirt/qemu/NAME.pid, and so
+	 * a safe file name of ours: printable ASCII (spaces too), no '/', and neither "." nor ".."
+	 * nor a hidden file or an option ("-h") at the start. */
+	return !isempty(name) && strlen(name) <= VM_NAME_MAX && str_is_printable_ascii(name) &&
+	       !strchr(name, '/') && name[0] != '.' && name[0] != '-';
 }
 
 bool uuid_is_valid(const char *s)

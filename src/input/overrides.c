@@ -239,7 +239,7 @@ int config_load_for_vm(const struct sysroot *root, const char *vm, const char *u
 	int r = config_load(root, c, ret_error);
 	if (r < 0)
 		return r;
-	const char *subs[] = { "default", vm && domain_name_is_safe(vm) ? vm : NULL, uuid };
+	const char *subs[] = { "default", vm && vm_name_is_valid(vm) ? vm : NULL, uuid };
 	for (size_t i = 0; i < ARRAY_SIZE(subs); i++) {
 		/* A VM called "default", or called by its own UUID, gets that directory once. */
 		if (!subs[i] || (i > 0 && streq(subs[i], "default")) ||
@@ -251,7 +251,7 @@ int config_load_for_vm(const struct sysroot *root, const char *vm, const char *u
 		if ((r = load_dir(root, dir, c, ret_error)) < 0)
 			return r;
 	}
-	if (vm && domain_name_is_safe(vm) && (r = note_legacy_layout(root, vm, c)) < 0)
+	if (vm && vm_name_is_valid(vm) && (r = note_legacy_layout(root, vm, c)) < 0)
 		return r;
 	for (int s = 0; s < _STAGE_MAX; s++)
 		if (config_stage_disabled(c, (enum stage_id)s) &&

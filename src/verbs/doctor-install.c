@@ -437,7 +437,7 @@ static int check_override_dir(const struct sysroot *root, const char *name, char
 	const char *vm = NULL, *uuid = NULL;
 	if (uuid_is_valid(name))
 		uuid = name;
-	else if (domain_name_is_safe(name) && !streq(name, "default"))
+	else if (vm_name_is_valid(name) && !streq(name, "default"))
 		vm = name;
 	int r = config_load_for_vm(root, vm, uuid, &cfg, ret_error);
 	config_done(&cfg);

@@ -44,13 +44,6 @@ static const char *const result_colors[_DOCTOR_RESULT_MAX] = {
 	[DOCTOR_SKIP] = NULL,
 };
 
-/* A name libvirt could have saved as /etc/libvirt/qemu/NAME.xml, and nothing that leaves it. */
-static bool vm_name_is_valid(const char *name)
-{
-	return !isempty(name) && strlen(name) <= 200 && str_is_printable_ascii(name) &&
-	       !strchr(name, '/') && name[0] != '.';
-}
-
 /* The domain XML: the VM's saved definition (VM), --xml FILE or --xml - (stdin); 2 on failure. */
 static int read_domain(const struct verb_args *a, const struct sysroot *root, char **ret,
 		       size_t *ret_size)

@@ -92,7 +92,7 @@ static int parse_domain(struct hook_call *c)
 static void open_log_file(struct hook_call *c)
 {
 	const char *name = c->args->vm;
-	if (c->dry_run || !domain_name_is_safe(name))
+	if (c->dry_run || !vm_name_is_valid(name))
 		name = c->dom ? c->dom->uuid : NULL;
 	if (c->dry_run || !name)
 		return;

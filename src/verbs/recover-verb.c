@@ -91,9 +91,9 @@ static int recover(const struct verb_args *a, const char *vm)
 int recover_verb(const struct verb_args *a)
 {
 	const char *vm = a->positional[0];
-	if (!uuid_is_valid(vm) && !domain_name_is_safe(vm)) {
+	if (!uuid_is_valid(vm) && !vm_name_is_valid(vm)) {
 		_cleanup_free_ char *e = str_escape(vm, 128);
-		log_error("Refusing VM '%s': give a UUID or a plain name (letters, digits, . _ + -)",
+		log_error("Refusing VM '%s': give its UUID or its name (printable, no '/', not starting with '.' or '-')",
 			  strna(e));
 		return 1;
 	}

@@ -169,9 +169,9 @@ J
 	}
 	refuse_case unknown-vm "Nothing recorded for VM 'win7': no journal names it" win7
 	refuse_case unknown-uuid "Nothing recorded for VM 8f2b0c44-1c7e-4b1a-9d55-2f1b5c6a7e09: no journal" 8f2b0c44-1c7e-4b1a-9d55-2f1b5c6a7e09
-	refuse_case name-dotdot "Refusing VM '..': give a UUID or a plain name" ..
-	refuse_case name-slash "Refusing VM '../../etc/passwd': give a UUID or a plain name" ../../etc/passwd
-	refuse_case name-slash-dry-run "Refusing VM 'a/b': give a UUID or a plain name" --dry-run a/b
+	refuse_case name-dotdot "Refusing VM '..': give its UUID or its name" ..
+	refuse_case name-slash "Refusing VM '../../etc/passwd': give its UUID or its name" ../../etc/passwd
+	refuse_case name-slash-dry-run "Refusing VM 'a/b': give its UUID or its name" --dry-run a/b
 	# libvirt's pid file names a live process (in the tree's /proc): the guest still has them.
 	mkdir -p "$st/proc/$$" && echo $$ > "$st/run/libvirt/qemu/win10.pid"
 	refuse_case qemu-runs "VM 'win10' still runs (qemu pid $$ in /run/libvirt/qemu/win10.pid): shut it down first" win10
