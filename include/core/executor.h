@@ -22,7 +22,6 @@ struct exec_ctx {
 	struct sysroot *root;
 	const struct config *cfg;
 	const struct host *host;
-	sd_bus *system_bus;      /* opened on first use */
 	struct module_loader modules; /* libkmod, opened on first use */
 	int journal_dir_fd;      /* other VMs' journals (CPU isolation composes with them) */
 	const char *vm_name;     /* for override executables' environment */

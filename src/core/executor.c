@@ -18,10 +18,6 @@
 
 void exec_ctx_done(struct exec_ctx *ctx)
 {
-	/* Set only once their library was loaded. */
-	if (ctx->system_bus)
-		sym_sd_bus_flush_close_unref(ctx->system_bus);
-	ctx->system_bus = NULL;
 	module_loader_done(&ctx->modules);
 }
 
@@ -29,14 +25,7 @@ int exec_system_bus(struct exec_ctx *ctx, sd_bus **ret)
 {
 	if (!ctx->root->live)
 		return -EOPNOTSUPP;
-	if (!ctx->system_bus) {
-		TIMING_WAIT(WAIT_SYSTEMD);
-		int r = bus_open_system(&ctx->system_bus);
-		if (r < 0)
-			return r;
-	}
-	*ret = ctx->system_bus;
-	return 0;
+	return bus_system(ret);
 }
 
 int exec_log_stuck(const struct exec_ctx *ctx, const char *fmt, ...)

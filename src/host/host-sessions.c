@@ -55,11 +55,11 @@ static int append(struct session_list *l, struct logind_session s)
 static int sessions_live(struct session_list *l)
 {
 	TIMING_WAIT(WAIT_SYSTEMD);
-	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
 	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	sd_bus *bus;
 
-	int r = bus_open_system(&bus);
+	int r = bus_system(&bus);
 	if (r < 0)
 		return r;
 	r = sym_sd_bus_call_method(bus, LOGIND, "/org/freedesktop/login1",

@@ -102,12 +102,12 @@ static int unit_state(const struct host *h, sd_bus *bus, const char *name,
 static int units_bus(const struct host *h, sd_bus **ret)
 {
 	*ret = NULL;
-	return h->root->live ? bus_open_system(ret) : 0;
+	return h->root->live ? bus_system(ret) : 0;
 }
 
 int host_unit_state(const struct host *h, const char *name, struct unit_state *ret)
 {
-	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	sd_bus *bus;
 	int r = units_bus(h, &bus);
 	return r < 0 ? r : unit_state(h, bus, name, ret);
 }
@@ -122,7 +122,7 @@ const struct unit_state *host_find_unit(const struct host *h, const char *name)
 
 int host_load_units(struct host *h, char *const *names)
 {
-	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	sd_bus *bus = NULL;
 	int bus_error = 0;
 	for (char *const *n = names; n && *n; n++) {
 		if (host_find_unit(h, *n))

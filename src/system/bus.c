@@ -21,6 +21,28 @@ int bus_open_system(sd_bus **ret)
 	return sym_sd_bus_open_system(ret);
 }
 
+static sd_bus *system_bus;
+
+int bus_system(sd_bus **ret)
+{
+	if (!system_bus) {
+		TIMING_WAIT(WAIT_SYSTEMD);
+		int r = bus_open_system(&system_bus);
+		if (r < 0)
+			return r;
+	}
+	*ret = system_bus;
+	return 0;
+}
+
+void bus_system_close(void)
+{
+	/* Set only once libsystemd was loaded. */
+	if (system_bus)
+		sym_sd_bus_flush_close_unref(system_bus);
+	system_bus = NULL;
+}
+
 int bus_open_user_manager(const char *run_prefix, uid_t uid, sd_bus **ret)
 {
 	TIMING_WAIT(WAIT_SYSTEMD);

@@ -14,6 +14,7 @@
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "lib/timing.h"
+#include "system/bus.h"
 #include "verbs.h"
 
 static void help_hook(const char *argv0)
@@ -267,9 +268,10 @@ int main(int argc, char **argv)
 	timing_init(); /* before the environment goes */
 	sanitize_process(!cli);
 	log_setup(LOG_INFO, cli);
+	int status = cli ? run_cli(argc, argv) : run_hook(argc, argv, network);
+	bus_system_close(); /* the one system bus connection, if anything opened it */
 	if (cli)
-		return run_cli(argc, argv);
-	int status = run_hook(argc, argv, network);
+		return status;
 #if !HAS_ADDRESS_SANITIZER /* LeakSanitizer checks at exit */
 	/* libvirt waits for the hook to exit: the destructors of the libraries a start loaded
 	 * (OpenSSL's cleanup behind libkmod, ICU's behind libxml2) only free memory the kernel

@@ -93,13 +93,13 @@ static int ifindex_of(const struct sysroot *root, const char *ifname, int *ret)
 
 static int route_dns(int ifindex, const struct vnet *n)
 {
-	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
 	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *m = NULL;
 	struct in_addr a;
+	sd_bus *bus;
 	if (inet_pton(AF_INET, n->address, &a) != 1)
 		return -EINVAL;
-	int r = bus_open_system(&bus);
+	int r = bus_system(&bus);
 	if (r < 0)
 		return r;
 	r = sym_sd_bus_message_new_method_call(bus, &m, RESOLVED, RESOLVED_PATH, RESOLVED_MANAGER,
@@ -128,8 +128,8 @@ static int route_dns(int ifindex, const struct vnet *n)
 
 static int revert_dns(int ifindex)
 {
-	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-	int r = bus_open_system(&bus);
+	sd_bus *bus;
+	int r = bus_system(&bus);
 	if (r < 0)
 		return r;
 	return sym_sd_bus_call_method(bus, RESOLVED, RESOLVED_PATH, RESOLVED_MANAGER, "RevertLink",
@@ -138,8 +138,8 @@ static int revert_dns(int ifindex)
 
 static int set_zone(const char *zone, const char *ifname)
 {
-	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-	int r = bus_open_system(&bus);
+	sd_bus *bus;
+	int r = bus_system(&bus);
 	if (r < 0)
 		return r;
 	return sym_sd_bus_call_method(bus, "org.fedoraproject.FirewallD1",
