@@ -59,7 +59,6 @@ struct action_ops {
 
 extern const struct action_ops action_ops[_ACTION_KIND_MAX];
 
-void exec_ctx_done(struct exec_ctx *ctx);
 _must_check_ int exec_system_bus(struct exec_ctx *ctx, sd_bus **ret);
 /* Seconds with two decimals, for "took 0.83 s" log lines. */
 static inline double usec_to_s(uint64_t usec)

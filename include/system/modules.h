@@ -10,12 +10,17 @@
  * forced: a forced unload of a GPU driver can take the machine down. Every load and removal
  * runs with the deadline d (kernel-call.h). */
 struct kmod_ctx;
-/* The libkmod context, opened on first use (live hosts only) and kept for the call. */
+/* Loads and unloads act on the machine's own modules: on a live root only. */
 struct module_loader {
 	const struct sysroot *root;
-	struct kmod_ctx *kmod;
 };
-void module_loader_done(struct module_loader *l);
+
+/* The call's one libkmod context, for the modules of root's kernel (the running one on a live
+ * root; kernel_release's under a host tree, with its modprobe.d): opened on first use, owned
+ * here, lent to callers; module_index_close() drops it at exit. */
+_must_check_ int module_index(const struct sysroot *root, const char *kernel_release,
+			      struct kmod_ctx **ret);
+void module_index_close(void);
 
 bool module_is_loaded(int sys_fd, const char *name);
 _must_check_ int module_load(struct module_loader *l, struct kernel_deadline *d, const char *name);

@@ -16,11 +16,6 @@
 #include "lib/wait.h"
 #include "system/bus.h"
 
-void exec_ctx_done(struct exec_ctx *ctx)
-{
-	module_loader_done(&ctx->modules);
-}
-
 int exec_system_bus(struct exec_ctx *ctx, sd_bus **ret)
 {
 	if (!ctx->root->live)

@@ -42,7 +42,6 @@ static int release_locked(struct sysroot *root, const struct config *cfg, const 
 
 	struct exec_ctx ctx = { .root = root, .cfg = cfg, .vm_name = vm_name, .vm_uuid = vm_uuid };
 	r = executor_release(&ctx, jfd, j);
-	exec_ctx_done(&ctx);
 	if (r >= 0) {
 		_cleanup_free_ char *took = timing_summary();
 		log_info("Released: the host has back what %s took, in %s", vm_name, strna(took));

@@ -9,6 +9,7 @@
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "system/modules.h"
 
 static bool module_name_is_valid(const char *name)
 {
@@ -171,12 +172,6 @@ void host_modules_free(struct host *h)
 	free(h->modules);
 }
 
-_printf_(6, 0) static void kmod_log_quiet(void *data, int priority, const char *file, int line,
-					  const char *fn, const char *format, va_list args)
-{
-	/* A failed lookup is an answer here ("not available"), not something to report. */
-}
-
 int host_module_available(const struct host *h, const char *name)
 {
 	if (!module_name_is_valid(name))
@@ -186,23 +181,16 @@ int host_module_available(const struct host *h, const char *name)
 		return -ENOMEM;
 	if (exists_at(h->root->sys_fd, loaded))
 		return MODULE_LOADED;
-	if (!h->kernel_release)
+	struct kmod_ctx *ctx;
+	int r = module_index(h->root, h->kernel_release, &ctx);
+	if (r == -ENOENT)
 		return MODULE_MISSING;
-	_cleanup_free_ char *rel = strdup_printf("/lib/modules/%s", h->kernel_release);
-	_cleanup_free_ char *dir = rel ? sysroot_path(h->root, rel) : NULL;
-	if (!dir)
-		return -ENOMEM;
-	int r = dlopen_libkmod();
 	if (r < 0)
 		return r;
-	_cleanup_(sym_kmod_unrefp) struct kmod_ctx *ctx = sym_kmod_new(dir, NULL);
-	if (!ctx)
-		return MODULE_MISSING;
-	sym_kmod_set_log_fn(ctx, kmod_log_quiet, NULL);
 	_cleanup_(sym_kmod_module_unref_listp) struct kmod_list *list = NULL;
 	r = sym_kmod_module_new_from_lookup(ctx, name, &list);
 	if (r < 0 || !list) {
-		log_debug_errno(r, "%s not found in %s", name, dir);
+		log_debug_errno(r, "%s not found for kernel %s", name, strna(h->kernel_release));
 		return MODULE_MISSING;
 	}
 	return MODULE_AVAILABLE;

@@ -34,30 +34,66 @@ _printf_(6, 0) static void kmod_log(void *data, int priority, const char *file, 
 	log_debug("libkmod: %s", truncate_nl(buf));
 }
 
+_printf_(6, 0) static void kmod_log_quiet(void *data, int priority, const char *file, int line,
+					  const char *fn, const char *format, va_list args)
+{
+	/* A host tree has the module indexes, not the .ko files libkmod would go on to look at. */
+}
+
+static struct kmod_ctx *index_ctx;
+static const struct sysroot *index_root; /* whose modules index_ctx knows */
+
+/* libkmod's arguments for a host tree: its kernel's modules and its modprobe.d. */
+static struct kmod_ctx *open_tree_index(const struct sysroot *root, const char *kernel_release)
+{
+	if (!kernel_release)
+		return NULL;
+	_cleanup_free_ char *rel = strdup_printf("/lib/modules/%s", kernel_release);
+	_cleanup_free_ char *dir = rel ? sysroot_path(root, rel) : NULL;
+	_cleanup_free_ char *c1 = sysroot_path(root, "/etc/modprobe.d");
+	_cleanup_free_ char *c2 = sysroot_path(root, "/run/modprobe.d");
+	_cleanup_free_ char *c3 = sysroot_path(root, "/lib/modprobe.d");
+	if (!dir || !c1 || !c2 || !c3)
+		return NULL;
+	const char *const config[] = { c1, c2, c3, NULL };
+	return sym_kmod_new(dir, config);
+}
+
+int module_index(const struct sysroot *root, const char *kernel_release, struct kmod_ctx **ret)
+{
+	if (index_root != root)
+		module_index_close();
+	if (!index_ctx) {
+		int r = dlopen_libkmod();
+		if (r < 0)
+			return r;
+		index_ctx = root->live ? sym_kmod_new(NULL, NULL) :
+					 open_tree_index(root, kernel_release);
+		if (!index_ctx)
+			return root->live || kernel_release ? -ENOMEM : -ENOENT;
+		sym_kmod_set_log_fn(index_ctx, root->live ? kmod_log : kmod_log_quiet, NULL);
+		if (root->live)
+			(void)sym_kmod_load_resources(index_ctx);
+		index_root = root;
+	}
+	*ret = index_ctx;
+	return 0;
+}
+
+void module_index_close(void)
+{
+	/* Set only once libkmod was loaded. */
+	if (index_ctx)
+		sym_kmod_unref(index_ctx);
+	index_ctx = NULL;
+	index_root = NULL;
+}
+
 static int kmod_ctx_get(struct module_loader *l, struct kmod_ctx **ret)
 {
 	if (!l->root->live)
 		return -EOPNOTSUPP; /* libkmod acts on the real /sys/module only */
-	if (!l->kmod) {
-		int r = dlopen_libkmod();
-		if (r < 0)
-			return r;
-		l->kmod = sym_kmod_new(NULL, NULL);
-		if (!l->kmod)
-			return -ENOMEM;
-		sym_kmod_set_log_fn(l->kmod, kmod_log, NULL);
-		(void)sym_kmod_load_resources(l->kmod);
-	}
-	*ret = l->kmod;
-	return 0;
-}
-
-void module_loader_done(struct module_loader *l)
-{
-	/* Set only once libkmod was loaded. */
-	if (l->kmod)
-		sym_kmod_unref(l->kmod);
-	l->kmod = NULL;
+	return module_index(l->root, NULL, ret);
 }
 
 static int insert_module(_unused_ int fd, void *data)

@@ -259,7 +259,6 @@ static int prepare_for_real(struct hook_call *c, struct host *host, const struct
 	struct exec_ctx ctx = { .root = c->root, .cfg = cfg, .host = host,
 				.vm_name = c->dom->name, .vm_uuid = c->dom->uuid };
 	r = prepare_locked(c, &ctx, jfd);
-	exec_ctx_done(&ctx);
 	return r;
 }
 

@@ -17,6 +17,7 @@
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "lib/table.h"
+#include "system/modules.h"
 #include "verbs.h"
 
 enum {
@@ -674,33 +675,11 @@ static int list_cpus(struct list_ctx *c, struct libscols_table *json_tb)
 	return r;
 }
 
-static struct kmod_ctx *open_kmod(const struct host *h)
-{
-	/* Without libkmod (logged) the report only lacks its "modules". */
-	if (!h->kernel_release || dlopen_libkmod() < 0)
-		return NULL;
-	_cleanup_free_ char *rel = strdup_printf("/lib/modules/%s", h->kernel_release);
-	_cleanup_free_ char *dir = rel ? sysroot_path(h->root, rel) : NULL;
-	_cleanup_free_ char *c1 = sysroot_path(h->root, "/etc/modprobe.d");
-	_cleanup_free_ char *c2 = sysroot_path(h->root, "/run/modprobe.d");
-	_cleanup_free_ char *c3 = sysroot_path(h->root, "/lib/modprobe.d");
-	if (!dir || !c1 || !c2 || !c3)
-		return NULL;
-	const char *const config[] = { c1, c2, c3, NULL };
-	return sym_kmod_new(dir, config);
-}
-
-_printf_(6, 0) static void kmod_quiet(void *data, int priority, const char *file, int line,
-				      const char *fn, const char *format, va_list args)
-{
-	/* A module index that is not there only means no "modules" to show. */
-}
-
 int list_verb(const struct verb_args *a)
 {
 	_cleanup_(sysroot_freep) struct sysroot *root = NULL;
 	_cleanup_(host_freep) struct host *host = NULL;
-	_cleanup_(sym_kmod_unrefp) struct kmod_ctx *kmod = NULL;
+	struct kmod_ctx *kmod = NULL;
 	_cleanup_(sym_scols_unref_tablep) struct libscols_table *json_tb = NULL;
 	int r;
 
@@ -712,8 +691,9 @@ int list_verb(const struct verb_args *a)
 		log_error_errno(r, "Cannot read the host: %m");
 		return 1;
 	}
-	if ((kmod = open_kmod(host)))
-		sym_kmod_set_log_fn(kmod, kmod_quiet, NULL);
+	/* Without libkmod or a module index, the report only lacks its "modules". */
+	if (module_index(root, host->kernel_release, &kmod) < 0)
+		kmod = NULL;
 
 	struct list_ctx c = { .h = host, .kmod = kmod, .json = a->json, .out = stdout };
 	c.color = !c.json && verb_use_color(a, stdout);

@@ -15,6 +15,7 @@
 #include "lib/strutil.h"
 #include "lib/timing.h"
 #include "system/bus.h"
+#include "system/modules.h"
 #include "verbs.h"
 
 static void help_hook(const char *argv0)
@@ -269,7 +270,9 @@ int main(int argc, char **argv)
 	sanitize_process(!cli);
 	log_setup(LOG_INFO, cli);
 	int status = cli ? run_cli(argc, argv) : run_hook(argc, argv, network);
-	bus_system_close(); /* the one system bus connection, if anything opened it */
+	/* The adapters' handles, if anything opened them: the system bus, the module index. */
+	bus_system_close();
+	module_index_close();
 	if (cli)
 		return status;
 #if !HAS_ADDRESS_SANITIZER /* LeakSanitizer checks at exit */
