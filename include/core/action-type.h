@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include "core/executor.h"
 #include "core/host-check.h"
 #include "core/plan.h"
 
 /*
  * Everything one action kind is, in one place: its names, the form its journaled values take,
- * what undoing it says and what status compares it with on the host. One file per kind in
+ * how it runs and is undone, what undoing it says and what status compares it with on the host. One file per kind in
  * src/actions/ (src/actions/NAME.c); the executor, the journal's checks, status and the plan's
  * printer go through the table.
  */
@@ -25,6 +26,9 @@ struct action_type {
 	bool (*result_ok)(const char *s);  /* NULL: it records no result */
 	const char *result_is;
 
+	/* Each checks the real state before and after: 0 done, ACTION_NOOP, <0 failed (logged). */
+	action_fn run;
+	action_fn undo;                             /* NULL: nothing to give back */
 	char *(*undo_text)(const struct action *a); /* what undoing it says; NULL: "-" */
 	/* Whether the host still looks the way it left it; NULL: not checked. */
 	enum host_match (*check)(const struct host *h, const struct action *a, char **ret_detail);

@@ -5,6 +5,7 @@
 #include "core/action-type.h"
 #include "input/cpuset.h"
 #include "lib/fileio.h"
+#include "lib/log.h"
 #include "lib/strutil.h"
 #include "validate.h"
 
@@ -21,6 +22,43 @@ static bool is_governor(const char *s)
 		if (!(('a' <= *s && *s <= 'z') || ('0' <= *s && *s <= '9') || *s == '_'))
 			return false;
 	return true;
+}
+
+static int set_governor(struct exec_ctx *ctx, const char *cpu, const char *gov)
+{
+	char path[PATH_MAX], now[64];
+	if (!is_cpu_name(cpu) || !is_governor(gov))
+		return -EINVAL;
+	snprintf(path, sizeof path, "devices/system/cpu/%s/cpufreq/scaling_governor", cpu);
+	if (read_attr_at(ctx->root->sys_fd, path, now, sizeof now) >= 0 && streq(now, gov))
+		return ACTION_NOOP;
+	int r = write_attr_at(ctx->root->sys_fd, path, gov);
+	if (r < 0)
+		return r;
+	if (read_attr_at(ctx->root->sys_fd, path, now, sizeof now) < 0 || !streq(now, gov))
+		return -EIO;
+	return 0;
+}
+
+static int run(struct exec_ctx *ctx, struct action *a)
+{
+	int r = set_governor(ctx, a->target, "performance");
+	if (r < 0)
+		return log_error_errno(r, "Cannot set the performance governor on %s: %m", a->target);
+	if (r == 0)
+		log_info("%s: governor performance (was %s)", a->target, strna(a->prior));
+	return r;
+}
+
+static int undo(struct exec_ctx *ctx, struct action *a)
+{
+	int r = set_governor(ctx, a->target, strna(a->prior));
+	if (r < 0)
+		return log_error_errno(r, "Cannot set governor %s on %s: %m", strna(a->prior),
+				       a->target);
+	if (r == 0)
+		log_info("%s: governor %s again", a->target, strna(a->prior));
+	return r;
 }
 
 static char *undo_text(const struct action *a)
@@ -46,6 +84,8 @@ const struct action_type action_set_governor = {
 	.target_is = "a cpuN name",
 	.prior_ok = is_governor,
 	.prior_is = "a governor name",
+	.run = run,
+	.undo = undo,
 	.undo_text = undo_text,
 	.check = check,
 };

@@ -4,6 +4,16 @@
 #include "system-unit.h"
 #include "validate.h"
 
+static int run(struct exec_ctx *ctx, struct action *a)
+{
+	return system_unit_job(ctx, a, true, false);
+}
+
+static int undo(struct exec_ctx *ctx, struct action *a)
+{
+	return system_unit_job(ctx, a, false, true);
+}
+
 static char *undo_text(const struct action *a)
 {
 	return strdup_printf("stop %s", a->target);
@@ -20,6 +30,8 @@ const struct action_type action_start_unit = {
 	.stage = STAGE_SHARES,
 	.target_ok = is_unit_name,
 	.target_is = "a unit name",
+	.run = run,
+	.undo = undo,
 	.undo_text = undo_text,
 	.check = check,
 };

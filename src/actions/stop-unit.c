@@ -4,6 +4,16 @@
 #include "system-unit.h"
 #include "validate.h"
 
+static int run(struct exec_ctx *ctx, struct action *a)
+{
+	return system_unit_job(ctx, a, false, false);
+}
+
+static int undo(struct exec_ctx *ctx, struct action *a)
+{
+	return system_unit_job(ctx, a, true, true);
+}
+
 static char *undo_text(const struct action *a)
 {
 	return strdup_printf("start %s", a->target);
@@ -20,6 +30,8 @@ const struct action_type action_stop_unit = {
 	.stage = STAGE_DISPLAY_MANAGER,
 	.target_ok = is_unit_name,
 	.target_is = "a unit name",
+	.run = run,
+	.undo = undo,
 	.undo_text = undo_text,
 	.check = check,
 };
