@@ -12,8 +12,8 @@
  * printer go through the table.
  */
 struct action_type {
-	const char *name;  /* journal and JSON: "unbind-pci" */
-	const char *verb;  /* the plan's ACTION column: "unbind driver" */
+	const char *name;  /* in the journal and JSON: unbind-pci */
+	const char *verb;  /* the plan's ACTION column: unbind driver */
 
 	/* What a journal record of it may say (src/core/journal-check.c). */
 	enum stage_id stage;               /* the stage that plans it */

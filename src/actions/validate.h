@@ -3,12 +3,8 @@
 
 #include <stdbool.h>
 
-/*
- * The forms journaled values take that several action kinds share. Release hands these values,
- * as root, to sysfs paths, libkmod, systemd, mount(2), exportfs, setxattr and override
- * executables: each is held to the form vfio-hook itself writes, so a tampered or corrupted
- * journal is refused before anything acts on it.
- */
+/* The forms of journaled values that several action kinds share: each is the form vfio-hook
+ * itself writes (src/core/journal-check.c holds a journal to them). */
 
 /* The sysfs form, exactly as the kernel prints it ("0000:01:00.0"). */
 bool is_pci_name(const char *s);
