@@ -223,3 +223,5 @@ struct unit_state {
 };
 _must_check_ int host_unit_state(const struct host *h, const char *name, struct unit_state *ret);
 void unit_state_done(struct unit_state *u);
+/* Active, or on its way there (activating, reloading). */
+bool unit_state_is_running(const struct unit_state *u);

@@ -16,8 +16,7 @@ enum host_match system_unit_check(const struct host *h, const struct action *a, 
 	if (r < 0)
 		return host_check_say(HOST_NOT_CHECKED, ret_detail,
 				      strdup_printf("cannot ask systemd: %s", strerror(-r)));
-	bool active = streq(u.active_state, "active") || streq(u.active_state, "activating") ||
-		      streq(u.active_state, "reloading");
+	bool active = unit_state_is_running(&u);
 	char *detail = strdup(u.active_state);
 	unit_state_done(&u);
 	return host_check_say(active == want_active ? HOST_MATCHES : HOST_DIFFERS, ret_detail,

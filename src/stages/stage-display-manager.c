@@ -6,11 +6,6 @@
 #include "lib/strutil.h"
 #include "stages/stages.h"
 
-static bool is_running(const char *state)
-{
-	return streq(state, "active") || streq(state, "activating") || streq(state, "reloading");
-}
-
 static int plan_stop(struct plan_ctx *ctx, const char *unit, const char *why)
 {
 	if (strv_contains(ctx->system_units, unit))
@@ -32,7 +27,7 @@ static int plan_extra_units(struct plan_ctx *ctx)
 		if (r < 0)
 			return plan_refuse(ctx->plan, "cannot ask systemd about %s: %s", *n,
 					   strerror(-r));
-		if (is_running(u.active_state))
+		if (unit_state_is_running(&u))
 			r = plan_stop(ctx, u.id, "stop_units");
 		unit_state_done(&u);
 		if (r < 0)
@@ -59,7 +54,7 @@ static int plan_display_manager(struct plan_ctx *ctx)
 		r = -ENOMEM;
 	else if (!ctx->plan->host_graphics_go)
 		r = 0;
-	else if (!is_running(u.active_state))
+	else if (!unit_state_is_running(&u))
 		r = plan_note(ctx->plan, "display manager %s is %s: left alone", u.id,
 			      u.active_state);
 	else
@@ -93,7 +88,7 @@ static int plan_service_holders(struct plan_ctx *ctx)
 			 * signalled like any other. So is one systemd does not know any more. */
 			struct unit_state u = { 0 };
 			if (host_unit_state(ctx->host, h->unit, &u) < 0 || u.transient ||
-			    !is_running(u.active_state)) {
+			    !unit_state_is_running(&u)) {
 				unit_state_done(&u);
 				continue;
 			}
