@@ -1,5 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* release-nodes: nothing holds a passed function's device nodes any more. */
+/*
+ * release-nodes: nothing holds a passed function's device nodes any more. Each holder is dealt
+ * with by what it is (include/host/host.h, enum holder_kind):
+ *   - logind's copies of a session's devices, in PID 1's fd store and in systemd-logind,
+ *     go when the session is gone: they are waited for, never signalled;
+ *   - a process of a session, a display manager or a service that an earlier stage ended or
+ *     stopped gets a moment to go by itself, then SIGTERM and SIGKILL like the rest;
+ *   - anything else gets SIGTERM, then SIGKILL, each with a deadline.
+ */
 #include <signal.h>
 
 #include "core/action-type.h"

@@ -1,12 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Stage holders: make sure nothing holds a passed device's nodes any more. Each holder is
- * dealt with by what it is (include/host.h, enum holder_kind):
- *   - logind's copies of a session's devices, in PID 1's fd store and in systemd-logind,
- *     go when the session is gone: they are waited for, never signalled;
- *   - a process of a session, a display manager or a service that an earlier stage ended or
- *     stopped gets a moment to go by itself, then SIGTERM and SIGKILL like the rest;
- *   - anything else gets SIGTERM, then SIGKILL, each with a deadline.
+ * Stage holders: for each passed function whose nodes something holds, a release-nodes action
+ * (src/actions/release-nodes.c), with what holds them and what becomes of each in its reason.
  */
 #include "lib/strutil.h"
 #include "stages/stages.h"
