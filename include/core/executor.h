@@ -52,13 +52,6 @@ int exec_log_stuck(const struct exec_ctx *ctx, const char *fmt, ...) _printf_(2,
 #define ACTION_NOOP 1
 typedef int (*action_fn)(struct exec_ctx *ctx, struct action *a);
 
-struct action_ops {
-	action_fn run;
-	action_fn undo; /* NULL: nothing to give back */
-};
-
-extern const struct action_ops action_ops[_ACTION_KIND_MAX];
-
 _must_check_ int exec_system_bus(struct exec_ctx *ctx, sd_bus **ret);
 /* Seconds with two decimals, for "took 0.83 s" log lines. */
 static inline double usec_to_s(uint64_t usec)

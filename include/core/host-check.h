@@ -19,3 +19,6 @@ enum host_match {
 const char *host_match_to_string(enum host_match m);
 /* ret_detail (may be NULL) gets what was found, for people: "on snd_hda_intel", "active". */
 enum host_match host_check_action(const struct host *h, const struct action *a, char **ret_detail);
+/* For the action types' checks: the verdict m, with detail (owned) handed to ret_detail only
+ * when asked for. */
+enum host_match host_check_say(enum host_match m, char **ret_detail, char *detail);

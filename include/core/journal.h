@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "core/plan.h"
+#include "input/cpuset.h"
 #include "lib/sysroot.h"
 
 /*
@@ -67,3 +68,6 @@ _must_check_ int journal_load(int dir_fd, const char *uuid, const char *vm_name,
 _must_check_ int journal_remove(int dir_fd, const char *uuid);
 /* UUIDs of every journal present. */
 _must_check_ int journal_list(int dir_fd, char ***ret);
+/* The union of the CPUs every journaled VM but self_uuid pins (CPU isolation composes with
+ * them); a journal that cannot be read pins nothing. */
+void journal_others_pins(int dir_fd, const char *self_uuid, struct cpuset *ret);

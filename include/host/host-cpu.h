@@ -43,6 +43,8 @@ struct cpu_topology {
 	size_t n_nodes;
 };
 
+/* The online CPUs (devices/system/cpu/online). */
+_must_check_ int cpus_online(int sys_fd, struct cpuset *ret);
 /* -ENOENT: not even the online CPU list is there. */
 _must_check_ int cpu_topology_load(int sys_fd, struct cpu_topology **ret);
 struct cpu_topology *cpu_topology_free(struct cpu_topology *t);

@@ -289,3 +289,5 @@ void unit_state_done(struct unit_state *u);
 _must_check_ int host_load_units(struct host *h, char *const *names);
 /* As loaded, by the name asked or the unit it resolved to; NULL if never asked. */
 const struct unit_state *host_find_unit(const struct host *h, const char *name);
+/* Active, or on its way there (activating, reloading). */
+bool unit_state_is_running(const struct unit_state *u);

@@ -9,7 +9,8 @@
 
 /*
  * The handoff is a table of stages, run in order on prepare and undone in reverse on release.
- * Each stage lives in src/stage-<name>.c and turns what the planner found into actions.
+ * Each stage lives in src/stages/stage-<name>.c and turns what the planner found into actions
+ * (each kind of action is src/actions/<kind>.c).
  */
 
 struct plan_ctx {
@@ -60,44 +61,6 @@ int stage_shares_plan(struct plan_ctx *ctx);
 int stage_cpu_governor_plan(struct plan_ctx *ctx);
 int stage_display_manager_load(const struct plan_ctx *ctx, struct host *host);
 int stage_audio_load(const struct plan_ctx *ctx, struct host *host);
-
-/* What each action kind does and how it is undone (0 done, ACTION_NOOP, <0 failed). */
-int unit_stop_run(struct exec_ctx *ctx, struct action *a);
-int unit_stop_undo(struct exec_ctx *ctx, struct action *a);
-int session_terminate_run(struct exec_ctx *ctx, struct action *a);
-int user_unit_stop_run(struct exec_ctx *ctx, struct action *a);
-int user_unit_stop_undo(struct exec_ctx *ctx, struct action *a);
-int release_nodes_run(struct exec_ctx *ctx, struct action *a);
-int vtcon_unbind_run(struct exec_ctx *ctx, struct action *a);
-int vtcon_unbind_undo(struct exec_ctx *ctx, struct action *a);
-int platform_unbind_run(struct exec_ctx *ctx, struct action *a);
-int platform_unbind_undo(struct exec_ctx *ctx, struct action *a);
-int pci_unbind_run(struct exec_ctx *ctx, struct action *a);
-int pci_unbind_undo(struct exec_ctx *ctx, struct action *a);
-int module_unload_run(struct exec_ctx *ctx, struct action *a);
-int module_unload_undo(struct exec_ctx *ctx, struct action *a);
-int module_load_run(struct exec_ctx *ctx, struct action *a);
-int module_load_undo(struct exec_ctx *ctx, struct action *a);
-int vfio_bind_run(struct exec_ctx *ctx, struct action *a);
-int vfio_bind_undo(struct exec_ctx *ctx, struct action *a);
-int allowed_cpus_run(struct exec_ctx *ctx, struct action *a);
-int allowed_cpus_undo(struct exec_ctx *ctx, struct action *a);
-int unit_start_run(struct exec_ctx *ctx, struct action *a);
-int unit_start_undo(struct exec_ctx *ctx, struct action *a);
-int export_nfs_run(struct exec_ctx *ctx, struct action *a);
-int export_nfs_undo(struct exec_ctx *ctx, struct action *a);
-int label_smb_run(struct exec_ctx *ctx, struct action *a);
-int label_smb_undo(struct exec_ctx *ctx, struct action *a);
-int open_service_run(struct exec_ctx *ctx, struct action *a);
-int open_service_undo(struct exec_ctx *ctx, struct action *a);
-int unmount_run(struct exec_ctx *ctx, struct action *a);
-int unmount_undo(struct exec_ctx *ctx, struct action *a);
-int hugepages_run(struct exec_ctx *ctx, struct action *a);
-int hugepages_undo(struct exec_ctx *ctx, struct action *a);
-int governor_run(struct exec_ctx *ctx, struct action *a);
-int governor_undo(struct exec_ctx *ctx, struct action *a);
-int script_run(struct exec_ctx *ctx, struct action *a);
-int script_undo(struct exec_ctx *ctx, struct action *a);
 
 bool plan_ctx_is_passed(const struct plan_ctx *ctx, const char *pci_name);
 /* A holder whose process goes away with something already planned (its unit, its session). */

@@ -9,6 +9,7 @@
 #include <sys/file.h>
 #include <time.h>
 
+#include "core/action-type.h"
 #include "core/executor.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
@@ -79,7 +80,7 @@ static bool needs_undo(const struct action *a)
 	/* "started" and "failed" may have changed something: their undo checks what is real. */
 	return (a->state == ACTION_DONE || a->state == ACTION_STARTED ||
 		a->state == ACTION_FAILED) &&
-	       action_ops[a->kind].undo;
+	       action_types[a->kind]->undo;
 }
 
 /* What a call left stuck in the kernel means for an action; false when it is still there. */
@@ -125,7 +126,7 @@ static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_
 		}
 		timing_undo(stage_to_string(a->stage), action_kind_verb(a->kind), a->target);
 		ctx->kernel.stuck_pid = 0;
-		int r = action_ops[a->kind].undo(ctx, a);
+		int r = action_types[a->kind]->undo(ctx, a);
 		if (r < 0) {
 			note_stuck_call(ctx, a);
 			RET_GATHER(ret, r);
@@ -174,7 +175,7 @@ int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 			  action_kind_verb(a->kind), a->target);
 		timing_action(stage_to_string(a->stage), action_kind_verb(a->kind), a->target);
 		ctx->kernel.stuck_pid = 0;
-		r = action_ops[a->kind].run(ctx, a);
+		r = action_types[a->kind]->run(ctx, a);
 		if (r < 0) {
 			a->state = ACTION_FAILED;
 			note_stuck_call(ctx, a);

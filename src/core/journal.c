@@ -673,3 +673,21 @@ int journal_list(int dir_fd, char ***ret)
 	*ret = TAKE_PTR(uuids);
 	return 0;
 }
+
+void journal_others_pins(int dir_fd, const char *self_uuid, struct cpuset *ret)
+{
+	_cleanup_strv_free_ char **uuids = NULL;
+	struct cpuset all = { 0 };
+	if (dir_fd >= 0 && journal_list(dir_fd, &uuids) >= 0)
+		for (char **u = uuids; u && *u; u++) {
+			_cleanup_(journal_freep) struct journal *j = NULL;
+			struct cpuset set;
+			if ((self_uuid && streq(*u, self_uuid)) ||
+			    journal_load(dir_fd, *u, NULL, &j, NULL) < 0)
+				continue;
+			/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): loaded, so j is set */
+			if (j->plan->pinned_cpus && cpuset_parse(j->plan->pinned_cpus, &set) >= 0)
+				cpuset_union(&all, &set);
+		}
+	*ret = all;
+}

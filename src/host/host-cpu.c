@@ -38,6 +38,11 @@ static int read_cpuset_at(int dir_fd, const char *path, struct cpuset *ret)
 	return cpuset_parse(strstrip(buf), ret);
 }
 
+int cpus_online(int sys_fd, struct cpuset *ret)
+{
+	return read_cpuset_at(sys_fd, "devices/system/cpu/online", ret);
+}
+
 /* -1 when absent or not a number. */
 static int read_int_at(int dir_fd, const char *path)
 {
@@ -216,7 +221,7 @@ int cpu_topology_load(int sys_fd, struct cpu_topology **ret)
 	_cleanup_(cpu_topology_freep) struct cpu_topology *t = calloc(1, sizeof *t);
 	if (!t)
 		return -ENOMEM;
-	int r = read_cpuset_at(sys_fd, "devices/system/cpu/online", &t->online);
+	int r = cpus_online(sys_fd, &t->online);
 	if (r < 0)
 		return r;
 	t->n_online = cpuset_count(&t->online);

@@ -17,6 +17,12 @@ void unit_state_done(struct unit_state *u)
 	*u = (struct unit_state){ 0 };
 }
 
+bool unit_state_is_running(const struct unit_state *u)
+{
+	return streq(u->active_state, "active") || streq(u->active_state, "activating") ||
+	       streq(u->active_state, "reloading");
+}
+
 static int unit_state_live(sd_bus *bus, const char *name, struct unit_state *ret)
 {
 	TIMING_WAIT(WAIT_SYSTEMD);

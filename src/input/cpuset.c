@@ -22,6 +22,12 @@ void cpuset_union(struct cpuset *dst, const struct cpuset *src)
 		dst->bits[i] |= src->bits[i];
 }
 
+void cpuset_subtract(struct cpuset *dst, const struct cpuset *src)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(dst->bits); i++)
+		dst->bits[i] &= ~src->bits[i];
+}
+
 bool cpuset_is_empty(const struct cpuset *s)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(s->bits); i++)

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Stage audio: a user's PipeWire or PulseAudio that holds the GPU's HDMI audio (or the GPU). */
-#include "lib/log.h"
 #include "lib/strutil.h"
 #include "stages/stages.h"
-#include "system/bus.h"
 
 /*
  * Stop order: clients before the server, then the sockets, so every running service is
@@ -99,58 +97,4 @@ int stage_audio_plan(struct plan_ctx *ctx)
 			return r;
 	}
 	return 0;
-}
-
-/*
- * The user's systemd instance lives only while they have a session: once the display manager
- * is gone it stops after a short delay, taking their units with it, and the next login starts
- * them again. So a manager that is not (or no longer) running means nothing to do.
- */
-static bool user_manager_running(struct exec_ctx *ctx, uid_t uid)
-{
-	_cleanup_free_ char *unit = strdup_printf("user@%u.service", (unsigned)uid), *state = NULL;
-	sd_bus *bus;
-	if (!unit || exec_system_bus(ctx, &bus) < 0 || bus_unit_active_state(bus, unit, &state) < 0)
-		return true; /* cannot tell: try, and report what happens */
-	return streq(state, "active");
-}
-
-static int user_unit(struct exec_ctx *ctx, struct action *a, bool start)
-{
-	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-	_cleanup_free_ char *why = NULL;
-	uint64_t usec = 0;
-	const char *verb = start ? "start" : "stop";
-	int r = user_manager_running(ctx, a->uid) ?
-			bus_open_user_manager(ctx->root->prefix, a->uid, &bus) :
-			-ENOENT;
-	if (r >= 0)
-		r = start ? bus_unit_start(bus, a->target, ctx->cfg->unit_timeout_s, &usec, &why) :
-			    bus_unit_stop(bus, a->target, ctx->cfg->unit_timeout_s, &usec, &why);
-	if (r == 1)
-		return ACTION_NOOP;
-	if (r < 0 && !user_manager_running(ctx, a->uid)) {
-		log_info("The systemd instance of uid %u is gone: no %s of %s needed (the next login "
-			 "starts it)", (unsigned)a->uid, verb, a->target);
-		return ACTION_NOOP;
-	}
-	if (r < 0 && why)
-		return log_error_errno(r, "Cannot %s %s of uid %u: %s", verb, a->target,
-				       (unsigned)a->uid, why);
-	if (r < 0)
-		return log_error_errno(r, "Cannot %s %s of uid %u: %m", verb, a->target,
-				       (unsigned)a->uid);
-	log_info("%s %s of uid %u in %.2f s", start ? "Started" : "Stopped", a->target,
-		 (unsigned)a->uid, usec_to_s(usec));
-	return 0;
-}
-
-int user_unit_stop_run(struct exec_ctx *ctx, struct action *a)
-{
-	return user_unit(ctx, a, false);
-}
-
-int user_unit_stop_undo(struct exec_ctx *ctx, struct action *a)
-{
-	return user_unit(ctx, a, true);
 }

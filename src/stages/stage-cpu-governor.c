@@ -3,27 +3,10 @@
  * runs (its pinned CPUs, or all online ones), each CPU's own governor back afterwards. */
 #include <limits.h>
 
+#include "host/host-cpu.h"
 #include "lib/fileio.h"
-#include "lib/log.h"
 #include "lib/strutil.h"
 #include "stages/stages.h"
-
-static bool sysfs_word_is_valid(const char *s)
-{
-	if (isempty(s) || strlen(s) > 32)
-		return false;
-	for (; *s; s++)
-		if (!(('a' <= *s && *s <= 'z') || *s == '_' || ('0' <= *s && *s <= '9')))
-			return false;
-	return true;
-}
-
-static bool cpu_name_is_valid(const char *s)
-{
-	unsigned n;
-	char tail[2];
-	return sscanf(s, "cpu%u%1s", &n, tail) == 1 && n < CPUSET_MAX;
-}
 
 int stage_cpu_governor_plan(struct plan_ctx *ctx)
 {
@@ -33,9 +16,7 @@ int stage_cpu_governor_plan(struct plan_ctx *ctx)
 	struct cpuset cpus = ctx->dom->vcpupin;
 	cpuset_union(&cpus, &ctx->dom->emulatorpin);
 	if (cpuset_is_empty(&cpus)) {
-		char buf[4096];
-		if (read_attr_at(sys, "devices/system/cpu/online", buf, sizeof buf) < 0 ||
-		    cpuset_parse(strstrip(buf), &cpus) < 0)
+		if (cpus_online(sys, &cpus) < 0)
 			return plan_refuse(ctx->plan, "cannot read the online CPUs");
 	}
 	size_t planned = 0;
@@ -61,41 +42,4 @@ int stage_cpu_governor_plan(struct plan_ctx *ctx)
 		return plan_note(ctx->plan, "--cpu-performance: no CPU of the VM has a governor to "
 					    "change (no cpufreq, or already performance)");
 	return 0;
-}
-
-static int set_governor(struct exec_ctx *ctx, const char *cpu, const char *gov)
-{
-	char path[PATH_MAX], now[64];
-	if (!cpu_name_is_valid(cpu) || !sysfs_word_is_valid(gov))
-		return -EINVAL;
-	snprintf(path, sizeof path, "devices/system/cpu/%s/cpufreq/scaling_governor", cpu);
-	if (read_attr_at(ctx->root->sys_fd, path, now, sizeof now) >= 0 && streq(now, gov))
-		return ACTION_NOOP;
-	int r = write_attr_at(ctx->root->sys_fd, path, gov);
-	if (r < 0)
-		return r;
-	if (read_attr_at(ctx->root->sys_fd, path, now, sizeof now) < 0 || !streq(now, gov))
-		return -EIO;
-	return 0;
-}
-
-int governor_run(struct exec_ctx *ctx, struct action *a)
-{
-	int r = set_governor(ctx, a->target, "performance");
-	if (r < 0)
-		return log_error_errno(r, "Cannot set the performance governor on %s: %m", a->target);
-	if (r == 0)
-		log_info("%s: governor performance (was %s)", a->target, strna(a->prior));
-	return r;
-}
-
-int governor_undo(struct exec_ctx *ctx, struct action *a)
-{
-	int r = set_governor(ctx, a->target, strna(a->prior));
-	if (r < 0)
-		return log_error_errno(r, "Cannot set governor %s on %s: %m", strna(a->prior),
-				       a->target);
-	if (r == 0)
-		log_info("%s: governor %s again", a->target, strna(a->prior));
-	return r;
 }

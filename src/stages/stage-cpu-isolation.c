@@ -6,49 +6,14 @@
  * from the host's own value ("baseline") minus the pins of every VM still running.
  */
 #include "core/journal.h"
-#include "lib/fileio.h"
-#include "lib/log.h"
+#include "host/host-cpu.h"
 #include "lib/strutil.h"
 #include "stages/stages.h"
 #include "system/bus.h"
 
 static const char *const host_units[] = { "user.slice", "system.slice", "init.scope" };
 
-static int online_cpus(int sys_fd, struct cpuset *ret)
-{
-	char buf[4096];
-	int r = read_attr_at(sys_fd, "devices/system/cpu/online", buf, sizeof buf);
-	if (r < 0)
-		return r;
-	return cpuset_parse(strstrip(buf), ret);
-}
-
-static void cpuset_subtract(struct cpuset *a, const struct cpuset *b)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(a->bits); i++)
-		a->bits[i] &= ~b->bits[i];
-}
-
-/* Union of the pins of every journaled VM but this one. */
-static int other_vms_pins(int dir_fd, const char *self_uuid, struct cpuset *ret)
-{
-	_cleanup_strv_free_ char **uuids = NULL;
-	struct cpuset all = { 0 };
-	if (dir_fd >= 0 && journal_list(dir_fd, &uuids) >= 0)
-		for (char **u = uuids; u && *u; u++) {
-			_cleanup_(journal_freep) struct journal *j = NULL;
-			struct cpuset set;
-			if ((self_uuid && streq(*u, self_uuid)) ||
-			    journal_load(dir_fd, *u, NULL, &j, NULL) < 0 || !j->plan->pinned_cpus ||
-			    cpuset_parse(j->plan->pinned_cpus, &set) < 0)
-				continue;
-			cpuset_union(&all, &set);
-		}
-	*ret = all;
-	return 0;
-}
-
-/* The same, from the journals planner_load read into the host model. */
+/* Union of the pins of every other VM, from the journals planner_load read. */
 static void claimed_pins(const struct host *h, struct cpuset *ret)
 {
 	struct cpuset all = { 0 }, set;
@@ -56,15 +21,6 @@ static void claimed_pins(const struct host *h, struct cpuset *ret)
 		if (h->other_vms[i].pinned_cpus && cpuset_parse(h->other_vms[i].pinned_cpus, &set) >= 0)
 			cpuset_union(&all, &set);
 	*ret = all;
-}
-
-static int parse_baseline(const char *s, struct cpuset *ret)
-{
-	if (!s || streq(s, "all")) {
-		*ret = (struct cpuset){ 0 };
-		return 0;
-	}
-	return cpuset_parse(s, ret);
 }
 
 int stage_cpu_isolation_plan(struct plan_ctx *ctx)
@@ -77,7 +33,7 @@ int stage_cpu_isolation_plan(struct plan_ctx *ctx)
 	if (cpuset_is_empty(&pinned))
 		return plan_refuse(ctx->plan, "--pin-cpu-cores, but the domain pins no vCPU "
 					      "(<cputune><vcpupin>)");
-	int r = online_cpus(ctx->host->root->sys_fd, &online);
+	int r = cpus_online(ctx->host->root->sys_fd, &online);
 	if (r < 0)
 		return plan_refuse(ctx->plan, "cannot read the online CPUs: %s", strerror(-r));
 	claimed_pins(ctx->host, &others);
@@ -116,47 +72,4 @@ int stage_cpu_isolation_plan(struct plan_ctx *ctx)
 			return r;
 	}
 	return 0;
-}
-
-/* baseline − (this VM's pins, if running) − every other VM's pins. */
-static int apply(struct exec_ctx *ctx, const struct action *a, bool with_self)
-{
-	struct cpuset want, online, others, self = { 0 };
-	sd_bus *bus;
-	int r = parse_baseline(a->prior, &want);
-	if (r < 0)
-		return log_error_errno(r, "Bad recorded AllowedCPUs '%s' for %s", strna(a->prior),
-				       a->target);
-	if ((r = online_cpus(ctx->root->sys_fd, &online)) < 0)
-		return log_error_errno(r, "Cannot read the online CPUs: %m");
-	if (cpuset_is_empty(&want))
-		want = online;
-	(void)other_vms_pins(ctx->journal_dir_fd, ctx->vm_uuid, &others);
-	if (with_self && ctx->vm_pinned && cpuset_parse(ctx->vm_pinned, &self) < 0)
-		return -EINVAL;
-	cpuset_subtract(&want, &others);
-	cpuset_subtract(&want, &self);
-	/* Everything online again means "no restriction", exactly as before any VM. */
-	bool all = true;
-	for (unsigned c = 0; c < CPUSET_MAX; c++)
-		if (cpuset_has(&online, c) && !cpuset_has(&want, c))
-			all = false;
-	if ((r = exec_system_bus(ctx, &bus)) < 0)
-		return log_error_errno(r, "Cannot connect to systemd: %m");
-	r = bus_unit_set_allowed_cpus(bus, a->target, all ? NULL : &want);
-	_cleanup_free_ char *s = cpuset_format(&want);
-	if (r < 0)
-		return log_error_errno(r, "Cannot set AllowedCPUs=%s on %s: %m", strna(s), a->target);
-	log_info("%s may use CPUs %s", a->target, all ? "all" : strna(s));
-	return 0;
-}
-
-int allowed_cpus_run(struct exec_ctx *ctx, struct action *a)
-{
-	return apply(ctx, a, true);
-}
-
-int allowed_cpus_undo(struct exec_ctx *ctx, struct action *a)
-{
-	return apply(ctx, a, false);
 }

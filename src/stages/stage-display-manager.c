@@ -3,15 +3,8 @@
  * Stage display-manager: stop the unit behind display-manager.service while the VM has the
  * GPU, and the system services that hold the passed devices; release starts them again.
  */
-#include "lib/log.h"
 #include "lib/strutil.h"
 #include "stages/stages.h"
-#include "system/bus.h"
-
-static bool is_running(const char *state)
-{
-	return streq(state, "active") || streq(state, "activating") || streq(state, "reloading");
-}
 
 static int plan_stop(struct plan_ctx *ctx, const char *unit, const char *why)
 {
@@ -42,7 +35,7 @@ static int plan_extra_units(struct plan_ctx *ctx)
 		if (!u && err < 0)
 			return plan_refuse(ctx->plan, "cannot ask systemd about %s: %s", *n,
 					   strerror(-err));
-		if (u && is_running(u->active_state))
+		if (u && unit_state_is_running(u))
 			r = plan_stop(ctx, u->id, "stop_units");
 		if (r < 0)
 			return r;
@@ -67,7 +60,7 @@ static int plan_display_manager(struct plan_ctx *ctx)
 		return -ENOMEM;
 	if (!ctx->plan->host_graphics_go)
 		return 0;
-	if (!is_running(u->active_state))
+	if (!unit_state_is_running(u))
 		return plan_note(ctx->plan, "display manager %s is %s: left alone", u->id,
 				 u->active_state);
 	return plan_stop(ctx, u->id, "display-manager.service");
@@ -98,7 +91,7 @@ static int plan_service_holders(struct plan_ctx *ctx)
 			 * signalled like any other. So is one systemd does not know any more. */
 			int err;
 			const struct unit_state *u = unit(ctx, h->unit, &err);
-			if (!u || u->transient || !is_running(u->active_state))
+			if (!u || u->transient || !unit_state_is_running(u))
 				continue;
 			_cleanup_free_ char *why = strdup_printf("%s[%d] holds /dev/%s", strna(comm),
 								 (int)h->pid, h->devname);
@@ -132,59 +125,4 @@ int stage_display_manager_plan(struct plan_ctx *ctx)
 	if (r >= 0)
 		r = plan_service_holders(ctx);
 	return r;
-}
-
-/* undo: a start that outruns its deadline is left to systemd, see below. */
-static int system_unit(struct exec_ctx *ctx, const struct action *a, bool start, bool undo)
-{
-	sd_bus *bus;
-	_cleanup_free_ char *why = NULL;
-	uint64_t usec = 0;
-	int r = exec_system_bus(ctx, &bus);
-	if (r < 0)
-		return log_error_errno(r, "Cannot connect to systemd: %m");
-	unsigned timeout = ctx->cfg->unit_timeout_s;
-	r = start ? bus_unit_start(bus, a->target, timeout, &usec, &why) :
-		    bus_unit_stop(bus, a->target, timeout, &usec, &why);
-	if (r == 1)
-		return ACTION_NOOP;
-	/* Giving back a unit whose stop outran its deadline: the stop is still under way and a
-	 * start can only follow it. The start job stays queued in systemd, which runs it once
-	 * the stop is over; that is all anyone can do, now or in a later release. */
-	if (r == -ETIMEDOUT && start && undo) {
-		log_warning("%s has not started within %u s; systemd starts it once it can",
-			    a->target, timeout);
-		return 0;
-	}
-	if (r == -ETIMEDOUT)
-		return log_error_errno(r, "%s did not %s within %u s", a->target,
-				       start ? "start" : "stop", timeout);
-	if (r < 0 && why)
-		return log_error_errno(r, "Cannot %s %s: %s", start ? "start" : "stop", a->target,
-				       why);
-	if (r < 0)
-		return log_error_errno(r, "Cannot %s %s: %m", start ? "start" : "stop", a->target);
-	log_info("%s %s in %.2f s", start ? "Started" : "Stopped", a->target, usec_to_s(usec));
-	return 0;
-}
-
-int unit_stop_run(struct exec_ctx *ctx, struct action *a)
-{
-	return system_unit(ctx, a, false, false);
-}
-
-int unit_stop_undo(struct exec_ctx *ctx, struct action *a)
-{
-	return system_unit(ctx, a, true, true);
-}
-
-/* The other way round: a service a stage needs (nfs-server, smbd), stopped again after. */
-int unit_start_run(struct exec_ctx *ctx, struct action *a)
-{
-	return system_unit(ctx, a, true, false);
-}
-
-int unit_start_undo(struct exec_ctx *ctx, struct action *a)
-{
-	return system_unit(ctx, a, false, true);
 }

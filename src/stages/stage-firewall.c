@@ -6,7 +6,6 @@
  * XML, nothing to repeat); host_services[ zone:svc,svc ] name the zone. A service that was
  * already open is left alone, and so stays open afterwards.
  */
-#include "lib/log.h"
 #include "lib/strutil.h"
 #include "stages/stages.h"
 #include "system/firewall.h"
@@ -102,58 +101,5 @@ int stage_firewall_plan(struct plan_ctx *ctx)
 			if ((r = plan_words(ctx, zone, list + 1, ',', "host_services")) < 0)
 				return r;
 		}
-	return 0;
-}
-
-static int split(const char *target, char *zone, size_t zsize, const char **ret_service)
-{
-	const char *colon = strchr(target, ':');
-	if (!colon || (size_t)(colon - target) >= zsize)
-		return -EINVAL;
-	memcpy(zone, target, (size_t)(colon - target));
-	zone[colon - target] = 0;
-	*ret_service = colon + 1;
-	return firewall_name_is_valid(zone) && firewall_name_is_valid(*ret_service) ? 0 : -EINVAL;
-}
-
-int open_service_run(struct exec_ctx *ctx, struct action *a)
-{
-	char zone[128];
-	const char *svc;
-	if (split(a->target, zone, sizeof zone, &svc) < 0)
-		return log_error_errno(-EINVAL, "Bad firewall action %s", a->target);
-	if (!ctx->root->live) /* firewalld is this machine's, not the host tree's */
-		return log_error_errno(-EOPNOTSUPP, "Cannot open %s in a host tree: %m", a->target);
-	int r = firewall_service_open(ctx->root, zone, svc);
-	if (r > 0)
-		return ACTION_NOOP;
-	if (r >= 0)
-		r = firewall_set_service(zone, svc, true);
-	if (r >= 0 && firewall_service_open(ctx->root, zone, svc) <= 0)
-		r = -EIO;
-	if (r < 0)
-		return log_error_errno(r, "Cannot open firewalld service %s in zone %s: %m", svc,
-				       zone);
-	log_info("Opened firewalld service %s in zone %s", svc, zone);
-	return 0;
-}
-
-int open_service_undo(struct exec_ctx *ctx, struct action *a)
-{
-	char zone[128];
-	const char *svc;
-	if (split(a->target, zone, sizeof zone, &svc) < 0)
-		return log_error_errno(-EINVAL, "Bad firewall action %s", a->target);
-	if (!ctx->root->live)
-		return log_error_errno(-EOPNOTSUPP, "Cannot close %s in a host tree: %m", a->target);
-	int r = firewall_service_open(ctx->root, zone, svc);
-	if (r == 0 || r == -EHOSTDOWN)
-		return ACTION_NOOP; /* closed already, or firewalld gone (with its runtime state) */
-	if (r > 0)
-		r = firewall_set_service(zone, svc, false);
-	if (r < 0)
-		return log_error_errno(r, "Cannot close firewalld service %s in zone %s: %m", svc,
-				       zone);
-	log_info("Closed firewalld service %s in zone %s", svc, zone);
 	return 0;
 }

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Stage framebuffer: the firmware's boot framebuffer (efifb, simplefb, vesafb, efidrm...). */
-#include "lib/log.h"
 #include "lib/strutil.h"
 #include "stages/stages.h"
-#include "system/sysfs-bind.h"
 
 static bool is_vga_class(const struct pci_function *d)
 {
@@ -61,45 +59,5 @@ int stage_framebuffer_plan(struct plan_ctx *ctx)
 		if (r < 0)
 			return r;
 	}
-	return 0;
-}
-
-int platform_unbind_run(struct exec_ctx *ctx, struct action *a)
-{
-	char drv[256];
-	int r = sysfs_driver_of(ctx->root->sys_fd, "platform", a->target, drv, sizeof drv);
-	if (r == -ENOENT || r == -ENODEV)
-		return ACTION_NOOP; /* a native driver or vfio-pci already evicted it */
-	if (r < 0)
-		return log_error_errno(r, "Cannot read the driver of %s: %m", a->target);
-	r = sysfs_unbind(exec_kernel(ctx), ctx->root->sys_fd, "platform", a->target);
-	if (r == -ENODEV || r == -ENOENT)
-		return ACTION_NOOP;
-	if (r == -ETIMEDOUT)
-		return exec_log_stuck(ctx, "Unbinding %s from %s", a->target, drv);
-	if (r < 0)
-		return log_error_errno(r, "Cannot unbind %s from %s: %m", a->target, drv);
-	r = sysfs_driver_of(ctx->root->sys_fd, "platform", a->target, drv, sizeof drv);
-	if (r >= 0)
-		return log_error_errno(-EBUSY, "%s is still bound to %s", a->target, drv);
-	log_info("Unbound %s", a->target);
-	return 0;
-}
-
-int platform_unbind_undo(struct exec_ctx *ctx, struct action *a)
-{
-	char drv[256];
-	int r = sysfs_driver_of(ctx->root->sys_fd, "platform", a->target, drv, sizeof drv);
-	/* Gone is fine: once a native driver takes the GPU, the firmware framebuffer is over. */
-	if (r == -ENODEV || r >= 0)
-		return ACTION_NOOP;
-	r = sysfs_bind(exec_kernel(ctx), ctx->root->sys_fd, "platform", a->target, strna(a->prior));
-	if (r == -ENODEV || r == -ENOENT)
-		return ACTION_NOOP;
-	if (r == -ETIMEDOUT)
-		return exec_log_stuck(ctx, "Binding %s to %s", a->target, strna(a->prior));
-	if (r < 0)
-		return log_error_errno(r, "Cannot bind %s to %s: %m", a->target, strna(a->prior));
-	log_info("Bound %s to %s", a->target, strna(a->prior));
 	return 0;
 }

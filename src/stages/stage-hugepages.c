@@ -6,8 +6,8 @@
  */
 #include <limits.h>
 
+#include "host/hugepage-pool.h"
 #include "lib/fileio.h"
-#include "lib/log.h"
 #include "lib/strutil.h"
 #include "stages/stages.h"
 
@@ -44,26 +44,12 @@ static int pinned_node(int sys_fd, const struct cpuset *pins)
 	return node;
 }
 
-/* A pool path from the plan or a journal: one of the two sysfs forms, nothing else. */
-static bool sysfs_pool_is_safe(const char *p)
-{
-	unsigned n;
-	unsigned long long kib;
-	char tail[8];
-	if (strstr(p, "..") || !str_is_printable_ascii(p))
-		return false;
-	return sscanf(p, "kernel/mm/hugepages/hugepages-%llukB%1s", &kib, tail) == 1 ||
-	       sscanf(p, "devices/system/node/node%u/hugepages/hugepages-%llukB%1s", &n, &kib,
-		      tail) == 2;
-}
-
 int hugepages_need(const struct host *h, const struct domain *d, struct hugepages_need *ret,
 		   char **ret_problem)
 {
 	unsigned long long page_kib = d->hugepage_kib;
 	int sys = h->root->sys_fd;
 	struct hugepages_need n = { .node = -1 };
-	char path[PATH_MAX + 32];
 
 	if (page_kib == 0 && default_page_kib(h->root->proc_fd, &page_kib) < 0)
 		return (*ret_problem = strdup("the domain wants huge pages but the kernel has none")) ?
@@ -82,12 +68,10 @@ int hugepages_need(const struct host *h, const struct domain *d, struct hugepage
 			 "devices/system/node/node%d/hugepages/hugepages-%llukB", n.node, page_kib);
 	else
 		snprintf(n.pool, sizeof n.pool, "kernel/mm/hugepages/hugepages-%llukB", page_kib);
-	snprintf(path, sizeof path, "%s/nr_hugepages", n.pool);
-	if (read_attr_uint_at(sys, path, 10, &n.nr) < 0)
+	if (hugepage_pool_read(sys, n.pool, "nr_hugepages", &n.nr) < 0)
 		return (*ret_problem = strdup_printf("no %llu kB huge pages on this kernel (%s)",
 						     page_kib, n.pool)) ? -ENOENT : -ENOMEM;
-	snprintf(path, sizeof path, "%s/free_hugepages", n.pool);
-	if (read_attr_uint_at(sys, path, 10, &n.free_pages) < 0)
+	if (hugepage_pool_read(sys, n.pool, "free_hugepages", &n.free_pages) < 0)
 		n.free_pages = 0;
 	*ret = n;
 	return 0;
@@ -112,69 +96,4 @@ int stage_hugepages_plan(struct plan_ctx *ctx)
 		 d->memory_kib / 1024, n.page_kib, n.node >= 0 ? ", on the pinned CPUs' node" : "",
 		 n.free_pages);
 	return plan_add(ctx->plan, STAGE_HUGEPAGES, ACTION_ALLOC_HUGEPAGES, n.pool, want, why, 0);
-}
-
-static int pool_counts(int sys, const char *pool, unsigned *nr, unsigned *free_pages)
-{
-	char path[PATH_MAX + 32];
-	snprintf(path, sizeof path, "%s/nr_hugepages", pool);
-	int r = read_attr_uint_at(sys, path, 10, nr);
-	if (r < 0)
-		return r;
-	snprintf(path, sizeof path, "%s/free_hugepages", pool);
-	return read_attr_uint_at(sys, path, 10, free_pages);
-}
-
-static int set_nr(int sys, const char *pool, unsigned nr)
-{
-	char path[PATH_MAX + 32], v[32];
-	snprintf(path, sizeof path, "%s/nr_hugepages", pool);
-	snprintf(v, sizeof v, "%u", nr);
-	return write_attr_at(sys, path, v);
-}
-
-int hugepages_run(struct exec_ctx *ctx, struct action *a)
-{
-	int sys = ctx->root->sys_fd;
-	unsigned want, nr, free_pages, got;
-	if (!sysfs_pool_is_safe(a->target) || safe_atou(strna(a->prior), 10, &want) < 0)
-		return log_error_errno(-EINVAL, "Bad huge page action %s", a->target);
-	int r = pool_counts(sys, a->target, &nr, &free_pages);
-	if (r < 0)
-		return log_error_errno(r, "Cannot read %s: %m", a->target);
-	if (free_pages >= want)
-		return ACTION_NOOP;
-	/* Defragment first: a fresh 1 GiB page needs contiguous memory. */
-	(void)!write_attr_at(ctx->root->proc_fd, "sys/vm/compact_memory", "1");
-	unsigned add = want - free_pages;
-	if ((r = set_nr(sys, a->target, nr + add)) < 0 && r != -ENOMEM)
-		return log_error_errno(r, "Cannot reserve huge pages in %s: %m", a->target);
-	if ((r = pool_counts(sys, a->target, &got, &free_pages)) < 0)
-		return log_error_errno(r, "Cannot read %s: %m", a->target);
-	if (got < nr + add) {
-		(void)!set_nr(sys, a->target, nr);
-		return log_error_errno(-ENOMEM, "Only %u of the %u huge pages the VM needs could be "
-						"reserved: not enough free memory", got > nr ? got - nr : 0, add);
-	}
-	free(a->result);
-	if (!(a->result = strdup_printf("%u", add)))
-		return -ENOMEM;
-	log_info("Reserved %u huge pages in %s", add, a->target);
-	return 0;
-}
-
-int hugepages_undo(struct exec_ctx *ctx, struct action *a)
-{
-	int sys = ctx->root->sys_fd;
-	unsigned added, nr, free_pages;
-	/* Only what we added, and nothing when we do not know what that was. */
-	if (!a->result || safe_atou(a->result, 10, &added) < 0 || !sysfs_pool_is_safe(a->target))
-		return ACTION_NOOP;
-	int r = pool_counts(sys, a->target, &nr, &free_pages);
-	if (r < 0)
-		return log_error_errno(r, "Cannot read %s: %m", a->target);
-	if ((r = set_nr(sys, a->target, nr > added ? nr - added : 0)) < 0)
-		return log_error_errno(r, "Cannot free huge pages in %s: %m", a->target);
-	log_info("Freed %u huge pages in %s", added, a->target);
-	return 0;
 }

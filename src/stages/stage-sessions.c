@@ -5,10 +5,8 @@
  * its user's systemd instance (gnome-shell, kwin_wayland, uwsm's compositors); either way it
  * ends with its session, and the display manager brings a new session at release.
  */
-#include "lib/log.h"
 #include "lib/strutil.h"
 #include "stages/stages.h"
-#include "system/bus.h"
 
 /* "gnome-shell[812] (user unit org.gnome.Shell@wayland.service)", "sway[640]" */
 static char *describe_process(const struct node_holder *h)
@@ -64,21 +62,5 @@ int stage_sessions_plan(struct plan_ctx *ctx)
 		if (r < 0)
 			return r;
 	}
-	return 0;
-}
-
-int session_terminate_run(struct exec_ctx *ctx, struct action *a)
-{
-	sd_bus *bus;
-	uint64_t usec = 0;
-	int r = exec_system_bus(ctx, &bus);
-	if (r < 0)
-		return log_error_errno(r, "Cannot connect to logind: %m");
-	r = bus_terminate_session(bus, a->target, ctx->cfg->unit_timeout_s, &usec);
-	if (r == ACTION_GONE)
-		return ACTION_NOOP;
-	if (r < 0)
-		return log_error_errno(r, "Cannot end session %s: %m", a->target);
-	log_info("Ended session %s in %.2f s", a->target, usec_to_s(usec));
 	return 0;
 }

@@ -6,40 +6,12 @@
  * was not). Release withdraws exactly that. The lists come from root-owned vm.conf files, never
  * from the VM's description.
  */
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <sys/xattr.h>
 
+#include "host/host-shares.h"
 #include "lib/fileio.h"
-#include "lib/log.h"
 #include "lib/strutil.h"
-#include "lib/subprocess.h"
 #include "stages/stages.h"
-
-#define EXPORTFS "/usr/sbin/exportfs"
-#define ETAB "/var/lib/nfs/etab"
-#define SELINUX_XATTR "security.selinux"
-#define SAMBA_TYPE "samba_share_t"
-
-/* Is path exported to client right now? (etab: "PATH\tCLIENT(options)") */
-static bool is_exported(const struct sysroot *root, const char *client, const char *path)
-{
-	_cleanup_free_ char *file = sysroot_path(root, ETAB), *text = NULL;
-	if (!file || read_attr_alloc_at(AT_FDCWD, file, 1u << 20, &text) < 0)
-		return false;
-	char *save = NULL;
-	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		char *tab = strchr(l, '\t');
-		if (!tab)
-			continue;
-		*tab = 0;
-		if (streq(l, path) && strneq(tab + 1, client, strlen(client)) &&
-		    tab[1 + strlen(client)] == '(')
-			return true;
-	}
-	return false;
-}
 
 static bool is_directory(const struct sysroot *root, const char *path)
 {
@@ -84,7 +56,7 @@ static int plan_nfs(struct plan_ctx *ctx)
 			_cleanup_free_ char *target = strdup_printf("%s:%s", *cl, *s);
 			if (!target)
 				return -ENOMEM;
-			if (is_exported(ctx->host->root, *cl, *s))
+			if (nfs_is_exported(ctx->host->root, *cl, *s))
 				r = plan_note(ctx->plan, "%s is already exported to %s: left as it is", *s,
 					      *cl);
 			else
@@ -103,25 +75,6 @@ static bool selinux_enabled(const struct sysroot *root)
 	return exists_at(root->sys_fd, "fs/selinux/enforce");
 }
 
-/* "user:role:type:level" with the type replaced. */
-static char *with_type(const char *context, const char *type)
-{
-	const char *a = strchr(context, ':'), *b = a ? strchr(a + 1, ':') : NULL,
-		   *c = b ? strchr(b + 1, ':') : NULL;
-	if (!c)
-		return NULL;
-	return strdup_printf("%.*s%s%s", (int)(b - context + 1), context, type, c);
-}
-
-static int read_context(const char *path, char *buf, size_t size)
-{
-	ssize_t n = getxattr(path, SELINUX_XATTR, buf, size - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return 0;
-}
-
 static int plan_smb(struct plan_ctx *ctx)
 {
 	const struct config *c = ctx->cfg;
@@ -137,7 +90,7 @@ static int plan_smb(struct plan_ctx *ctx)
 		char context[256];
 		_cleanup_free_ char *full = sysroot_path(ctx->host->root, *s);
 		if (!full || !is_directory(ctx->host->root, *s) ||
-		    read_context(full, context, sizeof context) < 0) {
+		    selinux_context_read(full, context, sizeof context) < 0) {
 			if ((r = plan_refuse(ctx->plan, "Samba share %s is not a labelled directory",
 					     *s)) < 0)
 				return r;
@@ -161,78 +114,5 @@ int stage_shares_plan(struct plan_ctx *ctx)
 		r = plan_nfs(ctx);
 	if (r >= 0 && vm_flags_has(&ctx->dom->flags, VM_FLAG_ENABLE_SMB))
 		r = plan_smb(ctx);
-	return r;
-}
-
-static int exportfs(struct exec_ctx *ctx, struct action *a, bool export)
-{
-	const char *colon = strchr(a->target, ':');
-	if (!colon || colon[1] != '/' || strchr(a->target, ' ') || a->target[0] == '-')
-		return log_error_errno(-EINVAL, "Bad NFS action %s", a->target);
-	if (!ctx->root->live) /* EXPORTFS is this machine's, not the host tree's */
-		return log_error_errno(-EOPNOTSUPP, "Cannot %sexport %s in a host tree: %m",
-				       export ? "" : "un", a->target);
-	_cleanup_free_ char *client = strndup(a->target, (size_t)(colon - a->target));
-	if (!client)
-		return -ENOMEM;
-	if (is_exported(ctx->root, client, colon + 1) == export)
-		return ACTION_NOOP;
-	char *envp[] = { (char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin", (char *)"LC_ALL=C", NULL };
-	char *argv_export[] = { (char *)EXPORTFS, (char *)"-o", a->prior ?: (char *)"ro",
-				a->target, NULL };
-	char *argv_unexport[] = { (char *)EXPORTFS, (char *)"-u", a->target, NULL };
-	int status = 0;
-	int r = spawn_and_wait(EXPORTFS, export ? argv_export : argv_unexport, envp, log_file_fd(),
-			       ctx->cfg->unit_timeout_s, &status);
-	if (r >= 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
-		r = -EIO;
-	if (r < 0)
-		return log_error_errno(r, "Cannot %sexport %s: %m", export ? "" : "un", a->target);
-	log_info("%s %s", export ? "Exported" : "Withdrew the export of", a->target);
-	return 0;
-}
-
-int export_nfs_run(struct exec_ctx *ctx, struct action *a)
-{
-	return exportfs(ctx, a, true);
-}
-
-int export_nfs_undo(struct exec_ctx *ctx, struct action *a)
-{
-	return exportfs(ctx, a, false);
-}
-
-static int set_context(struct exec_ctx *ctx, const char *path, const char *context)
-{
-	_cleanup_free_ char *full = sysroot_path(ctx->root, path);
-	char now[256];
-	if (!full || path[0] != '/' || strstr(path, "/.."))
-		return -EINVAL;
-	if (read_context(full, now, sizeof now) >= 0 && streq(now, context))
-		return ACTION_NOOP;
-	if (setxattr(full, SELINUX_XATTR, context, strlen(context) + 1, 0) < 0)
-		return -errno;
-	return 0;
-}
-
-int label_smb_run(struct exec_ctx *ctx, struct action *a)
-{
-	_cleanup_free_ char *label = with_type(strna(a->prior), SAMBA_TYPE);
-	int r = label ? set_context(ctx, a->target, label) : -EINVAL;
-	if (r < 0)
-		return log_error_errno(r, "Cannot label %s %s: %m", a->target, SAMBA_TYPE);
-	if (r == 0)
-		log_info("Labelled %s %s", a->target, SAMBA_TYPE);
-	return r;
-}
-
-int label_smb_undo(struct exec_ctx *ctx, struct action *a)
-{
-	int r = a->prior ? set_context(ctx, a->target, a->prior) : -EINVAL;
-	if (r < 0)
-		return log_error_errno(r, "Cannot give %s its label %s back: %m", a->target,
-				       strna(a->prior));
-	if (r == 0)
-		log_info("%s is labelled %s again", a->target, a->prior);
 	return r;
 }

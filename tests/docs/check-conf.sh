@@ -2,7 +2,7 @@
 # vfio-hook.conf(5) against the code, both ways: the keys src/input/config.c parses (SETTINGS), the
 # flags of src/input/vm-flags.c (VM FLAGS), the stages of src/input/stage-id.c in the order of src/stages/stages.c
 # (STAGES), the hook points of src/input/overrides.c (OVERRIDE EXECUTABLES) and the environment
-# src/stages/override-scripts.c gives an override (ENVIRONMENT).
+# src/actions/run-script.c gives an override (ENVIRONMENT).
 # Usage: tests/docs/check-conf.sh BUILD_DIR
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -43,12 +43,12 @@ entries "$page" "OVERRIDE EXECUTABLES" | sed -n 's/^\([a-z]*-\)STAGE.*/\1/p' > "
 same hook-points-match-man "src/input/overrides.c's name prefixes" "$t/code-hook-points" \
 	"vfio-hook.conf(5) OVERRIDE EXECUTABLES" "$t/man-hook-points"
 
-# The environment of an override: the envp of src/stages/override-scripts.c.
-sed -n '/char \*envp\[\]/,/};/p' "$src/stages/override-scripts.c" | grep -o '"[A-Z_]*=' | tr -d '"=' \
+# The environment of an override: the envp of src/actions/run-script.c.
+sed -n '/char \*envp\[\]/,/};/p' "$src/actions/run-script.c" | grep -o '"[A-Z_]*=' | tr -d '"=' \
 	> "$t/code-env"
-grep -o 'strdup_printf("VFIO_HOOK_[A-Z_]*=' "$src/stages/override-scripts.c" | sed 's/.*"\(.*\)=/\1/' \
+grep -o 'strdup_printf("VFIO_HOOK_[A-Z_]*=' "$src/actions/run-script.c" | sed 's/.*"\(.*\)=/\1/' \
 	>> "$t/code-env"
 entries "$page" ENVIRONMENT | first_words > "$t/man-env"
-same override-env-matches-man "src/stages/override-scripts.c's environment" "$t/code-env" \
+same override-env-matches-man "src/actions/run-script.c's environment" "$t/code-env" \
 	"vfio-hook.conf(5) ENVIRONMENT" "$t/man-env"
 exit $failed
