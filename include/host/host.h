@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include "input/cpuset.h"
 #include "input/pci-addr.h"
 #include "lib/sysroot.h"
 
@@ -105,6 +106,26 @@ struct vm_claim {
 
 void vm_claims_free(struct vm_claim *list, size_t n);
 
+/* A CPU as the optional stages asked about it: its NUMA node and its cpufreq governors. */
+struct host_cpu {
+	unsigned cpu;
+	int node;                 /* -1: none found (or not asked) */
+	char *governor;           /* scaling_governor; NULL: no cpufreq (or not asked) */
+	char *governors;          /* scaling_available_governors; NULL: unreadable */
+};
+
+/* A unit's AllowedCPUs, as systemd said it; empty: unrestricted. */
+struct unit_cpus {
+	char *unit;
+	struct cpuset allowed;
+};
+
+/* A huge page pool, relative to /sys: kernel/mm/hugepages/hugepages-2048kB, or a node's. */
+struct hugepage_pool {
+	char *path;
+	unsigned nr, free_pages;
+};
+
 struct host {
 	struct sysroot *root;
 	struct pci_function *pci;
@@ -129,14 +150,24 @@ struct host {
 	size_t n_users;
 	struct vm_claim *other_vms;      /* other VMs' journals of this boot */
 	size_t n_other_vms;
+	/* What the optional stages weigh, read only when the domain asks for them. */
+	struct cpuset online_cpus;
+	int online_cpus_error;           /* <0: the online CPUs could not be read (errno) */
+	struct host_cpu *cpus;           /* the CPUs asked about */
+	size_t n_cpus;
+	struct unit_cpus *unit_cpus;     /* AllowedCPUs of the units asked about (live host only) */
+	size_t n_unit_cpus;
+	unsigned long long hugepage_kib; /* /proc/meminfo's Hugepagesize, 0: the kernel has none */
+	struct hugepage_pool *hugepage_pools; /* the pools asked about that the kernel has */
+	size_t n_hugepage_pools;
 	enum vfio_availability vfio_pci;
 	char *kernel_release;
 	char *boot_id;
 };
 
 _must_check_ int host_load(struct sysroot *root, struct host **ret);
-/* Drops what was read for a plan (holders, sessions, units, users, other VMs): the next plan
- * reads its own. */
+/* Drops what was read for a plan (holders, sessions, units, users, other VMs, CPUs, huge
+ * pages): the next plan reads its own. */
 void host_forget_plan_reads(struct host *h);
 struct host *host_free(struct host *h);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct host *, host_free);
@@ -268,6 +299,30 @@ _must_check_ int host_user_services(const struct host *h, uid_t uid, char ***ret
 _must_check_ int host_load_user_services(struct host *h, uid_t uid);
 /* As loaded; NULL when they were not (or none run). */
 char *const *host_find_user_services(const struct host *h, uid_t uid);
+
+/* The online CPUs, read now: one read for the loader and the executor. */
+_must_check_ int host_read_online_cpus(const struct sysroot *root, struct cpuset *ret);
+/* h->online_cpus, or h->online_cpus_error. */
+void host_load_online_cpus(struct host *h);
+/* As loaded; NULL if the CPU was never asked about. */
+const struct host_cpu *host_find_cpu(const struct host *h, unsigned cpu);
+/* Each CPU's NUMA node into h->cpus. */
+_must_check_ int host_load_cpu_nodes(struct host *h, const struct cpuset *cpus);
+/* Each CPU's governor and the governors it offers into h->cpus. */
+_must_check_ int host_load_cpu_governors(struct host *h, const struct cpuset *cpus);
+/* The AllowedCPUs of each unit into h->unit_cpus, on a live host: a host tree has no systemd to
+ * ask, and a unit systemd cannot say about counts as unrestricted. */
+_must_check_ int host_load_unit_cpus(struct host *h, const char *const *units, size_t n);
+/* As loaded; NULL: unrestricted (or not asked). */
+const struct cpuset *host_find_unit_cpus(const struct host *h, const char *unit);
+
+/* h->hugepage_kib from /proc/meminfo. */
+void host_load_hugepage_size(struct host *h);
+/* A pool's nr_hugepages and free_hugepages into h->hugepage_pools; a pool whose nr_hugepages
+ * cannot be read is left out (the kernel has no such pages), free_hugepages counts as 0. */
+_must_check_ int host_load_hugepage_pool(struct host *h, const char *pool);
+/* As loaded; NULL if the kernel has no such pool (or it was not asked about). */
+const struct hugepage_pool *host_find_hugepage_pool(const struct host *h, const char *pool);
 
 /* systemd: a unit's real name and state (display-manager.service → nodm.service, active). */
 struct unit_state {

@@ -12,6 +12,9 @@ void host_console_free(struct host *h);
 int host_vfio_probe(struct host *h);
 int host_modules_load(struct host *h);
 void host_modules_free(struct host *h);
+void host_cpus_free(struct host *h);
+void host_unit_cpus_free(struct host *h);
+void host_hugepages_free(struct host *h);
 
 void vm_claims_free(struct vm_claim *list, size_t n)
 {
@@ -42,6 +45,9 @@ void host_forget_plan_reads(struct host *h)
 	h->other_vms = NULL;
 	h->n_holders = h->n_sessions = h->n_units = h->n_users = h->n_other_vms = 0;
 	h->sessions_error = 0;
+	host_cpus_free(h);
+	host_unit_cpus_free(h);
+	host_hugepages_free(h);
 }
 
 struct host *host_free(struct host *h)

@@ -14,15 +14,6 @@
 
 static const char *const host_units[] = { "user.slice", "system.slice", "init.scope" };
 
-static int online_cpus(int sys_fd, struct cpuset *ret)
-{
-	char buf[4096];
-	int r = read_attr_at(sys_fd, "devices/system/cpu/online", buf, sizeof buf);
-	if (r < 0)
-		return r;
-	return cpuset_parse(strstrip(buf), ret);
-}
-
 static void cpuset_subtract(struct cpuset *a, const struct cpuset *b)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(a->bits); i++)
@@ -67,21 +58,38 @@ static int parse_baseline(const char *s, struct cpuset *ret)
 	return cpuset_parse(s, ret);
 }
 
+static void pinned_cpus(const struct domain *d, struct cpuset *ret)
+{
+	*ret = d->vcpupin;
+	cpuset_union(ret, &d->emulatorpin);
+}
+
+int stage_cpu_isolation_load(const struct plan_ctx *ctx, struct host *host)
+{
+	struct cpuset pinned;
+	pinned_cpus(ctx->dom, &pinned);
+	if (!vm_flags_has(&ctx->dom->flags, VM_FLAG_PIN_CPU_CORES) || cpuset_is_empty(&pinned))
+		return 0;
+	host_load_online_cpus(host);
+	return host_load_unit_cpus(host, host_units, ARRAY_SIZE(host_units));
+}
+
 int stage_cpu_isolation_plan(struct plan_ctx *ctx)
 {
 	const struct domain *d = ctx->dom;
 	if (!vm_flags_has(&d->flags, VM_FLAG_PIN_CPU_CORES))
 		return 0;
-	struct cpuset pinned = d->vcpupin, online, others, left;
-	cpuset_union(&pinned, &d->emulatorpin);
+	struct cpuset pinned, others, left;
+	int r;
+	pinned_cpus(d, &pinned);
 	if (cpuset_is_empty(&pinned))
 		return plan_refuse(ctx->plan, "--pin-cpu-cores, but the domain pins no vCPU "
 					      "(<cputune><vcpupin>)");
-	int r = online_cpus(ctx->host->root->sys_fd, &online);
-	if (r < 0)
-		return plan_refuse(ctx->plan, "cannot read the online CPUs: %s", strerror(-r));
+	if (ctx->host->online_cpus_error < 0)
+		return plan_refuse(ctx->plan, "cannot read the online CPUs: %s",
+				   strerror(-ctx->host->online_cpus_error));
 	claimed_pins(ctx->host, &others);
-	left = online;
+	left = ctx->host->online_cpus;
 	cpuset_subtract(&left, &pinned);
 	cpuset_subtract(&left, &others);
 	if (cpuset_is_empty(&left))
@@ -93,15 +101,11 @@ int stage_cpu_isolation_plan(struct plan_ctx *ctx)
 			       ctx->plan->pinned_cpus) < 0)
 		return -ENOMEM;
 
-	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-	if (ctx->host->root->live && bus_open_system(&bus) < 0)
-		bus = NULL; /* cannot ask: treat every slice as unrestricted */
 	for (size_t i = 0; i < ARRAY_SIZE(host_units); i++) {
 		/* The host's own setting, as if no VM were running: restored in the end. */
 		_cleanup_free_ char *baseline = NULL;
-		struct cpuset cur = { 0 };
-		if (bus && bus_unit_get_allowed_cpus(bus, host_units[i], &cur) < 0)
-			cur = (struct cpuset){ 0 };
+		const struct cpuset *allowed = host_find_unit_cpus(ctx->host, host_units[i]);
+		struct cpuset cur = allowed ? *allowed : (struct cpuset){ 0 };
 		if (!cpuset_is_empty(&cur))
 			cpuset_union(&cur, &others);
 		baseline = cpuset_is_empty(&cur) ? strdup("all") : cpuset_format(&cur);
@@ -127,7 +131,7 @@ static int apply(struct exec_ctx *ctx, const struct action *a, bool with_self)
 	if (r < 0)
 		return log_error_errno(r, "Bad recorded AllowedCPUs '%s' for %s", strna(a->prior),
 				       a->target);
-	if ((r = online_cpus(ctx->root->sys_fd, &online)) < 0)
+	if ((r = host_read_online_cpus(ctx->root, &online)) < 0)
 		return log_error_errno(r, "Cannot read the online CPUs: %m");
 	if (cpuset_is_empty(&want))
 		want = online;

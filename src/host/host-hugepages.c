@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Huge pages: the kernel's default page size and the pools a VM's pages would come from. */
+#include <limits.h>
+
+#include "host/host.h"
+#include "lib/fileio.h"
+#include "lib/strutil.h"
+
+void host_load_hugepage_size(struct host *h)
+{
+	char buf[8192];
+	h->hugepage_kib = 0;
+	if (read_attr_at(h->root->proc_fd, "meminfo", buf, sizeof buf) < 0)
+		return;
+	const char *p = strstr(buf, "Hugepagesize:");
+	if (!p || sscanf(p, "Hugepagesize: %llu kB", &h->hugepage_kib) != 1)
+		h->hugepage_kib = 0;
+}
+
+const struct hugepage_pool *host_find_hugepage_pool(const struct host *h, const char *pool)
+{
+	for (size_t i = 0; i < h->n_hugepage_pools; i++)
+		if (streq(h->hugepage_pools[i].path, pool))
+			return &h->hugepage_pools[i];
+	return NULL;
+}
+
+int host_load_hugepage_pool(struct host *h, const char *pool)
+{
+	char path[PATH_MAX + 32];
+	struct hugepage_pool p = { 0 };
+	if (host_find_hugepage_pool(h, pool))
+		return 0;
+	snprintf(path, sizeof path, "%s/nr_hugepages", pool);
+	if (read_attr_uint_at(h->root->sys_fd, path, 10, &p.nr) < 0)
+		return 0;
+	snprintf(path, sizeof path, "%s/free_hugepages", pool);
+	if (read_attr_uint_at(h->root->sys_fd, path, 10, &p.free_pages) < 0)
+		p.free_pages = 0;
+	struct hugepage_pool *l = realloc(h->hugepage_pools,
+					  sizeof *l * (h->n_hugepage_pools + 1));
+	if (!l)
+		return -ENOMEM;
+	h->hugepage_pools = l;
+	if (!(p.path = strdup(pool)))
+		return -ENOMEM;
+	l[h->n_hugepage_pools++] = p;
+	return 0;
+}
+
+void host_hugepages_free(struct host *h);
+void host_hugepages_free(struct host *h)
+{
+	for (size_t i = 0; i < h->n_hugepage_pools; i++)
+		free(h->hugepage_pools[i].path);
+	free(h->hugepage_pools);
+	h->hugepage_pools = NULL;
+	h->n_hugepage_pools = 0;
+	h->hugepage_kib = 0;
+}
