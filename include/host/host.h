@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include "host/host-usb.h"
 #include "input/cpuset.h"
 #include "input/pci-addr.h"
 #include "lib/sysroot.h"
@@ -160,6 +161,8 @@ struct host {
 	unsigned long long hugepage_kib; /* /proc/meminfo's Hugepagesize, 0: the kernel has none */
 	struct hugepage_pool *hugepage_pools; /* the pools asked about that the kernel has */
 	size_t n_hugepage_pools;
+	struct usb_device *usb;          /* connected USB devices (name, vendor, product) */
+	size_t n_usb;
 	enum vfio_availability vfio_pci;
 	char *kernel_release;
 	char *boot_id;
@@ -167,7 +170,7 @@ struct host {
 
 _must_check_ int host_load(struct sysroot *root, struct host **ret);
 /* Drops what was read for a plan (holders, sessions, units, users, other VMs, CPUs, huge
- * pages): the next plan reads its own. */
+ * pages, USB devices): the next plan reads its own. */
 void host_forget_plan_reads(struct host *h);
 struct host *host_free(struct host *h);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct host *, host_free);
@@ -323,6 +326,10 @@ void host_load_hugepage_size(struct host *h);
 _must_check_ int host_load_hugepage_pool(struct host *h, const char *pool);
 /* As loaded; NULL if the kernel has no such pool (or it was not asked about). */
 const struct hugepage_pool *host_find_hugepage_pool(const struct host *h, const char *pool);
+
+/* Every connected USB device's name and ids (/sys/bus/usb/devices) into h->usb, in the
+ * directory's order. */
+_must_check_ int host_load_usb_ids(struct host *h);
 
 /* systemd: a unit's real name and state (display-manager.service → nodm.service, active). */
 struct unit_state {

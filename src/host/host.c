@@ -48,6 +48,9 @@ void host_forget_plan_reads(struct host *h)
 	host_cpus_free(h);
 	host_unit_cpus_free(h);
 	host_hugepages_free(h);
+	usb_devices_free(h->usb, h->n_usb);
+	h->usb = NULL;
+	h->n_usb = 0;
 }
 
 struct host *host_free(struct host *h)
