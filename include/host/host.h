@@ -121,6 +121,16 @@ struct unit_cpus {
 	struct cpuset allowed;
 };
 
+/* A block device the VM takes (a disk, a partition, what is stacked on them), or the device one
+ * of its image files lives on. */
+struct block_dev {
+	char *name;           /* kernel name ("sdb1", "dm-0"), or the image file's path */
+	unsigned major, minor;
+	bool numbered;        /* major and minor are known */
+};
+
+struct mount_entry;
+
 /* A huge page pool, relative to /sys: kernel/mm/hugepages/hugepages-2048kB, or a node's. */
 struct hugepage_pool {
 	char *path;
@@ -161,6 +171,14 @@ struct host {
 	unsigned long long hugepage_kib; /* /proc/meminfo's Hugepagesize, 0: the kernel has none */
 	struct hugepage_pool *hugepage_pools; /* the pools asked about that the kernel has */
 	size_t n_hugepage_pools;
+	char **missing_disks;            /* the domain's block disks that are no block device */
+	struct block_dev *vm_block_devs; /* what its block disks and passed controllers take */
+	size_t n_vm_block_devs;
+	struct mount_entry *mounts;      /* the mount table, read when the VM takes a block device */
+	size_t n_mounts;
+	int mounts_error;                /* <0: it could not be read (errno) */
+	struct block_dev *image_devs;    /* the devices its image files live on */
+	size_t n_image_devs;
 	struct usb_device *usb;          /* connected USB devices (name, vendor, product) */
 	size_t n_usb;
 	enum vfio_availability vfio_pci;
@@ -170,7 +188,7 @@ struct host {
 
 _must_check_ int host_load(struct sysroot *root, struct host **ret);
 /* Drops what was read for a plan (holders, sessions, units, users, other VMs, CPUs, huge
- * pages, USB devices): the next plan reads its own. */
+ * pages, block devices and mounts, USB devices): the next plan reads its own. */
 void host_forget_plan_reads(struct host *h);
 struct host *host_free(struct host *h);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct host *, host_free);

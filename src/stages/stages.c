@@ -6,7 +6,8 @@ const struct stage stage_order[_STAGE_MAX] = {
 	/* First: the steps most likely to fail, which fail before the desktop goes. */
 	{ STAGE_HUGEPAGES, "reserve the VM's huge pages (<memoryBacking><hugepages>)",
 	  .plan = stage_hugepages_plan, .load = stage_hugepages_load },
-	{ STAGE_DRIVES, "unmount what the VM's disks hold", .plan = stage_drives_plan },
+	{ STAGE_DRIVES, "unmount what the VM's disks hold", .plan = stage_drives_plan,
+	  .load = stage_drives_load },
 	{ STAGE_DISPLAY_MANAGER, "stop the display manager, and services that hold the devices",
 	  .plan = stage_display_manager_plan, .load = stage_display_manager_load },
 	{ STAGE_SESSIONS, "end graphical sessions that hold the GPU", .plan = stage_sessions_plan },
