@@ -131,6 +131,12 @@ struct block_dev {
 
 struct mount_entry;
 
+/* A shared directory's SELinux context, as it was before the shares stage labels it. */
+struct share_label {
+	char *path;
+	char *context;
+};
+
 /* A huge page pool, relative to /sys: kernel/mm/hugepages/hugepages-2048kB, or a node's. */
 struct hugepage_pool {
 	char *path;
@@ -179,6 +185,12 @@ struct host {
 	int mounts_error;                /* <0: it could not be read (errno) */
 	struct block_dev *image_devs;    /* the devices its image files live on */
 	size_t n_image_devs;
+	bool exportfs_installed;         /* HOST_EXPORTFS, in the host's root */
+	bool selinux_enabled;
+	char **share_dirs;               /* the shares asked about that are directories */
+	char **nfs_exported;             /* "CLIENT:PATH": the shares exported to a client now */
+	struct share_label *share_labels; /* the Samba shares that are labelled directories */
+	size_t n_share_labels;
 	struct usb_device *usb;          /* connected USB devices (name, vendor, product) */
 	size_t n_usb;
 	enum vfio_availability vfio_pci;
@@ -188,7 +200,7 @@ struct host {
 
 _must_check_ int host_load(struct sysroot *root, struct host **ret);
 /* Drops what was read for a plan (holders, sessions, units, users, other VMs, CPUs, huge
- * pages, block devices and mounts, USB devices): the next plan reads its own. */
+ * pages, block devices and mounts, shares, USB devices): the next plan reads its own. */
 void host_forget_plan_reads(struct host *h);
 struct host *host_free(struct host *h);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct host *, host_free);
@@ -344,6 +356,19 @@ void host_load_hugepage_size(struct host *h);
 _must_check_ int host_load_hugepage_pool(struct host *h, const char *pool);
 /* As loaded; NULL if the kernel has no such pool (or it was not asked about). */
 const struct hugepage_pool *host_find_hugepage_pool(const struct host *h, const char *pool);
+
+#define HOST_EXPORTFS "/usr/sbin/exportfs"
+/* Whether path is exported to client now, from nfs-utils' etab in the host's root. */
+bool host_nfs_is_exported(const struct sysroot *root, const char *client, const char *path);
+/* A file's SELinux context (security.selinux) into buf. */
+_must_check_ int host_selinux_context(const char *path, char *buf, size_t size);
+/* Whether HOST_EXPORTFS is installed, which of the shares are directories and which are
+ * exported to which of the clients now. */
+_must_check_ int host_load_nfs_shares(struct host *h, char *const *shares, char *const *clients);
+/* Whether SELinux is on and, if it is, the contexts of the shares that are directories. */
+_must_check_ int host_load_smb_shares(struct host *h, char *const *shares);
+/* As loaded; NULL when the share is no labelled directory (or was not asked about). */
+const char *host_find_share_label(const struct host *h, const char *path);
 
 /* Every connected USB device's name and ids (/sys/bus/usb/devices) into h->usb, in the
  * directory's order. */

@@ -16,6 +16,7 @@ void host_modules_free(struct host *h);
 void host_cpus_free(struct host *h);
 void host_unit_cpus_free(struct host *h);
 void host_hugepages_free(struct host *h);
+void host_shares_free(struct host *h);
 
 void vm_claims_free(struct vm_claim *list, size_t n)
 {
@@ -50,6 +51,7 @@ void host_forget_plan_reads(struct host *h)
 	host_unit_cpus_free(h);
 	host_hugepages_free(h);
 	host_vm_disks_free(h);
+	host_shares_free(h);
 	usb_devices_free(h->usb, h->n_usb);
 	h->usb = NULL;
 	h->n_usb = 0;

@@ -6,76 +6,65 @@
  * was not). Release withdraws exactly that. The lists come from root-owned vm.conf files, never
  * from the VM's description.
  */
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 
-#include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "lib/subprocess.h"
 #include "stages/stages.h"
 
-#define EXPORTFS "/usr/sbin/exportfs"
-#define ETAB "/var/lib/nfs/etab"
 #define SELINUX_XATTR "security.selinux"
 #define SAMBA_TYPE "samba_share_t"
 
-/* Is path exported to client right now? (etab: "PATH\tCLIENT(options)") */
-static bool is_exported(const struct sysroot *root, const char *client, const char *path)
+/* What the planner weighs, into the host model, when the VM's flags ask for shares. */
+int stage_shares_load(const struct plan_ctx *ctx, struct host *host)
 {
-	_cleanup_free_ char *file = sysroot_path(root, ETAB), *text = NULL;
-	if (!file || read_attr_alloc_at(AT_FDCWD, file, 1u << 20, &text) < 0)
-		return false;
-	char *save = NULL;
-	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		char *tab = strchr(l, '\t');
-		if (!tab)
-			continue;
-		*tab = 0;
-		if (streq(l, path) && strneq(tab + 1, client, strlen(client)) &&
-		    tab[1 + strlen(client)] == '(')
-			return true;
+	const struct config *c = ctx->cfg;
+	int r = 0;
+	if (vm_flags_has(&ctx->dom->flags, VM_FLAG_ENABLE_NFS) && c->nfs_shares && c->nfs_clients) {
+		char *units[] = { (char *)"nfs-server.service", NULL };
+		if ((r = host_load_nfs_shares(host, c->nfs_shares, c->nfs_clients)) < 0 ||
+		    (r = host_load_units(host, units)) < 0)
+			return r;
 	}
-	return false;
-}
-
-static bool is_directory(const struct sysroot *root, const char *path)
-{
-	struct stat st;
-	_cleanup_free_ char *full = sysroot_path(root, path);
-	return full && stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+	if (vm_flags_has(&ctx->dom->flags, VM_FLAG_ENABLE_SMB) && c->smb_shares) {
+		char *units[] = { (char *)"smbd.service", NULL };
+		if ((r = host_load_units(host, units)) < 0 ||
+		    (r = host_load_smb_shares(host, c->smb_shares)) < 0)
+			return r;
+	}
+	return r;
 }
 
 static int plan_service(struct plan_ctx *ctx, const char *unit, const char *why)
 {
-	struct unit_state u = { 0 };
-	int r = host_unit_state(ctx->host, unit, &u);
-	if (r == -ENOENT)
+	const struct unit_state *u = host_find_unit(ctx->host, unit);
+	int e = u ? u->error : -ENOENT;
+	if (e == -ENOENT)
 		return plan_refuse(ctx->plan, "%s needs %s, which this host does not have", why, unit);
-	if (r < 0)
-		return plan_refuse(ctx->plan, "cannot ask systemd about %s: %s", unit, strerror(-r));
-	if (!streq(u.active_state, "active"))
-		r = plan_add(ctx->plan, STAGE_SHARES, ACTION_START_UNIT, u.id, u.active_state, why, 0);
-	unit_state_done(&u);
-	return r;
+	if (e < 0)
+		return plan_refuse(ctx->plan, "cannot ask systemd about %s: %s", unit, strerror(-e));
+	if (!streq(u->active_state, "active"))
+		return plan_add(ctx->plan, STAGE_SHARES, ACTION_START_UNIT, u->id, u->active_state,
+				why, 0);
+	return 0;
 }
 
 static int plan_nfs(struct plan_ctx *ctx)
 {
 	const struct config *c = ctx->cfg;
-	_cleanup_free_ char *exportfs = sysroot_path(ctx->host->root, EXPORTFS);
+	const struct host *h = ctx->host;
 	int r;
 	if (!c->nfs_shares || !c->nfs_clients)
 		return plan_refuse(ctx->plan, "--enable-nfs, but no nfs_shares and nfs_clients are "
 					      "set in the VM's vm.conf");
-	if (!exportfs || access(exportfs, X_OK) < 0)
-		return plan_refuse(ctx->plan, "--enable-nfs, but %s is not installed", EXPORTFS);
+	if (!h->exportfs_installed)
+		return plan_refuse(ctx->plan, "--enable-nfs, but %s is not installed", HOST_EXPORTFS);
 	if ((r = plan_service(ctx, "nfs-server.service", "--enable-nfs")) < 0)
 		return r;
 	for (char **s = c->nfs_shares; s && *s; s++) {
-		if (!is_directory(ctx->host->root, *s)) {
+		if (!strv_contains(h->share_dirs, *s)) {
 			if ((r = plan_refuse(ctx->plan, "NFS share %s is not a directory", *s)) < 0)
 				return r;
 			continue;
@@ -84,7 +73,7 @@ static int plan_nfs(struct plan_ctx *ctx)
 			_cleanup_free_ char *target = strdup_printf("%s:%s", *cl, *s);
 			if (!target)
 				return -ENOMEM;
-			if (is_exported(ctx->host->root, *cl, *s))
+			if (strv_contains(h->nfs_exported, target))
 				r = plan_note(ctx->plan, "%s is already exported to %s: left as it is", *s,
 					      *cl);
 			else
@@ -98,11 +87,6 @@ static int plan_nfs(struct plan_ctx *ctx)
 	return 0;
 }
 
-static bool selinux_enabled(const struct sysroot *root)
-{
-	return exists_at(root->sys_fd, "fs/selinux/enforce");
-}
-
 /* "user:role:type:level" with the type replaced. */
 static char *with_type(const char *context, const char *type)
 {
@@ -111,15 +95,6 @@ static char *with_type(const char *context, const char *type)
 	if (!c)
 		return NULL;
 	return strdup_printf("%.*s%s%s", (int)(b - context + 1), context, type, c);
-}
-
-static int read_context(const char *path, char *buf, size_t size)
-{
-	ssize_t n = getxattr(path, SELINUX_XATTR, buf, size - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return 0;
 }
 
 static int plan_smb(struct plan_ctx *ctx)
@@ -131,13 +106,11 @@ static int plan_smb(struct plan_ctx *ctx)
 					      "vm.conf");
 	if ((r = plan_service(ctx, "smbd.service", "--enable-smb")) < 0)
 		return r;
-	if (!selinux_enabled(ctx->host->root))
+	if (!ctx->host->selinux_enabled)
 		return plan_note(ctx->plan, "SELinux is off: the Samba shares need no label");
 	for (char **s = c->smb_shares; s && *s; s++) {
-		char context[256];
-		_cleanup_free_ char *full = sysroot_path(ctx->host->root, *s);
-		if (!full || !is_directory(ctx->host->root, *s) ||
-		    read_context(full, context, sizeof context) < 0) {
+		const char *context = host_find_share_label(ctx->host, *s);
+		if (!context) {
 			if ((r = plan_refuse(ctx->plan, "Samba share %s is not a labelled directory",
 					     *s)) < 0)
 				return r;
@@ -169,20 +142,20 @@ static int exportfs(struct exec_ctx *ctx, struct action *a, bool export)
 	const char *colon = strchr(a->target, ':');
 	if (!colon || colon[1] != '/' || strchr(a->target, ' ') || a->target[0] == '-')
 		return log_error_errno(-EINVAL, "Bad NFS action %s", a->target);
-	if (!ctx->root->live) /* EXPORTFS is this machine's, not the host tree's */
+	if (!ctx->root->live) /* HOST_EXPORTFS is this machine's, not the host tree's */
 		return log_error_errno(-EOPNOTSUPP, "Cannot %sexport %s in a host tree: %m",
 				       export ? "" : "un", a->target);
 	_cleanup_free_ char *client = strndup(a->target, (size_t)(colon - a->target));
 	if (!client)
 		return -ENOMEM;
-	if (is_exported(ctx->root, client, colon + 1) == export)
+	if (host_nfs_is_exported(ctx->root, client, colon + 1) == export)
 		return ACTION_NOOP;
 	char *envp[] = { (char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin", (char *)"LC_ALL=C", NULL };
-	char *argv_export[] = { (char *)EXPORTFS, (char *)"-o", a->prior ?: (char *)"ro",
+	char *argv_export[] = { (char *)HOST_EXPORTFS, (char *)"-o", a->prior ?: (char *)"ro",
 				a->target, NULL };
-	char *argv_unexport[] = { (char *)EXPORTFS, (char *)"-u", a->target, NULL };
+	char *argv_unexport[] = { (char *)HOST_EXPORTFS, (char *)"-u", a->target, NULL };
 	int status = 0;
-	int r = spawn_and_wait(EXPORTFS, export ? argv_export : argv_unexport, envp, log_file_fd(),
+	int r = spawn_and_wait(HOST_EXPORTFS, export ? argv_export : argv_unexport, envp, log_file_fd(),
 			       ctx->cfg->unit_timeout_s, &status);
 	if (r >= 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
 		r = -EIO;
@@ -208,7 +181,7 @@ static int set_context(struct exec_ctx *ctx, const char *path, const char *conte
 	char now[256];
 	if (!full || path[0] != '/' || strstr(path, "/.."))
 		return -EINVAL;
-	if (read_context(full, now, sizeof now) >= 0 && streq(now, context))
+	if (host_selinux_context(full, now, sizeof now) >= 0 && streq(now, context))
 		return ACTION_NOOP;
 	if (setxattr(full, SELINUX_XATTR, context, strlen(context) + 1, 0) < 0)
 		return -errno;

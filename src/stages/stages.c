@@ -25,7 +25,7 @@ const struct stage stage_order[_STAGE_MAX] = {
 	{ STAGE_FIREWALL, "open firewalld services for the VM (--enable-*-services)",
 	  .plan = stage_firewall_plan },
 	{ STAGE_SHARES, "share host directories over NFS or Samba (--enable-nfs, --enable-smb)",
-	  .plan = stage_shares_plan },
+	  .plan = stage_shares_plan, .load = stage_shares_load },
 	{ STAGE_CPU_GOVERNOR, "performance governor on the VM's CPUs (--cpu-performance)",
 	  .plan = stage_cpu_governor_plan, .load = stage_cpu_governor_load },
 };
