@@ -130,6 +130,8 @@ struct block_dev {
 };
 
 struct mount_entry;
+struct iface_zone;
+struct firewall_service;
 
 /* A shared directory's SELinux context, as it was before the shares stage labels it. */
 struct share_label {
@@ -191,6 +193,10 @@ struct host {
 	char **nfs_exported;             /* "CLIENT:PATH": the shares exported to a client now */
 	struct share_label *share_labels; /* the Samba shares that are labelled directories */
 	size_t n_share_labels;
+	struct iface_zone *iface_zones;  /* the firewalld zones of the VM's interfaces asked about */
+	size_t n_iface_zones;
+	struct firewall_service *firewall_services; /* the services asked about, open or not */
+	size_t n_firewall_services;
 	struct usb_device *usb;          /* connected USB devices (name, vendor, product) */
 	size_t n_usb;
 	enum vfio_availability vfio_pci;
@@ -200,7 +206,8 @@ struct host {
 
 _must_check_ int host_load(struct sysroot *root, struct host **ret);
 /* Drops what was read for a plan (holders, sessions, units, users, other VMs, CPUs, huge
- * pages, block devices and mounts, shares, USB devices): the next plan reads its own. */
+ * pages, block devices and mounts, shares, firewalld's zones and services, USB devices): the
+ * next plan reads its own. */
 void host_forget_plan_reads(struct host *h);
 struct host *host_free(struct host *h);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct host *, host_free);

@@ -64,6 +64,7 @@ int stage_cpu_isolation_load(const struct plan_ctx *ctx, struct host *host);
 int stage_hugepages_load(const struct plan_ctx *ctx, struct host *host);
 int stage_drives_load(const struct plan_ctx *ctx, struct host *host);
 int stage_shares_load(const struct plan_ctx *ctx, struct host *host);
+int stage_firewall_load(const struct plan_ctx *ctx, struct host *host);
 int stage_cpu_governor_load(const struct plan_ctx *ctx, struct host *host);
 
 /* What each action kind does and how it is undone (0 done, ACTION_NOOP, <0 failed). */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The host model: loaded once, read-only, through the injectable roots. */
 #include "host/block.h"
+#include "host/host-firewall.h"
 #include "host/host.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
@@ -52,6 +53,7 @@ void host_forget_plan_reads(struct host *h)
 	host_hugepages_free(h);
 	host_vm_disks_free(h);
 	host_shares_free(h);
+	host_firewall_free(h);
 	usb_devices_free(h->usb, h->n_usb);
 	h->usb = NULL;
 	h->n_usb = 0;

@@ -23,7 +23,7 @@ const struct stage stage_order[_STAGE_MAX] = {
 	{ STAGE_CPU_ISOLATION, "keep the host off the VM's pinned CPUs (--pin-cpu-cores)",
 	  .plan = stage_cpu_isolation_plan, .load = stage_cpu_isolation_load },
 	{ STAGE_FIREWALL, "open firewalld services for the VM (--enable-*-services)",
-	  .plan = stage_firewall_plan },
+	  .plan = stage_firewall_plan, .load = stage_firewall_load },
 	{ STAGE_SHARES, "share host directories over NFS or Samba (--enable-nfs, --enable-smb)",
 	  .plan = stage_shares_plan, .load = stage_shares_load },
 	{ STAGE_CPU_GOVERNOR, "performance governor on the VM's CPUs (--cpu-performance)",
