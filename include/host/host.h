@@ -356,6 +356,9 @@ _must_check_ int host_load_unit_cpus(struct host *h, const char *const *units, s
 /* As loaded; NULL: unrestricted (or not asked). */
 const struct cpuset *host_find_unit_cpus(const struct host *h, const char *unit);
 
+/* A pool's nr_hugepages or free_hugepages, read now. */
+_must_check_ int host_read_hugepage_count(int sys_fd, const char *pool, const char *attr,
+					  unsigned *ret);
 /* h->hugepage_kib from /proc/meminfo. */
 void host_load_hugepage_size(struct host *h);
 /* A pool's nr_hugepages and free_hugepages into h->hugepage_pools; a pool whose nr_hugepages

@@ -25,17 +25,20 @@ const struct hugepage_pool *host_find_hugepage_pool(const struct host *h, const 
 	return NULL;
 }
 
-int host_load_hugepage_pool(struct host *h, const char *pool)
+int host_read_hugepage_count(int sys_fd, const char *pool, const char *attr, unsigned *ret)
 {
 	char path[PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/%s", pool, attr);
+	return read_attr_uint_at(sys_fd, path, 10, ret);
+}
+
+int host_load_hugepage_pool(struct host *h, const char *pool)
+{
 	struct hugepage_pool p = { 0 };
-	if (host_find_hugepage_pool(h, pool))
+	if (host_find_hugepage_pool(h, pool) ||
+	    host_read_hugepage_count(h->root->sys_fd, pool, "nr_hugepages", &p.nr) < 0)
 		return 0;
-	snprintf(path, sizeof path, "%s/nr_hugepages", pool);
-	if (read_attr_uint_at(h->root->sys_fd, path, 10, &p.nr) < 0)
-		return 0;
-	snprintf(path, sizeof path, "%s/free_hugepages", pool);
-	if (read_attr_uint_at(h->root->sys_fd, path, 10, &p.free_pages) < 0)
+	if (host_read_hugepage_count(h->root->sys_fd, pool, "free_hugepages", &p.free_pages) < 0)
 		p.free_pages = 0;
 	struct hugepage_pool *l = realloc(h->hugepage_pools,
 					  sizeof *l * (h->n_hugepage_pools + 1));

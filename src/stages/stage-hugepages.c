@@ -125,13 +125,8 @@ int stage_hugepages_plan(struct plan_ctx *ctx)
 
 static int pool_counts(int sys, const char *pool, unsigned *nr, unsigned *free_pages)
 {
-	char path[PATH_MAX + 32];
-	snprintf(path, sizeof path, "%s/nr_hugepages", pool);
-	int r = read_attr_uint_at(sys, path, 10, nr);
-	if (r < 0)
-		return r;
-	snprintf(path, sizeof path, "%s/free_hugepages", pool);
-	return read_attr_uint_at(sys, path, 10, free_pages);
+	int r = host_read_hugepage_count(sys, pool, "nr_hugepages", nr);
+	return r < 0 ? r : host_read_hugepage_count(sys, pool, "free_hugepages", free_pages);
 }
 
 static int set_nr(int sys, const char *pool, unsigned nr)
