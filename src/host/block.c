@@ -168,13 +168,14 @@ int mounts_read(int proc_fd, struct mount_entry **ret, size_t *ret_n)
 static int add_block_dev(struct block_dev **list, size_t *n, const char *name, bool numbered,
 			 unsigned major, unsigned minor)
 {
-	struct block_dev *l = realloc(*list, sizeof *l * (*n + 1));
+	_cleanup_free_ char *copy = strdup(name);
+	struct block_dev *l = copy ? realloc(*list, sizeof *l * (*n + 1)) : NULL;
 	if (!l)
 		return -ENOMEM;
 	*list = l;
-	l[*n] = (struct block_dev){ .name = strdup(name), .major = major, .minor = minor,
-				    .numbered = numbered };
-	return l[(*n)++].name ? 0 : -ENOMEM;
+	l[(*n)++] = (struct block_dev){ .name = TAKE_PTR(copy), .major = major, .minor = minor,
+					.numbered = numbered };
+	return 0;
 }
 
 int host_load_vm_disks(struct host *h, char *const *block_disks,

@@ -196,19 +196,18 @@ const struct iface_zone *host_find_iface_zone(const struct host *h, size_t index
 
 int host_load_iface_zone(struct host *h, size_t index, const char *type, const char *source)
 {
-	char *zone = NULL;
+	_cleanup_free_ char *zone = NULL;
 	if (host_find_iface_zone(h, index))
 		return 0;
 	int r = zone_of_interface(h->root, type, source, &zone);
 	if (r == -ENOMEM)
 		return r;
 	struct iface_zone *l = realloc(h->iface_zones, sizeof *l * (h->n_iface_zones + 1));
-	if (!l) {
-		free(zone);
+	if (!l)
 		return -ENOMEM;
-	}
 	h->iface_zones = l;
-	l[h->n_iface_zones++] = (struct iface_zone){ .index = index, .zone = r < 0 ? NULL : zone,
+	l[h->n_iface_zones++] = (struct iface_zone){ .index = index,
+						     .zone = r < 0 ? NULL : TAKE_PTR(zone),
 						     .error = MIN(r, 0) };
 	return 0;
 }
@@ -236,14 +235,16 @@ int host_load_firewall_service(struct host *h, const char *zone, const char *ser
 	int r = firewall_service_open(h->root, zone, service);
 	if (r == -ENOMEM)
 		return r;
-	struct firewall_service *l = realloc(h->firewall_services,
-					     sizeof *l * (h->n_firewall_services + 1));
+	_cleanup_free_ char *z = strdup(zone), *s = strdup(service);
+	struct firewall_service *l = z && s ? realloc(h->firewall_services,
+						      sizeof *l * (h->n_firewall_services + 1)) :
+					      NULL;
 	if (!l)
 		return -ENOMEM;
 	h->firewall_services = l;
-	struct firewall_service *s = &l[h->n_firewall_services++];
-	*s = (struct firewall_service){ .zone = strdup(zone), .service = strdup(service), .open = r };
-	return s->zone && s->service ? 0 : -ENOMEM;
+	struct firewall_service entry = { .zone = TAKE_PTR(z), .service = TAKE_PTR(s), .open = r };
+	l[h->n_firewall_services++] = entry;
+	return 0;
 }
 
 void host_firewall_free(struct host *h)

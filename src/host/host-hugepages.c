@@ -40,13 +40,14 @@ int host_load_hugepage_pool(struct host *h, const char *pool)
 		return 0;
 	if (host_read_hugepage_count(h->root->sys_fd, pool, "free_hugepages", &p.free_pages) < 0)
 		p.free_pages = 0;
-	struct hugepage_pool *l = realloc(h->hugepage_pools,
-					  sizeof *l * (h->n_hugepage_pools + 1));
+	_cleanup_free_ char *path = strdup(pool);
+	struct hugepage_pool *l = path ? realloc(h->hugepage_pools,
+						 sizeof *l * (h->n_hugepage_pools + 1)) :
+					 NULL;
 	if (!l)
 		return -ENOMEM;
 	h->hugepage_pools = l;
-	if (!(p.path = strdup(pool)))
-		return -ENOMEM;
+	p.path = TAKE_PTR(path);
 	l[h->n_hugepage_pools++] = p;
 	return 0;
 }

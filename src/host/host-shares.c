@@ -88,14 +88,15 @@ int host_load_smb_shares(struct host *h, char *const *shares)
 		if (!strv_contains(h->share_dirs, *s) ||
 		    host_selinux_context(full, context, sizeof context) < 0)
 			continue;
-		struct share_label *l = realloc(h->share_labels, sizeof *l * (h->n_share_labels + 1));
+		_cleanup_free_ char *path = strdup(*s), *label = strdup(context);
+		struct share_label *l = path && label ? realloc(h->share_labels,
+								sizeof *l * (h->n_share_labels + 1)) :
+							NULL;
 		if (!l)
 			return -ENOMEM;
 		h->share_labels = l;
-		struct share_label *e = &l[h->n_share_labels++];
-		*e = (struct share_label){ .path = strdup(*s), .context = strdup(context) };
-		if (!e->path || !e->context)
-			return -ENOMEM;
+		struct share_label entry = { .path = TAKE_PTR(path), .context = TAKE_PTR(label) };
+		l[h->n_share_labels++] = entry;
 	}
 	return r;
 }

@@ -171,13 +171,14 @@ int host_load_unit_cpus(struct host *h, const char *const *units, size_t n)
 		if (host_find_unit_cpus(h, units[i]) ||
 		    bus_unit_get_allowed_cpus(bus, units[i], &allowed) < 0)
 			continue;
-		struct unit_cpus *l = realloc(h->unit_cpus, sizeof *l * (h->n_unit_cpus + 1));
+		_cleanup_free_ char *unit = strdup(units[i]);
+		struct unit_cpus *l = unit ? realloc(h->unit_cpus, sizeof *l * (h->n_unit_cpus + 1)) :
+					     NULL;
 		if (!l)
 			return -ENOMEM;
 		h->unit_cpus = l;
-		if (!(l[h->n_unit_cpus].unit = strdup(units[i])))
-			return -ENOMEM;
-		l[h->n_unit_cpus++].allowed = allowed;
+		struct unit_cpus entry = { .unit = TAKE_PTR(unit), .allowed = allowed };
+		l[h->n_unit_cpus++] = entry;
 	}
 	return 0;
 }

@@ -137,13 +137,13 @@ int host_load_usb_ids(struct host *h)
 		snprintf(path, sizeof path, "bus/usb/devices/%s/idProduct", *d);
 		if (read_attr_uint_at(sys, path, 16, &p) < 0)
 			continue;
-		struct usb_device *l = realloc(h->usb, sizeof *l * (h->n_usb + 1));
+		_cleanup_free_ char *name = strdup(*d);
+		struct usb_device *l = name ? realloc(h->usb, sizeof *l * (h->n_usb + 1)) : NULL;
 		if (!l)
 			return -ENOMEM;
 		h->usb = l;
-		l[h->n_usb] = (struct usb_device){ .name = strdup(*d), .vendor = v, .product = p };
-		if (!l[h->n_usb++].name)
-			return -ENOMEM;
+		struct usb_device entry = { .name = TAKE_PTR(name), .vendor = v, .product = p };
+		h->usb[h->n_usb++] = entry;
 	}
 	return 0;
 }

@@ -12,7 +12,7 @@ bool plan_ctx_is_passed(const struct plan_ctx *ctx, const char *pci_name)
 {
 	/* The function's flag, found in O(log n), not a scan of everything passed so far. A name
 	 * spelt otherwise than the kernel's ("0000:0A:00.0") was never one of the passed. */
-	const struct pci_function *d = host_find_pci_name(ctx->host, pci_name);
+	const struct pci_function *d = pci_name ? host_find_pci_name(ctx->host, pci_name) : NULL;
 	return d && ctx->passed_at && ctx->passed_at[d - ctx->host->pci] &&
 	       streq(d->name, pci_name);
 }
@@ -213,12 +213,11 @@ static int load_other_vms(const struct domain *dom, int journal_dir_fd, struct h
 			return -ENOMEM;
 		host->other_vms = l;
 		struct plan *p = j->plan;
-		l[host->n_other_vms++] = (struct vm_claim){
-			.uuid = TAKE_PTR(p->vm_uuid),
-			.name = TAKE_PTR(p->vm_name),
-			.devices = TAKE_PTR(p->devices),
-			.pinned_cpus = TAKE_PTR(p->pinned_cpus),
-		};
+		struct vm_claim *claim = &l[host->n_other_vms++];
+		claim->uuid = TAKE_PTR(p->vm_uuid);
+		claim->name = TAKE_PTR(p->vm_name);
+		claim->devices = TAKE_PTR(p->devices);
+		claim->pinned_cpus = TAKE_PTR(p->pinned_cpus);
 	}
 	return 0;
 }

@@ -77,9 +77,11 @@ static int walk(const struct plan_ctx *ctx, struct host *load)
 				continue;
 			}
 			why = strdup_printf("interface %zu (%s %s)", i, iface->type, iface->source);
-			if (!why || (r = each_service(ctx, load, z->zone, f->internal_services[i], ' ',
-						      why)) < 0)
-				return r < 0 ? r : -ENOMEM;
+			if (!why)
+				return -ENOMEM;
+			if ((r = each_service(ctx, load, z->zone, f->internal_services[i], ' ',
+					      why)) < 0)
+				return r;
 		}
 	if (vm_flags_has(f, VM_FLAG_ENABLE_EXTERNAL_SERVICES))
 		for (char **h = f->host_services; h && *h; h++) {

@@ -184,7 +184,7 @@ TEST(hugepages_on_the_pinned_cpus_node)
 {
 	struct host h = { .cpus = numa, .n_cpus = 3, .hugepage_kib = 2048, .hugepage_pools = pools,
 			  .n_hugepage_pools = 2 };
-	struct domain d = { .hugepages = true, .memory_kib = 4 * 1024 * 1024,
+	struct domain d = { .hugepages = true, .memory_kib = 4ULL * 1024 * 1024,
 			    .vcpupin = cpus(2, 3) };
 	_cleanup_(plan_freep) struct plan *p = plan_stage(&h, &d, stage_hugepages_plan);
 	ASSERT_TRUE(p->n_actions == 1);
@@ -199,7 +199,7 @@ TEST(hugepages_across_nodes_from_the_host_pool)
 {
 	struct host h = { .cpus = numa, .n_cpus = 3, .hugepage_kib = 2048, .hugepage_pools = pools,
 			  .n_hugepage_pools = 2 };
-	struct domain d = { .hugepages = true, .memory_kib = 1024 * 1024 + 1,
+	struct domain d = { .hugepages = true, .memory_kib = 1024ULL * 1024 + 1,
 			    .vcpupin = cpus(3, 4) };
 	_cleanup_(plan_freep) struct plan *p = plan_stage(&h, &d, stage_hugepages_plan);
 	ASSERT_TRUE(p->n_actions == 1);
