@@ -234,7 +234,8 @@ ANALYZE_DEPS := $(wildcard include/*/*.h src/*/*.h) tests/lib/test.h Makefile
 # throughout; each report in them was read and the pointer found owned. Leak checks stay on
 # everywhere else, and LSan (make asan check-fast) watches these files at run time.
 ANALYZE_LEAK_FP := host/block.c host/host-console.c host/host-cpu.c host/host-pci.c \
-	host/host-procs.c core/journal.c verbs/main.c lib/strutil.c
+	host/host-firewall.c host/host-procs.c host/host-shares.c host/host-units.c host/host-usb.c \
+	core/journal.c verbs/main.c lib/strutil.c
 $(ANALYZE_LEAK_FP:%.c=$(ANALYZE_DIR)/src/%.o): ANALYZE_FLAGS += -Wno-analyzer-malloc-leak
 # A failed ASSERT exits the forked test process without freeing: by design.
 $(UNIT_SRCS:%.c=$(ANALYZE_DIR)/%.o): ANALYZE_FLAGS += -Wno-analyzer-malloc-leak

@@ -24,5 +24,14 @@ _must_check_ int block_dev_number(const struct host *h, const char *kname, unsig
 				  unsigned *minor);
 _must_check_ int mounts_read(int proc_fd, struct mount_entry **ret, size_t *ret_n);
 void mounts_free(struct mount_entry *m, size_t n);
+/* What the drives stage weighs, into the host model: the block disks that are no block device
+ * (h->missing_disks); every device the block disks and the passed functions' disks take, with
+ * what is stacked on them (h->vm_block_devs), in that order; and, when there is any, the mount
+ * table (h->mounts, or h->mounts_error) and the devices the image files (paths in the host's
+ * root) live on (h->image_devs). */
+_must_check_ int host_load_vm_disks(struct host *h, char *const *block_disks,
+				    struct pci_function *const *passed, size_t n_passed,
+				    char *const *file_disks);
+void host_vm_disks_free(struct host *h);
 /* mountinfo's octal escapes (\040 for a space) decoded. */
 char *mount_unescape(const char *s);

@@ -3,6 +3,8 @@
 
 #include <sys/types.h>
 
+#include "host/host-usb.h"
+#include "input/cpuset.h"
 #include "input/pci-addr.h"
 #include "lib/sysroot.h"
 
@@ -109,6 +111,44 @@ struct vm_claim {
 
 void vm_claims_free(struct vm_claim *list, size_t n);
 
+/* A CPU as the optional stages asked about it: its NUMA node and its cpufreq governors. */
+struct host_cpu {
+	unsigned cpu;
+	int node;                 /* -1: none found (or not asked) */
+	char *governor;           /* scaling_governor; NULL: no cpufreq (or not asked) */
+	char *governors;          /* scaling_available_governors; NULL: unreadable */
+};
+
+/* A unit's AllowedCPUs, as systemd said it; empty: unrestricted. */
+struct unit_cpus {
+	char *unit;
+	struct cpuset allowed;
+};
+
+/* A block device the VM takes (a disk, a partition, what is stacked on them), or the device one
+ * of its image files lives on. */
+struct block_dev {
+	char *name;           /* kernel name ("sdb1", "dm-0"), or the image file's path */
+	unsigned major, minor;
+	bool numbered;        /* major and minor are known */
+};
+
+struct mount_entry;
+struct iface_zone;
+struct firewall_service;
+
+/* A shared directory's SELinux context, as it was before the shares stage labels it. */
+struct share_label {
+	char *path;
+	char *context;
+};
+
+/* A huge page pool, relative to /sys: kernel/mm/hugepages/hugepages-2048kB, or a node's. */
+struct hugepage_pool {
+	char *path;
+	unsigned nr, free_pages;
+};
+
 struct host {
 	struct sysroot *root;
 	struct pci_function *pci;
@@ -133,14 +173,45 @@ struct host {
 	size_t n_users;
 	struct vm_claim *other_vms;      /* other VMs' journals of this boot */
 	size_t n_other_vms;
+	/* What the optional stages weigh, read only when the domain asks for them. */
+	struct cpuset online_cpus;
+	int online_cpus_error;           /* <0: the online CPUs could not be read (errno) */
+	struct host_cpu *cpus;           /* the CPUs asked about */
+	size_t n_cpus;
+	struct unit_cpus *unit_cpus;     /* AllowedCPUs of the units asked about (live host only) */
+	size_t n_unit_cpus;
+	unsigned long long hugepage_kib; /* /proc/meminfo's Hugepagesize, 0: the kernel has none */
+	struct hugepage_pool *hugepage_pools; /* the pools asked about that the kernel has */
+	size_t n_hugepage_pools;
+	char **missing_disks;            /* the domain's block disks that are no block device */
+	struct block_dev *vm_block_devs; /* what its block disks and passed controllers take */
+	size_t n_vm_block_devs;
+	struct mount_entry *mounts;      /* the mount table, read when the VM takes a block device */
+	size_t n_mounts;
+	int mounts_error;                /* <0: it could not be read (errno) */
+	struct block_dev *image_devs;    /* the devices its image files live on */
+	size_t n_image_devs;
+	bool exportfs_installed;         /* HOST_EXPORTFS, in the host's root */
+	bool selinux_enabled;
+	char **share_dirs;               /* the shares asked about that are directories */
+	char **nfs_exported;             /* "CLIENT:PATH": the shares exported to a client now */
+	struct share_label *share_labels; /* the Samba shares that are labelled directories */
+	size_t n_share_labels;
+	struct iface_zone *iface_zones;  /* the firewalld zones of the VM's interfaces asked about */
+	size_t n_iface_zones;
+	struct firewall_service *firewall_services; /* the services asked about, open or not */
+	size_t n_firewall_services;
+	struct usb_device *usb;          /* connected USB devices (name, vendor, product) */
+	size_t n_usb;
 	enum vfio_availability vfio_pci;
 	char *kernel_release;
 	char *boot_id;
 };
 
 _must_check_ int host_load(struct sysroot *root, struct host **ret);
-/* Drops what was read for a plan (holders, sessions, units, users, other VMs): the next plan
- * reads its own. */
+/* Drops what was read for a plan (holders, sessions, units, users, other VMs, CPUs, huge
+ * pages, block devices and mounts, shares, firewalld's zones and services, USB devices): the
+ * next plan reads its own. */
 void host_forget_plan_reads(struct host *h);
 struct host *host_free(struct host *h);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct host *, host_free);
@@ -273,6 +344,50 @@ _must_check_ int host_user_services(const struct host *h, uid_t uid, char ***ret
 _must_check_ int host_load_user_services(struct host *h, uid_t uid);
 /* As loaded; NULL when they were not (or none run). */
 char *const *host_find_user_services(const struct host *h, uid_t uid);
+
+/* h->online_cpus, or h->online_cpus_error. */
+void host_load_online_cpus(struct host *h);
+/* As loaded; NULL if the CPU was never asked about. */
+const struct host_cpu *host_find_cpu(const struct host *h, unsigned cpu);
+/* Each CPU's NUMA node into h->cpus. */
+_must_check_ int host_load_cpu_nodes(struct host *h, const struct cpuset *cpus);
+/* Each CPU's governor and the governors it offers into h->cpus. */
+_must_check_ int host_load_cpu_governors(struct host *h, const struct cpuset *cpus);
+/* The AllowedCPUs of each unit into h->unit_cpus, on a live host: a host tree has no systemd to
+ * ask, and a unit systemd cannot say about counts as unrestricted. */
+_must_check_ int host_load_unit_cpus(struct host *h, const char *const *units, size_t n);
+/* As loaded; NULL: unrestricted (or not asked). */
+const struct cpuset *host_find_unit_cpus(const struct host *h, const char *unit);
+
+/* A pool's nr_hugepages or free_hugepages, read now. */
+_must_check_ int host_read_hugepage_count(int sys_fd, const char *pool, const char *attr,
+					  unsigned *ret);
+/* h->hugepage_kib from /proc/meminfo. */
+void host_load_hugepage_size(struct host *h);
+/* A pool's nr_hugepages and free_hugepages into h->hugepage_pools; a pool whose nr_hugepages
+ * cannot be read is left out (the kernel has no such pages), free_hugepages counts as 0. */
+_must_check_ int host_load_hugepage_pool(struct host *h, const char *pool);
+/* As loaded; NULL if the kernel has no such pool (or it was not asked about). */
+const struct hugepage_pool *host_find_hugepage_pool(const struct host *h, const char *pool);
+
+#define HOST_EXPORTFS "/usr/sbin/exportfs"
+#define SELINUX_XATTR "security.selinux"
+#define SAMBA_TYPE "samba_share_t"
+/* Whether path is exported to client now, from nfs-utils' etab in the host's root. */
+bool host_nfs_is_exported(const struct sysroot *root, const char *client, const char *path);
+/* A file's SELinux context (security.selinux) into buf. */
+_must_check_ int host_selinux_context(const char *path, char *buf, size_t size);
+/* Whether HOST_EXPORTFS is installed, which of the shares are directories and which are
+ * exported to which of the clients now. */
+_must_check_ int host_load_nfs_shares(struct host *h, char *const *shares, char *const *clients);
+/* Whether SELinux is on and, if it is, the contexts of the shares that are directories. */
+_must_check_ int host_load_smb_shares(struct host *h, char *const *shares);
+/* As loaded; NULL when the share is no labelled directory (or was not asked about). */
+const char *host_find_share_label(const struct host *h, const char *path);
+
+/* Every connected USB device's name and ids (/sys/bus/usb/devices) into h->usb, in the
+ * directory's order. */
+_must_check_ int host_load_usb_ids(struct host *h);
 
 /* systemd: a unit's real name and state (display-manager.service → nodm.service, active). */
 struct unit_state {

@@ -61,6 +61,12 @@ int stage_shares_plan(struct plan_ctx *ctx);
 int stage_cpu_governor_plan(struct plan_ctx *ctx);
 int stage_display_manager_load(const struct plan_ctx *ctx, struct host *host);
 int stage_audio_load(const struct plan_ctx *ctx, struct host *host);
+int stage_cpu_isolation_load(const struct plan_ctx *ctx, struct host *host);
+int stage_hugepages_load(const struct plan_ctx *ctx, struct host *host);
+int stage_drives_load(const struct plan_ctx *ctx, struct host *host);
+int stage_shares_load(const struct plan_ctx *ctx, struct host *host);
+int stage_firewall_load(const struct plan_ctx *ctx, struct host *host);
+int stage_cpu_governor_load(const struct plan_ctx *ctx, struct host *host);
 
 bool plan_ctx_is_passed(const struct plan_ctx *ctx, const char *pci_name);
 /* A holder whose process goes away with something already planned (its unit, its session). */
@@ -83,7 +89,11 @@ struct hugepages_need {
 	unsigned nr, free_pages;  /* the pool now */
 	int node;                 /* the pinned CPUs' NUMA node, -1: the host-wide pool */
 };
-/* -ENOENT when the kernel cannot provide them, with ret_problem saying why. */
+/* What hugepages_need weighs, into the host model: the default page size, the pinned CPUs'
+ * nodes, the pool. */
+_must_check_ int hugepages_load(struct host *h, const struct domain *d);
+/* From the host model alone. -ENOENT when the kernel cannot provide them, with ret_problem
+ * saying why. */
 _must_check_ int hugepages_need(const struct host *h, const struct domain *d,
 				struct hugepages_need *ret, char **ret_problem);
 

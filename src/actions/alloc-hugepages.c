@@ -3,7 +3,7 @@
 #include <limits.h>
 
 #include "core/action-type.h"
-#include "host/hugepage-pool.h"
+#include "host/host.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
@@ -33,8 +33,8 @@ static bool is_count(const char *s)
 
 static int pool_counts(int sys, const char *pool, unsigned *nr, unsigned *free_pages)
 {
-	int r = hugepage_pool_read(sys, pool, "nr_hugepages", nr);
-	return r < 0 ? r : hugepage_pool_read(sys, pool, "free_hugepages", free_pages);
+	int r = host_read_hugepage_count(sys, pool, "nr_hugepages", nr);
+	return r < 0 ? r : host_read_hugepage_count(sys, pool, "free_hugepages", free_pages);
 }
 
 static int set_nr(int sys, const char *pool, unsigned nr)
@@ -101,7 +101,7 @@ static enum host_match check(const struct host *h, const struct action *a, char 
 	unsigned nr, added;
 	if (!a->result || safe_atou(a->result, 10, &added) < 0)
 		return host_check_say(HOST_NOT_CHECKED, ret_detail, NULL);
-	if (hugepage_pool_read(h->root->sys_fd, a->target, "nr_hugepages", &nr) < 0)
+	if (host_read_hugepage_count(h->root->sys_fd, a->target, "nr_hugepages", &nr) < 0)
 		return host_check_say(HOST_NOT_CHECKED, ret_detail, NULL);
 	return host_check_say(nr >= added ? HOST_MATCHES : HOST_DIFFERS, ret_detail,
 			      strdup_printf("%u pages", nr));

@@ -3,7 +3,7 @@
 #include <sys/wait.h>
 
 #include "core/action-type.h"
-#include "host/host-shares.h"
+#include "host/host.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "lib/subprocess.h"
@@ -29,20 +29,20 @@ static int exportfs(struct exec_ctx *ctx, struct action *a, bool export)
 	const char *colon = strchr(a->target, ':');
 	if (!colon || colon[1] != '/' || strchr(a->target, ' ') || a->target[0] == '-')
 		return log_error_errno(-EINVAL, "Bad NFS action %s", a->target);
-	if (!ctx->root->live) /* EXPORTFS is this machine's, not the host tree's */
+	if (!ctx->root->live) /* HOST_EXPORTFS is this machine's, not the host tree's */
 		return log_error_errno(-EOPNOTSUPP, "Cannot %sexport %s in a host tree: %m",
 				       export ? "" : "un", a->target);
 	_cleanup_free_ char *client = strndup(a->target, (size_t)(colon - a->target));
 	if (!client)
 		return -ENOMEM;
-	if (nfs_is_exported(ctx->root, client, colon + 1) == export)
+	if (host_nfs_is_exported(ctx->root, client, colon + 1) == export)
 		return ACTION_NOOP;
 	char *envp[] = { (char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin", (char *)"LC_ALL=C", NULL };
-	char *argv_export[] = { (char *)EXPORTFS, (char *)"-o", a->prior ?: (char *)"ro",
+	char *argv_export[] = { (char *)HOST_EXPORTFS, (char *)"-o", a->prior ?: (char *)"ro",
 				a->target, NULL };
-	char *argv_unexport[] = { (char *)EXPORTFS, (char *)"-u", a->target, NULL };
+	char *argv_unexport[] = { (char *)HOST_EXPORTFS, (char *)"-u", a->target, NULL };
 	int status = 0;
-	int r = spawn_and_wait(EXPORTFS, export ? argv_export : argv_unexport, envp, log_file_fd(),
+	int r = spawn_and_wait(HOST_EXPORTFS, export ? argv_export : argv_unexport, envp, log_file_fd(),
 			       ctx->cfg->unit_timeout_s, &status);
 	if (r >= 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
 		r = -EIO;

@@ -3,7 +3,7 @@
 #include <sys/xattr.h>
 
 #include "core/action-type.h"
-#include "host/host-shares.h"
+#include "host/host.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "validate.h"
@@ -33,7 +33,7 @@ static int set_context(struct exec_ctx *ctx, const char *path, const char *conte
 	char now[256];
 	if (!full || path[0] != '/' || strstr(path, "/.."))
 		return -EINVAL;
-	if (selinux_context_read(full, now, sizeof now) >= 0 && streq(now, context))
+	if (host_selinux_context(full, now, sizeof now) >= 0 && streq(now, context))
 		return ACTION_NOOP;
 	if (setxattr(full, SELINUX_XATTR, context, strlen(context) + 1, 0) < 0)
 		return -errno;

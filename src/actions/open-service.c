@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* open-service: a firewalld service opened at runtime in a zone while the VM runs. */
 #include "core/action-type.h"
+#include "host/host-firewall.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "system/firewall.h"

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Block devices (partitions, stacked dm devices) and mountinfo. */
+/* Block devices (partitions, stacked dm devices) and mountinfo; what the drives stage weighs. */
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "host/block.h"
 #include "lib/fileio.h"
@@ -161,4 +163,82 @@ int mounts_read(int proc_fd, struct mount_entry **ret, size_t *ret_n)
 	*ret = list;
 	*ret_n = n;
 	return 0;
+}
+
+static int add_block_dev(struct block_dev **list, size_t *n, const char *name, bool numbered,
+			 unsigned major, unsigned minor)
+{
+	_cleanup_free_ char *copy = strdup(name);
+	struct block_dev *l = copy ? realloc(*list, sizeof *l * (*n + 1)) : NULL;
+	if (!l)
+		return -ENOMEM;
+	*list = l;
+	l[(*n)++] = (struct block_dev){ .name = TAKE_PTR(copy), .major = major, .minor = minor,
+					.numbered = numbered };
+	return 0;
+}
+
+int host_load_vm_disks(struct host *h, char *const *block_disks,
+		       struct pci_function *const *passed, size_t n_passed,
+		       char *const *file_disks)
+{
+	_cleanup_strv_free_ char **names = NULL;
+	int r;
+	for (char *const *d = block_disks; d && *d; d++) {
+		_cleanup_free_ char *k = NULL;
+		r = block_resolve(h, *d, &k) < 0 ? strv_extend(&h->missing_disks, *d) :
+						    block_tree(h, k, &names);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < n_passed; i++) {
+		_cleanup_strv_free_ char **disks = NULL;
+		if ((r = block_disks_of_pci(h, passed[i]->name, &disks)) < 0)
+			return r;
+		for (char **k = disks; k && *k; k++)
+			if ((r = block_tree(h, *k, &names)) < 0)
+				return r;
+	}
+	if (!names)
+		return 0;
+	for (char **n = names; *n; n++) {
+		unsigned major = 0, minor = 0;
+		bool numbered = block_dev_number(h, *n, &major, &minor) >= 0;
+		if ((r = add_block_dev(&h->vm_block_devs, &h->n_vm_block_devs, *n, numbered, major,
+				       minor)) < 0)
+			return r;
+	}
+	/* One the planner cannot read is its refusal. */
+	h->mounts_error = mounts_read(h->root->proc_fd, &h->mounts, &h->n_mounts);
+	for (char *const *f = file_disks; f && *f; f++) {
+		struct stat st;
+		_cleanup_free_ char *full = sysroot_path(h->root, *f);
+		if (!full)
+			return -ENOMEM;
+		if (stat(full, &st) == 0 &&
+		    (r = add_block_dev(&h->image_devs, &h->n_image_devs, *f, true,
+				       major(st.st_dev), minor(st.st_dev))) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static void block_devs_free(struct block_dev *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(l[i].name);
+	free(l);
+}
+
+void host_vm_disks_free(struct host *h)
+{
+	strv_free(h->missing_disks);
+	block_devs_free(h->vm_block_devs, h->n_vm_block_devs);
+	block_devs_free(h->image_devs, h->n_image_devs);
+	mounts_free(h->mounts, h->n_mounts);
+	h->missing_disks = NULL;
+	h->vm_block_devs = h->image_devs = NULL;
+	h->mounts = NULL;
+	h->n_vm_block_devs = h->n_image_devs = h->n_mounts = 0;
+	h->mounts_error = 0;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* CPU topology from sysfs: cores and SMT siblings, shared L3 caches, NUMA nodes. */
+/* CPUs from sysfs: the topology (cores and SMT siblings, shared L3 caches, NUMA nodes), and
+ * the online CPUs, nodes and governors the optional stages weigh. */
 #include <limits.h>
 
 #include "host/host-cpu.h"
+#include "host/host.h"
 #include "lib/fileio.h"
 #include "lib/strutil.h"
 
@@ -348,4 +350,91 @@ int cpu_topology_pin_hint(const struct cpu_topology *t, struct cpu_pin_hint *ret
 		return -ENOMEM;
 	*ret = h;
 	return 0;
+}
+
+void host_load_online_cpus(struct host *h)
+{
+	h->online_cpus = (struct cpuset){ 0 };
+	h->online_cpus_error = cpus_online(h->root->sys_fd, &h->online_cpus);
+	if (h->online_cpus_error < 0)
+		h->online_cpus = (struct cpuset){ 0 };
+}
+
+const struct host_cpu *host_find_cpu(const struct host *h, unsigned cpu)
+{
+	for (size_t i = 0; i < h->n_cpus; i++)
+		if (h->cpus[i].cpu == cpu)
+			return &h->cpus[i];
+	return NULL;
+}
+
+static struct host_cpu *find_or_add_cpu(struct host *h, unsigned cpu)
+{
+	struct host_cpu *c = (struct host_cpu *)host_find_cpu(h, cpu);
+	if (c)
+		return c;
+	struct host_cpu *l = realloc(h->cpus, sizeof *l * (h->n_cpus + 1));
+	if (!l)
+		return NULL;
+	h->cpus = l;
+	l[h->n_cpus] = (struct host_cpu){ .cpu = cpu, .node = -1 };
+	return &l[h->n_cpus++];
+}
+
+int host_load_cpu_nodes(struct host *h, const struct cpuset *cpus)
+{
+	for (unsigned c = 0; c < CPUSET_MAX; c++) {
+		if (!cpuset_has(cpus, c))
+			continue;
+		struct host_cpu *hc = find_or_add_cpu(h, c);
+		if (!hc)
+			return -ENOMEM;
+		hc->node = -1;
+		for (int n = 0; n < 64 && hc->node < 0; n++) {
+			char path[PATH_MAX];
+			snprintf(path, sizeof path, "devices/system/cpu/cpu%u/node%d", c, n);
+			if (exists_at(h->root->sys_fd, path))
+				hc->node = n;
+		}
+	}
+	return 0;
+}
+
+static char *read_cpufreq(int sys_fd, unsigned cpu, const char *attr)
+{
+	char path[PATH_MAX], buf[512];
+	snprintf(path, sizeof path, "devices/system/cpu/cpu%u/cpufreq/%s", cpu, attr);
+	return read_attr_at(sys_fd, path, buf, sizeof buf) < 0 ? NULL : strdup(buf);
+}
+
+int host_load_cpu_governors(struct host *h, const struct cpuset *cpus)
+{
+	for (unsigned c = 0; c < CPUSET_MAX; c++) {
+		if (!cpuset_has(cpus, c))
+			continue;
+		struct host_cpu *hc = find_or_add_cpu(h, c);
+		if (!hc)
+			return -ENOMEM;
+		free(hc->governor);
+		free(hc->governors);
+		hc->governor = read_cpufreq(h->root->sys_fd, c, "scaling_governor");
+		hc->governors = hc->governor ?
+					read_cpufreq(h->root->sys_fd, c, "scaling_available_governors") :
+					NULL;
+	}
+	return 0;
+}
+
+void host_cpus_free(struct host *h);
+void host_cpus_free(struct host *h)
+{
+	for (size_t i = 0; i < h->n_cpus; i++) {
+		free(h->cpus[i].governor);
+		free(h->cpus[i].governors);
+	}
+	free(h->cpus);
+	h->cpus = NULL;
+	h->n_cpus = 0;
+	h->online_cpus = (struct cpuset){ 0 };
+	h->online_cpus_error = 0;
 }

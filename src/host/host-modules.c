@@ -124,8 +124,9 @@ static int load_module(struct host *h, const char *name, unsigned depth)
 		return 0;
 	if (r < 0)
 		return r;
-	struct host_module m = { .name = TAKE_PTR(info.name), .refcnt = info.refcnt,
-				 .builtin = info.builtin, .holders = TAKE_PTR(info.holders) };
+	struct host_module m = { .refcnt = info.refcnt, .builtin = info.builtin };
+	m.name = TAKE_PTR(info.name);
+	m.holders = TAKE_PTR(info.holders);
 	if ((r = module_devices(h, name, &m.devices)) < 0) {
 		host_module_done(&m);
 		return r;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* systemd unit state: sd-bus on a live host, a captured snapshot for fixtures. */
+/* systemd unit state and AllowedCPUs: sd-bus on a live host, a captured snapshot for fixtures. */
 #include <fcntl.h>
 
 #include "host/host.h"
@@ -157,4 +157,44 @@ int host_load_units(struct host *h, char *const *names)
 		h->units[h->n_units++] = u;
 	}
 	return 0;
+}
+
+const struct cpuset *host_find_unit_cpus(const struct host *h, const char *unit)
+{
+	for (size_t i = 0; i < h->n_unit_cpus; i++)
+		if (streq(h->unit_cpus[i].unit, unit))
+			return &h->unit_cpus[i].allowed;
+	return NULL;
+}
+
+int host_load_unit_cpus(struct host *h, const char *const *units, size_t n)
+{
+	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	if (!h->root->live || bus_open_system(&bus) < 0)
+		return 0; /* cannot ask: every unit counts as unrestricted */
+	for (size_t i = 0; i < n; i++) {
+		struct cpuset allowed;
+		if (host_find_unit_cpus(h, units[i]) ||
+		    bus_unit_get_allowed_cpus(bus, units[i], &allowed) < 0)
+			continue;
+		_cleanup_free_ char *unit = strdup(units[i]);
+		struct unit_cpus *l = unit ? realloc(h->unit_cpus, sizeof *l * (h->n_unit_cpus + 1)) :
+					     NULL;
+		if (!l)
+			return -ENOMEM;
+		h->unit_cpus = l;
+		struct unit_cpus entry = { .unit = TAKE_PTR(unit), .allowed = allowed };
+		l[h->n_unit_cpus++] = entry;
+	}
+	return 0;
+}
+
+void host_unit_cpus_free(struct host *h);
+void host_unit_cpus_free(struct host *h)
+{
+	for (size_t i = 0; i < h->n_unit_cpus; i++)
+		free(h->unit_cpus[i].unit);
+	free(h->unit_cpus);
+	h->unit_cpus = NULL;
+	h->n_unit_cpus = 0;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* USB devices under a PCI USB controller: its usbN root hubs and everything on their ports. */
+/* USB devices: under a PCI USB controller (its usbN root hubs and everything on their ports),
+ * and every connected device's ids for the planner. */
 #include <limits.h>
 
 #include "host/host-usb.h"
+#include "host/host.h"
 #include "lib/fileio.h"
 #include "lib/strutil.h"
 
@@ -118,5 +120,30 @@ int usb_devices_of_pci(int sys_fd, const char *bdf, struct usb_device **ret, siz
 		qsort(l.v, l.n, sizeof *l.v, cmp_usb);
 	*ret = l.v;
 	*ret_n = l.n;
+	return 0;
+}
+
+int host_load_usb_ids(struct host *h)
+{
+	_cleanup_strv_free_ char **devs = NULL;
+	int sys = h->root->sys_fd;
+	(void)!dir_list_at(sys, "bus/usb/devices", &devs);
+	for (char **d = devs; d && *d; d++) {
+		char path[PATH_MAX];
+		unsigned v, p;
+		snprintf(path, sizeof path, "bus/usb/devices/%s/idVendor", *d);
+		if (read_attr_uint_at(sys, path, 16, &v) < 0)
+			continue;
+		snprintf(path, sizeof path, "bus/usb/devices/%s/idProduct", *d);
+		if (read_attr_uint_at(sys, path, 16, &p) < 0)
+			continue;
+		_cleanup_free_ char *name = strdup(*d);
+		struct usb_device *l = name ? realloc(h->usb, sizeof *l * (h->n_usb + 1)) : NULL;
+		if (!l)
+			return -ENOMEM;
+		h->usb = l;
+		struct usb_device entry = { .name = TAKE_PTR(name), .vendor = v, .product = p };
+		h->usb[h->n_usb++] = entry;
+	}
 	return 0;
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The host model: loaded once, read-only, through the injectable roots. */
+#include "host/block.h"
+#include "host/host-firewall.h"
 #include "host/host.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
@@ -13,6 +15,10 @@ int host_vfio_probe(struct host *h);
 int host_modules_load(struct host *h);
 int host_iomem_load(struct host *h);
 void host_modules_free(struct host *h);
+void host_cpus_free(struct host *h);
+void host_unit_cpus_free(struct host *h);
+void host_hugepages_free(struct host *h);
+void host_shares_free(struct host *h);
 
 void vm_claims_free(struct vm_claim *list, size_t n)
 {
@@ -43,6 +49,15 @@ void host_forget_plan_reads(struct host *h)
 	h->other_vms = NULL;
 	h->n_holders = h->n_sessions = h->n_units = h->n_users = h->n_other_vms = 0;
 	h->sessions_error = 0;
+	host_cpus_free(h);
+	host_unit_cpus_free(h);
+	host_hugepages_free(h);
+	host_vm_disks_free(h);
+	host_shares_free(h);
+	host_firewall_free(h);
+	usb_devices_free(h->usb, h->n_usb);
+	h->usb = NULL;
+	h->n_usb = 0;
 }
 
 struct host *host_free(struct host *h)

@@ -3,10 +3,7 @@
  * The planner: (domain, host, config, other VMs' journals) → the ordered plan. Read-only. Every
  * reason the handoff cannot happen is collected, so one dry run tells the whole story.
  */
-#include <limits.h>
-
 #include "core/journal.h"
-#include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "stages/stages.h"
@@ -15,7 +12,7 @@ bool plan_ctx_is_passed(const struct plan_ctx *ctx, const char *pci_name)
 {
 	/* The function's flag, found in O(log n), not a scan of everything passed so far. A name
 	 * spelt otherwise than the kernel's ("0000:0A:00.0") was never one of the passed. */
-	const struct pci_function *d = host_find_pci_name(ctx->host, pci_name);
+	const struct pci_function *d = pci_name ? host_find_pci_name(ctx->host, pci_name) : NULL;
 	return d && ctx->passed_at && ctx->passed_at[d - ctx->host->pci] &&
 	       streq(d->name, pci_name);
 }
@@ -216,12 +213,11 @@ static int load_other_vms(const struct domain *dom, int journal_dir_fd, struct h
 			return -ENOMEM;
 		host->other_vms = l;
 		struct plan *p = j->plan;
-		l[host->n_other_vms++] = (struct vm_claim){
-			.uuid = TAKE_PTR(p->vm_uuid),
-			.name = TAKE_PTR(p->vm_name),
-			.devices = TAKE_PTR(p->devices),
-			.pinned_cpus = TAKE_PTR(p->pinned_cpus),
-		};
+		struct vm_claim *claim = &l[host->n_other_vms++];
+		claim->uuid = TAKE_PTR(p->vm_uuid);
+		claim->name = TAKE_PTR(p->vm_name);
+		claim->devices = TAKE_PTR(p->devices);
+		claim->pinned_cpus = TAKE_PTR(p->pinned_cpus);
 	}
 	return 0;
 }
@@ -313,11 +309,8 @@ static int collect_holders(struct plan_ctx *ctx)
  * libusb): the plan says whether each is connected and what holds it now. */
 static int note_usb(struct plan_ctx *ctx)
 {
-	_cleanup_strv_free_ char **devs = NULL;
-	if (!ctx->dom->usb)
-		return 0;
-	int sys = ctx->host->root->sys_fd, r;
-	(void)!dir_list_at(sys, "bus/usb/devices", &devs);
+	const struct host *h = ctx->host;
+	int r;
 	for (char **u = ctx->dom->usb; u && *u; u++) {
 		unsigned want_v, want_p;
 		const char *found = NULL;
@@ -327,16 +320,9 @@ static int note_usb(struct plan_ctx *ctx)
 				return r;
 			continue;
 		}
-		for (char **d = devs; d && *d && !found; d++) {
-			char path[PATH_MAX];
-			unsigned v, p;
-			snprintf(path, sizeof path, "bus/usb/devices/%s/idVendor", *d);
-			if (read_attr_uint_at(sys, path, 16, &v) < 0 || v != want_v)
-				continue;
-			snprintf(path, sizeof path, "bus/usb/devices/%s/idProduct", *d);
-			if (read_attr_uint_at(sys, path, 16, &p) >= 0 && p == want_p)
-				found = *d;
-		}
+		for (size_t i = 0; i < h->n_usb && !found; i++)
+			if (h->usb[i].vendor == want_v && h->usb[i].product == want_p)
+				found = h->usb[i].name;
 		r = found ? plan_note(ctx->plan, "USB device %04x:%04x at %s: QEMU detaches its host "
 						 "driver when the VM starts", want_v, want_p, found) :
 			    plan_note(ctx->plan, "USB device %04x:%04x is not connected: libvirt will "
@@ -458,6 +444,9 @@ int planner_load(const struct domain *dom, const struct config *cfg, int journal
 		r = load_other_vms(dom, journal_dir_fd, host);
 	if (r >= 0)
 		r = load_holders(&ctx, host);
+	/* note_usb says where each of the domain's USB devices is connected. */
+	if (r >= 0 && dom->usb)
+		r = host_load_usb_ids(host);
 	ctx.holders = host->holders;
 	ctx.n_holders = host->n_holders;
 	ctx.logind = host->sessions;

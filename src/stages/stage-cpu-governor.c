@@ -1,40 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Stage cpu-governor (--cpu-performance): the performance governor on the VM's CPUs while it
  * runs (its pinned CPUs, or all online ones), each CPU's own governor back afterwards. */
-#include <limits.h>
-
-#include "host/host-cpu.h"
 #include "lib/fileio.h"
+#include "lib/log.h"
 #include "lib/strutil.h"
 #include "stages/stages.h"
+
+/* The VM's CPUs: its pinned ones, or all online ones (false when those could not be read). */
+static bool vm_cpus(const struct domain *d, const struct host *h, struct cpuset *ret)
+{
+	*ret = d->vcpupin;
+	cpuset_union(ret, &d->emulatorpin);
+	if (!cpuset_is_empty(ret))
+		return true;
+	*ret = h->online_cpus;
+	return h->online_cpus_error >= 0;
+}
+
+int stage_cpu_governor_load(const struct plan_ctx *ctx, struct host *host)
+{
+	struct cpuset cpus;
+	if (!vm_flags_has(&ctx->dom->flags, VM_FLAG_CPU_PERFORMANCE))
+		return 0;
+	host_load_online_cpus(host);
+	return vm_cpus(ctx->dom, host, &cpus) ? host_load_cpu_governors(host, &cpus) : 0;
+}
 
 int stage_cpu_governor_plan(struct plan_ctx *ctx)
 {
 	if (!vm_flags_has(&ctx->dom->flags, VM_FLAG_CPU_PERFORMANCE))
 		return 0;
-	int sys = ctx->host->root->sys_fd, r;
-	struct cpuset cpus = ctx->dom->vcpupin;
-	cpuset_union(&cpus, &ctx->dom->emulatorpin);
-	if (cpuset_is_empty(&cpus)) {
-		if (cpus_online(sys, &cpus) < 0)
-			return plan_refuse(ctx->plan, "cannot read the online CPUs");
-	}
+	struct cpuset cpus;
+	int r;
+	if (!vm_cpus(ctx->dom, ctx->host, &cpus))
+		return plan_refuse(ctx->plan, "cannot read the online CPUs");
 	size_t planned = 0;
 	for (unsigned c = 0; c < CPUSET_MAX; c++) {
-		char path[PATH_MAX], gov[64], avail[512], name[32];
+		char name[32];
 		if (!cpuset_has(&cpus, c))
 			continue;
-		snprintf(path, sizeof path, "devices/system/cpu/cpu%u/cpufreq/scaling_governor", c);
-		if (read_attr_at(sys, path, gov, sizeof gov) < 0)
-			continue;
-		snprintf(path, sizeof path,
-			 "devices/system/cpu/cpu%u/cpufreq/scaling_available_governors", c);
-		if (streq(gov, "performance") || read_attr_at(sys, path, avail, sizeof avail) < 0 ||
-		    !strstr(avail, "performance"))
+		const struct host_cpu *hc = host_find_cpu(ctx->host, c);
+		if (!hc || !hc->governor || streq(hc->governor, "performance") || !hc->governors ||
+		    !strstr(hc->governors, "performance"))
 			continue;
 		snprintf(name, sizeof name, "cpu%u", c);
-		if ((r = plan_add(ctx->plan, STAGE_CPU_GOVERNOR, ACTION_SET_GOVERNOR, name, gov,
-				  "--cpu-performance", 0)) < 0)
+		if ((r = plan_add(ctx->plan, STAGE_CPU_GOVERNOR, ACTION_SET_GOVERNOR, name,
+				  hc->governor, "--cpu-performance", 0)) < 0)
 			return r;
 		planned++;
 	}

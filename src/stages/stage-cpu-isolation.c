@@ -6,14 +6,15 @@
  * from the host's own value ("baseline") minus the pins of every VM still running.
  */
 #include "core/journal.h"
-#include "host/host-cpu.h"
+#include "lib/fileio.h"
+#include "lib/log.h"
 #include "lib/strutil.h"
 #include "stages/stages.h"
 #include "system/bus.h"
 
 static const char *const host_units[] = { "user.slice", "system.slice", "init.scope" };
 
-/* Union of the pins of every other VM, from the journals planner_load read. */
+/* The same, from the journals planner_load read into the host model. */
 static void claimed_pins(const struct host *h, struct cpuset *ret)
 {
 	struct cpuset all = { 0 }, set;
@@ -23,21 +24,38 @@ static void claimed_pins(const struct host *h, struct cpuset *ret)
 	*ret = all;
 }
 
+static void pinned_cpus(const struct domain *d, struct cpuset *ret)
+{
+	*ret = d->vcpupin;
+	cpuset_union(ret, &d->emulatorpin);
+}
+
+int stage_cpu_isolation_load(const struct plan_ctx *ctx, struct host *host)
+{
+	struct cpuset pinned;
+	pinned_cpus(ctx->dom, &pinned);
+	if (!vm_flags_has(&ctx->dom->flags, VM_FLAG_PIN_CPU_CORES) || cpuset_is_empty(&pinned))
+		return 0;
+	host_load_online_cpus(host);
+	return host_load_unit_cpus(host, host_units, ARRAY_SIZE(host_units));
+}
+
 int stage_cpu_isolation_plan(struct plan_ctx *ctx)
 {
 	const struct domain *d = ctx->dom;
 	if (!vm_flags_has(&d->flags, VM_FLAG_PIN_CPU_CORES))
 		return 0;
-	struct cpuset pinned = d->vcpupin, online, others, left;
-	cpuset_union(&pinned, &d->emulatorpin);
+	struct cpuset pinned, others, left;
+	int r;
+	pinned_cpus(d, &pinned);
 	if (cpuset_is_empty(&pinned))
 		return plan_refuse(ctx->plan, "--pin-cpu-cores, but the domain pins no vCPU "
 					      "(<cputune><vcpupin>)");
-	int r = cpus_online(ctx->host->root->sys_fd, &online);
-	if (r < 0)
-		return plan_refuse(ctx->plan, "cannot read the online CPUs: %s", strerror(-r));
+	if (ctx->host->online_cpus_error < 0)
+		return plan_refuse(ctx->plan, "cannot read the online CPUs: %s",
+				   strerror(-ctx->host->online_cpus_error));
 	claimed_pins(ctx->host, &others);
-	left = online;
+	left = ctx->host->online_cpus;
 	cpuset_subtract(&left, &pinned);
 	cpuset_subtract(&left, &others);
 	if (cpuset_is_empty(&left))
@@ -49,15 +67,11 @@ int stage_cpu_isolation_plan(struct plan_ctx *ctx)
 			       ctx->plan->pinned_cpus) < 0)
 		return -ENOMEM;
 
-	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-	if (ctx->host->root->live && bus_open_system(&bus) < 0)
-		bus = NULL; /* cannot ask: treat every slice as unrestricted */
 	for (size_t i = 0; i < ARRAY_SIZE(host_units); i++) {
 		/* The host's own setting, as if no VM were running: restored in the end. */
 		_cleanup_free_ char *baseline = NULL;
-		struct cpuset cur = { 0 };
-		if (bus && bus_unit_get_allowed_cpus(bus, host_units[i], &cur) < 0)
-			cur = (struct cpuset){ 0 };
+		const struct cpuset *allowed = host_find_unit_cpus(ctx->host, host_units[i]);
+		struct cpuset cur = allowed ? *allowed : (struct cpuset){ 0 };
 		if (!cpuset_is_empty(&cur))
 			cpuset_union(&cur, &others);
 		baseline = cpuset_is_empty(&cur) ? strdup("all") : cpuset_format(&cur);

@@ -5,78 +5,59 @@
  * they were afterwards: partitions of any naming and what is stacked on them (dm, LUKS, LVM).
  * Refused when the root filesystem or the VM's own images live there.
  */
-#include <limits.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-
 #include "host/block.h"
+#include "lib/log.h"
 #include "lib/strutil.h"
 #include "stages/stages.h"
 
-struct devnum {
-	unsigned major, minor;
-};
-
-static int collect(struct plan_ctx *ctx, char ***names)
+int stage_drives_load(const struct plan_ctx *ctx, struct host *host)
 {
-	int r;
-	for (char **d = ctx->dom->block_disks; d && *d; d++) {
-		_cleanup_free_ char *k = NULL;
-		if (block_resolve(ctx->host, *d, &k) < 0) {
-			_cleanup_free_ char *e = str_escape(*d, 256);
-			if ((r = plan_refuse(ctx->plan, "disk %s: no such block device", strna(e))) < 0)
-				return r;
-			continue;
-		}
-		if ((r = block_tree(ctx->host, k, names)) < 0)
-			return r;
-	}
-	for (size_t i = 0; i < ctx->n_passed; i++) {
-		_cleanup_strv_free_ char **disks = NULL;
-		if ((r = block_disks_of_pci(ctx->host, ctx->passed[i]->name, &disks)) < 0)
-			return r;
-		for (char **k = disks; k && *k; k++)
-			if ((r = block_tree(ctx->host, *k, names)) < 0)
-				return r;
-	}
-	return 0;
+	if (!ctx->dom->block_disks && ctx->n_passed == 0)
+		return 0;
+	return host_load_vm_disks(host, ctx->dom->block_disks, ctx->passed, ctx->n_passed,
+				  ctx->dom->file_disks);
 }
 
-static const char *on_disk(const struct plan_ctx *ctx, char **names, unsigned maj, unsigned min)
+/* Which of the devices the VM takes has this number; NULL if none. */
+static const char *on_disk(const struct host *h, unsigned maj, unsigned min)
 {
-	for (char **n = names; n && *n; n++) {
-		unsigned a, b;
-		if (block_dev_number(ctx->host, *n, &a, &b) >= 0 && a == maj && b == min)
-			return *n;
+	for (size_t i = 0; i < h->n_vm_block_devs; i++) {
+		const struct block_dev *b = &h->vm_block_devs[i];
+		if (b->numbered && b->major == maj && b->minor == min)
+			return b->name;
 	}
 	return NULL;
 }
 
 int stage_drives_plan(struct plan_ctx *ctx)
 {
-	_cleanup_strv_free_ char **names = NULL;
-	struct mount_entry *mounts = NULL;
-	size_t n = 0;
-	int r = collect(ctx, &names);
-	if (r < 0 || !names)
-		return r;
-	if ((r = mounts_read(ctx->host->root->proc_fd, &mounts, &n)) < 0)
-		return plan_refuse(ctx->plan, "cannot read the mount table: %s", strerror(-r));
+	const struct host *h = ctx->host;
+	int r = 0;
+	for (char **d = ctx->dom->block_disks; d && *d; d++) {
+		if (!strv_contains(h->missing_disks, *d))
+			continue;
+		_cleanup_free_ char *e = str_escape(*d, 256);
+		if ((r = plan_refuse(ctx->plan, "disk %s: no such block device", strna(e))) < 0)
+			return r;
+	}
+	if (h->n_vm_block_devs == 0)
+		return 0;
+	if (h->mounts_error < 0)
+		return plan_refuse(ctx->plan, "cannot read the mount table: %s",
+				   strerror(-h->mounts_error));
 
 	/* The VM's own images on a disk it takes would vanish under it. */
-	for (char **f = ctx->dom->file_disks; r >= 0 && f && *f; f++) {
-		struct stat st;
-		_cleanup_free_ char *full = sysroot_path(ctx->host->root, *f);
-		const char *k;
-		if (full && stat(full, &st) == 0 &&
-		    (k = on_disk(ctx, names, major(st.st_dev), minor(st.st_dev))))
+	for (size_t i = 0; r >= 0 && i < h->n_image_devs; i++) {
+		const struct block_dev *f = &h->image_devs[i];
+		const char *k = on_disk(h, f->major, f->minor);
+		if (k)
 			r = plan_refuse(ctx->plan, "the VM's image %s lives on %s, which it would take",
-					*f, k);
+					f->name, k);
 	}
 	/* Children before parents: the mount table lists parents first. */
-	for (size_t i = n; r >= 0 && i-- > 0;) {
-		const struct mount_entry *m = &mounts[i];
-		const char *k = on_disk(ctx, names, m->major, m->minor);
+	for (size_t i = h->n_mounts; r >= 0 && i-- > 0;) {
+		const struct mount_entry *m = &h->mounts[i];
+		const char *k = on_disk(h, m->major, m->minor);
 		if (!k)
 			continue;
 		if (streq(m->target, "/")) {
@@ -93,6 +74,5 @@ int stage_drives_plan(struct plan_ctx *ctx)
 		else
 			r = plan_add(ctx->plan, STAGE_DRIVES, ACTION_UNMOUNT, m->target, how, why, 0);
 	}
-	mounts_free(mounts, n);
 	return r;
 }

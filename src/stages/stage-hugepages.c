@@ -4,39 +4,20 @@
  * it starts (on the NUMA node of its pinned CPUs when they share one), memory compacted first;
  * release frees exactly what was added.
  */
-#include <limits.h>
-
-#include "host/hugepage-pool.h"
 #include "lib/fileio.h"
+#include "lib/log.h"
 #include "lib/strutil.h"
 #include "stages/stages.h"
 
-static int default_page_kib(int proc_fd, unsigned long long *ret)
-{
-	char buf[8192];
-	int r = read_attr_at(proc_fd, "meminfo", buf, sizeof buf);
-	if (r < 0)
-		return r;
-	const char *p = strstr(buf, "Hugepagesize:");
-	if (!p || sscanf(p, "Hugepagesize: %llu kB", ret) != 1)
-		return -ENOENT;
-	return 0;
-}
-
 /* The NUMA node all pinned CPUs are on, or -1. */
-static int pinned_node(int sys_fd, const struct cpuset *pins)
+static int pinned_node(const struct host *h, const struct cpuset *pins)
 {
 	int node = -1;
 	for (unsigned c = 0; c < CPUSET_MAX; c++) {
 		if (!cpuset_has(pins, c))
 			continue;
-		int found = -1;
-		for (int n = 0; n < 64 && found < 0; n++) {
-			char path[PATH_MAX];
-			snprintf(path, sizeof path, "devices/system/cpu/cpu%u/node%d", c, n);
-			if (exists_at(sys_fd, path))
-				found = n;
-		}
+		const struct host_cpu *hc = host_find_cpu(h, c);
+		int found = hc ? hc->node : -1;
 		if (found < 0 || (node >= 0 && node != found))
 			return -1;
 		node = found;
@@ -44,14 +25,50 @@ static int pinned_node(int sys_fd, const struct cpuset *pins)
 	return node;
 }
 
+/* The pool the domain's pages of page_kib come from: its pinned CPUs' node's, when they share
+ * one, else the host-wide one. */
+static void pick_pool(const struct host *h, const struct domain *d, unsigned long long page_kib,
+		      struct hugepages_need *n)
+{
+	struct cpuset pins = d->vcpupin;
+	cpuset_union(&pins, &d->emulatorpin);
+	n->node = cpuset_is_empty(&pins) ? -1 : pinned_node(h, &pins);
+	if (n->node >= 0)
+		snprintf(n->pool, sizeof n->pool,
+			 "devices/system/node/node%d/hugepages/hugepages-%llukB", n->node, page_kib);
+	else
+		snprintf(n->pool, sizeof n->pool, "kernel/mm/hugepages/hugepages-%llukB", page_kib);
+}
+
+int hugepages_load(struct host *h, const struct domain *d)
+{
+	struct hugepages_need n = { .node = -1 };
+	struct cpuset pins = d->vcpupin;
+	int r;
+	if (d->hugepage_kib == 0)
+		host_load_hugepage_size(h);
+	unsigned long long page_kib = d->hugepage_kib ?: h->hugepage_kib;
+	if (page_kib == 0)
+		return 0;
+	cpuset_union(&pins, &d->emulatorpin);
+	if ((r = host_load_cpu_nodes(h, &pins)) < 0)
+		return r;
+	pick_pool(h, d, page_kib, &n);
+	return host_load_hugepage_pool(h, n.pool);
+}
+
+int stage_hugepages_load(const struct plan_ctx *ctx, struct host *host)
+{
+	return ctx->dom->hugepages ? hugepages_load(host, ctx->dom) : 0;
+}
+
 int hugepages_need(const struct host *h, const struct domain *d, struct hugepages_need *ret,
 		   char **ret_problem)
 {
-	unsigned long long page_kib = d->hugepage_kib;
-	int sys = h->root->sys_fd;
+	unsigned long long page_kib = d->hugepage_kib ?: h->hugepage_kib;
 	struct hugepages_need n = { .node = -1 };
 
-	if (page_kib == 0 && default_page_kib(h->root->proc_fd, &page_kib) < 0)
+	if (page_kib == 0)
 		return (*ret_problem = strdup("the domain wants huge pages but the kernel has none")) ?
 			       -ENOENT : -ENOMEM;
 	if (d->memory_kib == 0)
@@ -59,20 +76,13 @@ int hugepages_need(const struct host *h, const struct domain *d, struct hugepage
 			       -ENOENT : -ENOMEM;
 	n.page_kib = page_kib;
 	n.pages = (d->memory_kib + page_kib - 1) / page_kib;
-
-	struct cpuset pins = d->vcpupin;
-	cpuset_union(&pins, &d->emulatorpin);
-	n.node = cpuset_is_empty(&pins) ? -1 : pinned_node(sys, &pins);
-	if (n.node >= 0)
-		snprintf(n.pool, sizeof n.pool,
-			 "devices/system/node/node%d/hugepages/hugepages-%llukB", n.node, page_kib);
-	else
-		snprintf(n.pool, sizeof n.pool, "kernel/mm/hugepages/hugepages-%llukB", page_kib);
-	if (hugepage_pool_read(sys, n.pool, "nr_hugepages", &n.nr) < 0)
+	pick_pool(h, d, page_kib, &n);
+	const struct hugepage_pool *pool = host_find_hugepage_pool(h, n.pool);
+	if (!pool)
 		return (*ret_problem = strdup_printf("no %llu kB huge pages on this kernel (%s)",
 						     page_kib, n.pool)) ? -ENOENT : -ENOMEM;
-	if (hugepage_pool_read(sys, n.pool, "free_hugepages", &n.free_pages) < 0)
-		n.free_pages = 0;
+	n.nr = pool->nr;
+	n.free_pages = pool->free_pages;
 	*ret = n;
 	return 0;
 }

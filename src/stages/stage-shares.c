@@ -6,48 +6,58 @@
  * was not). Release withdraws exactly that. The lists come from root-owned vm.conf files, never
  * from the VM's description.
  */
-#include <sys/stat.h>
-
-#include "host/host-shares.h"
-#include "lib/fileio.h"
+#include "lib/log.h"
 #include "lib/strutil.h"
 #include "stages/stages.h"
 
-static bool is_directory(const struct sysroot *root, const char *path)
+/* What the planner weighs, into the host model, when the VM's flags ask for shares. */
+int stage_shares_load(const struct plan_ctx *ctx, struct host *host)
 {
-	struct stat st;
-	_cleanup_free_ char *full = sysroot_path(root, path);
-	return full && stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+	const struct config *c = ctx->cfg;
+	int r = 0;
+	if (vm_flags_has(&ctx->dom->flags, VM_FLAG_ENABLE_NFS) && c->nfs_shares && c->nfs_clients) {
+		char *units[] = { (char *)"nfs-server.service", NULL };
+		if ((r = host_load_nfs_shares(host, c->nfs_shares, c->nfs_clients)) < 0 ||
+		    (r = host_load_units(host, units)) < 0)
+			return r;
+	}
+	if (vm_flags_has(&ctx->dom->flags, VM_FLAG_ENABLE_SMB) && c->smb_shares) {
+		char *units[] = { (char *)"smbd.service", NULL };
+		if ((r = host_load_units(host, units)) < 0 ||
+		    (r = host_load_smb_shares(host, c->smb_shares)) < 0)
+			return r;
+	}
+	return r;
 }
 
 static int plan_service(struct plan_ctx *ctx, const char *unit, const char *why)
 {
-	struct unit_state u = { 0 };
-	int r = host_unit_state(ctx->host, unit, &u);
-	if (r == -ENOENT)
+	const struct unit_state *u = host_find_unit(ctx->host, unit);
+	int e = u ? u->error : -ENOENT;
+	if (e == -ENOENT)
 		return plan_refuse(ctx->plan, "%s needs %s, which this host does not have", why, unit);
-	if (r < 0)
-		return plan_refuse(ctx->plan, "cannot ask systemd about %s: %s", unit, strerror(-r));
-	if (!streq(u.active_state, "active"))
-		r = plan_add(ctx->plan, STAGE_SHARES, ACTION_START_UNIT, u.id, u.active_state, why, 0);
-	unit_state_done(&u);
-	return r;
+	if (e < 0)
+		return plan_refuse(ctx->plan, "cannot ask systemd about %s: %s", unit, strerror(-e));
+	if (!streq(u->active_state, "active"))
+		return plan_add(ctx->plan, STAGE_SHARES, ACTION_START_UNIT, u->id, u->active_state,
+				why, 0);
+	return 0;
 }
 
 static int plan_nfs(struct plan_ctx *ctx)
 {
 	const struct config *c = ctx->cfg;
-	_cleanup_free_ char *exportfs = sysroot_path(ctx->host->root, EXPORTFS);
+	const struct host *h = ctx->host;
 	int r;
 	if (!c->nfs_shares || !c->nfs_clients)
 		return plan_refuse(ctx->plan, "--enable-nfs, but no nfs_shares and nfs_clients are "
 					      "set in the VM's vm.conf");
-	if (!exportfs || access(exportfs, X_OK) < 0)
-		return plan_refuse(ctx->plan, "--enable-nfs, but %s is not installed", EXPORTFS);
+	if (!h->exportfs_installed)
+		return plan_refuse(ctx->plan, "--enable-nfs, but %s is not installed", HOST_EXPORTFS);
 	if ((r = plan_service(ctx, "nfs-server.service", "--enable-nfs")) < 0)
 		return r;
 	for (char **s = c->nfs_shares; s && *s; s++) {
-		if (!is_directory(ctx->host->root, *s)) {
+		if (!strv_contains(h->share_dirs, *s)) {
 			if ((r = plan_refuse(ctx->plan, "NFS share %s is not a directory", *s)) < 0)
 				return r;
 			continue;
@@ -56,7 +66,7 @@ static int plan_nfs(struct plan_ctx *ctx)
 			_cleanup_free_ char *target = strdup_printf("%s:%s", *cl, *s);
 			if (!target)
 				return -ENOMEM;
-			if (nfs_is_exported(ctx->host->root, *cl, *s))
+			if (strv_contains(h->nfs_exported, target))
 				r = plan_note(ctx->plan, "%s is already exported to %s: left as it is", *s,
 					      *cl);
 			else
@@ -70,11 +80,6 @@ static int plan_nfs(struct plan_ctx *ctx)
 	return 0;
 }
 
-static bool selinux_enabled(const struct sysroot *root)
-{
-	return exists_at(root->sys_fd, "fs/selinux/enforce");
-}
-
 static int plan_smb(struct plan_ctx *ctx)
 {
 	const struct config *c = ctx->cfg;
@@ -84,13 +89,11 @@ static int plan_smb(struct plan_ctx *ctx)
 					      "vm.conf");
 	if ((r = plan_service(ctx, "smbd.service", "--enable-smb")) < 0)
 		return r;
-	if (!selinux_enabled(ctx->host->root))
+	if (!ctx->host->selinux_enabled)
 		return plan_note(ctx->plan, "SELinux is off: the Samba shares need no label");
 	for (char **s = c->smb_shares; s && *s; s++) {
-		char context[256];
-		_cleanup_free_ char *full = sysroot_path(ctx->host->root, *s);
-		if (!full || !is_directory(ctx->host->root, *s) ||
-		    selinux_context_read(full, context, sizeof context) < 0) {
+		const char *context = host_find_share_label(ctx->host, *s);
+		if (!context) {
 			if ((r = plan_refuse(ctx->plan, "Samba share %s is not a labelled directory",
 					     *s)) < 0)
 				return r;

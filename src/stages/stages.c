@@ -5,8 +5,9 @@
 const struct stage stage_order[_STAGE_MAX] = {
 	/* First: the steps most likely to fail, which fail before the desktop goes. */
 	{ STAGE_HUGEPAGES, "reserve the VM's huge pages (<memoryBacking><hugepages>)",
-	  .plan = stage_hugepages_plan },
-	{ STAGE_DRIVES, "unmount what the VM's disks hold", .plan = stage_drives_plan },
+	  .plan = stage_hugepages_plan, .load = stage_hugepages_load },
+	{ STAGE_DRIVES, "unmount what the VM's disks hold", .plan = stage_drives_plan,
+	  .load = stage_drives_load },
 	{ STAGE_DISPLAY_MANAGER, "stop the display manager, and services that hold the devices",
 	  .plan = stage_display_manager_plan, .load = stage_display_manager_load },
 	{ STAGE_SESSIONS, "end graphical sessions that hold the GPU", .plan = stage_sessions_plan },
@@ -20,11 +21,11 @@ const struct stage stage_order[_STAGE_MAX] = {
 	  .plan = stage_drivers_plan },
 	{ STAGE_VFIO, "bind every function to vfio-pci", .plan = stage_vfio_plan },
 	{ STAGE_CPU_ISOLATION, "keep the host off the VM's pinned CPUs (--pin-cpu-cores)",
-	  .plan = stage_cpu_isolation_plan },
+	  .plan = stage_cpu_isolation_plan, .load = stage_cpu_isolation_load },
 	{ STAGE_FIREWALL, "open firewalld services for the VM (--enable-*-services)",
-	  .plan = stage_firewall_plan },
+	  .plan = stage_firewall_plan, .load = stage_firewall_load },
 	{ STAGE_SHARES, "share host directories over NFS or Samba (--enable-nfs, --enable-smb)",
-	  .plan = stage_shares_plan },
+	  .plan = stage_shares_plan, .load = stage_shares_load },
 	{ STAGE_CPU_GOVERNOR, "performance governor on the VM's CPUs (--cpu-performance)",
-	  .plan = stage_cpu_governor_plan },
+	  .plan = stage_cpu_governor_plan, .load = stage_cpu_governor_load },
 };

@@ -12,6 +12,7 @@
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "lib/table.h"
+#include "stages/stages.h"
 #include "verbs.h"
 
 
@@ -203,6 +204,9 @@ int doctor_verb(const struct verb_args *a)
 		}
 		ctx.cfg = &cfg;
 		r = doctor_domain_collect(&ctx);
+		/* The huge pages check weighs the host model: what it needs is read first. */
+		if (r >= 0 && host && dom->hugepages)
+			r = hugepages_load(host, dom);
 	}
 	bool failed = false;
 	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(checks); i++) {

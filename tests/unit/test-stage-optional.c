@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The drives, shares and firewall stages' planners on hosts built by hand: no fixture tree, no
+ * mount table, no etab, no D-Bus. Each case is a host written out below and the plan it must
+ * give.
+ */
+#include "host/block.h"
+#include "host/host-firewall.h"
+#include "host/host.h"
+#include "lib/strutil.h"
+#include "stages/stages.h"
+#include "test.h"
+
+/* String literals into the model's char * fields: nothing here is freed or written. */
+#define S(x) ((char *)(x))
+#define STRV(...) ((char *[]){ __VA_ARGS__, NULL })
+
+static struct plan *plan_stage(const struct host *h, const struct domain *d,
+			       const struct config *c, int (*plan)(struct plan_ctx *ctx))
+{
+	struct plan *p = plan_new(PLAN_PREPARE, "win11", "00000000-0000-0000-0000-000000000001");
+	ASSERT_TRUE(p);
+	struct plan_ctx ctx = { .dom = d, .host = h, .cfg = c, .plan = p };
+	ASSERT_OK(plan(&ctx));
+	return p;
+}
+
+static void assert_action(const struct plan *p, size_t i, enum stage_id stage,
+			  enum action_kind kind, const char *target, const char *prior)
+{
+	ASSERT_TRUE(i < p->n_actions);
+	ASSERT_TRUE(p->actions[i].kind == kind);
+	ASSERT_TRUE(p->actions[i].stage == stage);
+	ASSERT_STREQ(p->actions[i].target, target);
+	ASSERT_STREQ(p->actions[i].prior, prior);
+}
+
+/* drives */
+
+static struct block_dev sdb[] = {
+	{ .name = S("sdb"), .major = 8, .minor = 16, .numbered = true },
+	{ .name = S("sdb1"), .major = 8, .minor = 17, .numbered = true },
+	{ .name = S("sdb2"), .major = 8, .minor = 18, .numbered = true },
+};
+
+static struct mount_entry mounts[] = {
+	{ .major = 8, .minor = 1, .target = S("/"), .source = S("/dev/sda1"), .fstype = S("ext4"),
+	  .options = S("rw,relatime"), .super_opts = S("rw") },
+	{ .major = 8, .minor = 17, .target = S("/data"), .source = S("/dev/sdb1"),
+	  .fstype = S("ext4"), .options = S("rw,relatime"), .super_opts = S("rw,errors=remount-ro") },
+	{ .major = 8, .minor = 18, .target = S("/data/games"), .source = S("/dev/sdb2"),
+	  .fstype = S("xfs"), .options = S("rw,noatime"), .super_opts = S("") },
+};
+
+/* What the disk holds is unmounted, children first, each with how to mount it back. */
+TEST(drives_unmount_what_the_disk_holds)
+{
+	struct host h = { .vm_block_devs = sdb, .n_vm_block_devs = 3, .mounts = mounts,
+			  .n_mounts = 3 };
+	struct domain d = { .block_disks = STRV(S("/dev/sdb")) };
+	_cleanup_(plan_freep) struct plan *p = plan_stage(&h, &d, NULL, stage_drives_plan);
+	ASSERT_TRUE(p->n_actions == 2 && p->n_refusals == 0);
+	assert_action(p, 0, STAGE_DRIVES, ACTION_UNMOUNT, "/data/games", "/dev/sdb2 xfs rw,noatime -");
+	assert_action(p, 1, STAGE_DRIVES, ACTION_UNMOUNT, "/data",
+		      "/dev/sdb1 ext4 rw,relatime rw,errors=remount-ro");
+	ASSERT_STREQ(p->actions[1].reason, "on sdb1");
+}
+
+TEST(drives_refused_for_a_missing_disk_the_root_or_the_vms_images)
+{
+	struct host missing = { .missing_disks = STRV(S("/dev/sdz")) };
+	struct domain d = { .block_disks = STRV(S("/dev/sdz")) };
+	_cleanup_(plan_freep) struct plan *p = plan_stage(&missing, &d, NULL, stage_drives_plan);
+	ASSERT_TRUE(p->n_refusals == 1);
+	ASSERT_STREQ(p->refusals[0], "disk /dev/sdz: no such block device");
+
+	struct block_dev image[] = { { .name = S("/data/win11.qcow2"), .major = 8, .minor = 17,
+				       .numbered = true } };
+	struct host h = { .vm_block_devs = sdb, .n_vm_block_devs = 3, .mounts = mounts,
+			  .n_mounts = 3, .image_devs = image, .n_image_devs = 1 };
+	d.block_disks = STRV(S("/dev/sdb"));
+	_cleanup_(plan_freep) struct plan *q = plan_stage(&h, &d, NULL, stage_drives_plan);
+	ASSERT_STREQ(q->refusals[0], "the VM's image /data/win11.qcow2 lives on sdb1, which it "
+				     "would take");
+
+	struct block_dev root_disk[] = { { .name = S("sda1"), .major = 8, .minor = 1,
+					   .numbered = true } };
+	h = (struct host){ .vm_block_devs = root_disk, .n_vm_block_devs = 1, .mounts = mounts,
+			   .n_mounts = 3 };
+	_cleanup_(plan_freep) struct plan *r = plan_stage(&h, &d, NULL, stage_drives_plan);
+	ASSERT_TRUE(r->n_actions == 0);
+	ASSERT_STREQ(r->refusals[0], "the root filesystem is on sda1, which the VM would take");
+
+	h = (struct host){ .vm_block_devs = sdb, .n_vm_block_devs = 3, .mounts_error = -EACCES };
+	_cleanup_(plan_freep) struct plan *t = plan_stage(&h, &d, NULL, stage_drives_plan);
+	ASSERT_STREQ(t->refusals[0], "cannot read the mount table: Permission denied");
+}
+
+/* shares */
+
+static struct unit_state stopped_nfs[] = {
+	{ .name = S("nfs-server.service"), .id = S("nfs-server.service"),
+	  .active_state = S("inactive") },
+};
+
+TEST(shares_export_and_start_nfs)
+{
+	struct host h = { .exportfs_installed = true, .units = stopped_nfs, .n_units = 1,
+			  .share_dirs = STRV(S("/srv/iso"), S("/srv/games")),
+			  .nfs_exported = STRV(S("10.0.0.2:/srv/games")) };
+	struct domain d = { .flags.set = 1u << VM_FLAG_ENABLE_NFS };
+	struct config c = { .nfs_shares = STRV(S("/srv/iso"), S("/srv/games"), S("/srv/nothing")),
+			    .nfs_clients = STRV(S("10.0.0.2")) };
+	_cleanup_(plan_freep) struct plan *p = plan_stage(&h, &d, &c, stage_shares_plan);
+	ASSERT_TRUE(p->n_actions == 2);
+	assert_action(p, 0, STAGE_SHARES, ACTION_START_UNIT, "nfs-server.service", "inactive");
+	assert_action(p, 1, STAGE_SHARES, ACTION_EXPORT_NFS, "10.0.0.2:/srv/iso",
+		      "rw,sync,no_subtree_check");
+	ASSERT_STREQ(p->notes[0], "/srv/games is already exported to 10.0.0.2: left as it is");
+	ASSERT_TRUE(p->n_refusals == 1);
+	ASSERT_STREQ(p->refusals[0], "NFS share /srv/nothing is not a directory");
+
+	h.exportfs_installed = false;
+	_cleanup_(plan_freep) struct plan *q = plan_stage(&h, &d, &c, stage_shares_plan);
+	ASSERT_TRUE(q->n_actions == 0);
+	ASSERT_STREQ(q->refusals[0], "--enable-nfs, but /usr/sbin/exportfs is not installed");
+}
+
+TEST(shares_label_for_samba)
+{
+	struct unit_state smbd[] = { { .name = S("smbd.service"), .id = S("smbd.service"),
+				       .active_state = S("active") } };
+	struct share_label labels[] = {
+		{ .path = S("/srv/iso"), .context = S("system_u:object_r:var_t:s0") },
+		{ .path = S("/srv/games"), .context = S("system_u:object_r:samba_share_t:s0") },
+	};
+	struct host h = { .selinux_enabled = true, .units = smbd, .n_units = 1,
+			  .share_labels = labels, .n_share_labels = 2 };
+	struct domain d = { .flags.set = 1u << VM_FLAG_ENABLE_SMB };
+	struct config c = { .smb_shares = STRV(S("/srv/iso"), S("/srv/games"), S("/srv/bare")) };
+	_cleanup_(plan_freep) struct plan *p = plan_stage(&h, &d, &c, stage_shares_plan);
+	ASSERT_TRUE(p->n_actions == 1);
+	assert_action(p, 0, STAGE_SHARES, ACTION_LABEL_SMB, "/srv/iso",
+		      "system_u:object_r:var_t:s0");
+	ASSERT_STREQ(p->notes[0], "/srv/games is already labelled samba_share_t");
+	ASSERT_STREQ(p->refusals[0], "Samba share /srv/bare is not a labelled directory");
+
+	/* No smbd on this host: refused. */
+	h.n_units = 0;
+	_cleanup_(plan_freep) struct plan *q = plan_stage(&h, &d, &c, stage_shares_plan);
+	ASSERT_STREQ(q->refusals[0], "--enable-smb needs smbd.service, which this host does not "
+				     "have");
+}
+
+/* firewall */
+
+TEST(firewall_opens_what_is_closed)
+{
+	struct interface ifaces[] = { { .type = S("network"), .source = S("default") } };
+	struct iface_zone zones[] = { { .index = 0, .zone = S("libvirt") } };
+	struct firewall_service services[] = {
+		{ .zone = S("libvirt"), .service = S("samba"), .open = 0 },
+		{ .zone = S("public"), .service = S("ssh"), .open = 1 },
+		{ .zone = S("public"), .service = S("rdp"), .open = 0 },
+	};
+	struct host h = { .iface_zones = zones, .n_iface_zones = 1, .firewall_services = services,
+			  .n_firewall_services = 3 };
+	struct domain d = { .flags = { .set = 1u << VM_FLAG_ENABLE_INTERNAL_SERVICES |
+					      1u << VM_FLAG_ENABLE_EXTERNAL_SERVICES,
+				       .internal_services = STRV(S("samba")),
+				       .host_services = STRV(S("public:ssh,rdp")) },
+			    .ifaces = ifaces, .n_ifaces = 1 };
+	_cleanup_(plan_freep) struct plan *p = plan_stage(&h, &d, NULL, stage_firewall_plan);
+	ASSERT_TRUE(p->n_actions == 2 && p->n_refusals == 0);
+	assert_action(p, 0, STAGE_FIREWALL, ACTION_OPEN_SERVICE, "libvirt:samba", "closed");
+	ASSERT_STREQ(p->actions[0].reason, "interface 0 (network default)");
+	assert_action(p, 1, STAGE_FIREWALL, ACTION_OPEN_SERVICE, "public:rdp", "closed");
+	ASSERT_STREQ(p->notes[0], "firewalld service ssh is already open in zone public: left as "
+				  "it is");
+}
+
+TEST(firewall_refused_without_a_zone_or_firewalld)
+{
+	struct interface ifaces[] = { { .type = S("bridge"), .source = S("br0") } };
+	struct iface_zone zones[] = { { .index = 0, .error = -ENOENT } };
+	struct firewall_service down[] = {
+		{ .zone = S("public"), .service = S("ssh"), .open = -EHOSTDOWN },
+	};
+	struct host h = { .iface_zones = zones, .n_iface_zones = 1, .firewall_services = down,
+			  .n_firewall_services = 1 };
+	struct domain d = { .flags = { .set = 1u << VM_FLAG_ENABLE_INTERNAL_SERVICES |
+					      1u << VM_FLAG_ENABLE_EXTERNAL_SERVICES,
+				       .internal_services = STRV(S("samba")),
+				       .host_services = STRV(S("public:ssh")) },
+			    .ifaces = ifaces, .n_ifaces = 1 };
+	_cleanup_(plan_freep) struct plan *p = plan_stage(&h, &d, NULL, stage_firewall_plan);
+	ASSERT_TRUE(p->n_actions == 0 && p->n_refusals == 2);
+	ASSERT_STREQ(p->refusals[0], "no firewalld zone found for interface 0 (bridge br0)");
+	ASSERT_STREQ(p->refusals[1], "firewalld is not running, so service ssh cannot be opened "
+				     "in zone public");
+}
+
+TEST_MAIN("stage-optional")
