@@ -126,10 +126,6 @@ static const struct {
 	{ STAGE_VFIO, ACTION_BIND_VFIO, "0000:01:00.1" },
 };
 
-/* The drives stage still reads the block devices under the passed functions from sysfs while it
- * plans: switched off until it plans from the model. */
-#define NO_DRIVES "disable = drives\n"
-
 static struct plan *plan_for(const struct host *h, struct config *cfg)
 {
 	_cleanup_(domain_freep) struct domain *d = NULL;
@@ -160,7 +156,6 @@ TEST(gnome_wayland_on_nvidia)
 {
 	struct config cfg;
 	config_init(&cfg);
-	ASSERT_OK(config_parse(&cfg, NO_DRIVES, NULL));
 	_cleanup_(plan_freep) struct plan *p = plan_for(&gnome_on_nvidia, &cfg);
 	ASSERT_FALSE(plan_refused(p));
 	ASSERT_TRUE(p->host_graphics_go);
@@ -178,7 +173,6 @@ TEST(disabled_stage_plans_nothing)
 {
 	struct config cfg;
 	config_init(&cfg);
-	ASSERT_OK(config_parse(&cfg, NO_DRIVES, NULL));
 	ASSERT_OK(config_parse(&cfg, "disable = audio\n", NULL));
 	_cleanup_(plan_freep) struct plan *p = plan_for(&gnome_on_nvidia, &cfg);
 	assert_plan_is(p, ARRAY_SIZE(gnome_handoff) - 5, 2, 5);
@@ -195,7 +189,6 @@ TEST(card_of_another_vm_is_refused)
 	h.n_other_vms = 1;
 	struct config cfg;
 	config_init(&cfg);
-	ASSERT_OK(config_parse(&cfg, NO_DRIVES, NULL));
 	_cleanup_(plan_freep) struct plan *p = plan_for(&h, &cfg);
 	ASSERT_TRUE(plan_refused(p));
 	ASSERT_STREQ(p->refusals[0], "0000:01:00.0 is in use by VM 'linux-ml' "
@@ -212,7 +205,6 @@ TEST(logind_unanswered_is_refused)
 	h.sessions_error = -ETIMEDOUT;
 	struct config cfg;
 	config_init(&cfg);
-	ASSERT_OK(config_parse(&cfg, NO_DRIVES, NULL));
 	_cleanup_(plan_freep) struct plan *p = plan_for(&h, &cfg);
 	ASSERT_TRUE(plan_refused(p));
 	ASSERT_STREQ(p->refusals[0], "cannot ask logind which sessions hold the devices: "
