@@ -62,8 +62,10 @@ _must_check_ int path_is_trusted(const struct sysroot *root, const char *abs_pat
 /* A trusted file's text: refused (with ret_problem) unless a regular file below 64 KiB. */
 _must_check_ int config_file_read(const struct sysroot *root, const char *abs_path, char **ret_text,
 				  char **ret_problem);
-/* The configured flags, added to the VM's own. */
-_must_check_ int config_apply_flags(const struct config *c, struct vm_flags *f);
+/* The VM's flags (its description's and metadata's, vm) with the configured ones added, in a
+ * struct of their own: the parsed domain stays as the XML said. */
+_must_check_ int config_vm_flags(const struct config *c, const struct vm_flags *vm,
+				 struct vm_flags *ret);
 static inline bool config_stage_disabled(const struct config *c, enum stage_id s)
 {
 	return c->disabled_stages & (1u << s);

@@ -43,6 +43,7 @@ static inline bool vm_flags_has(const struct vm_flags *f, enum vm_flag flag)
 }
 
 void vm_flags_done(struct vm_flags *f);
+_must_check_ int vm_flags_copy(struct vm_flags *dst, const struct vm_flags *src);
 /* Parse a whole description; lines that do not fit the grammar are ignored, as before. */
 _must_check_ int vm_flags_parse_description(struct vm_flags *f, const char *text);
 /* One array body from <metadata> (`--a --b`, `zone:svc`, `svc svc`); -EINVAL if malformed. */

@@ -17,6 +17,7 @@ struct plan_ctx {
 	const struct domain *dom;
 	const struct host *host;
 	const struct config *cfg;
+	const struct vm_flags *flags;     /* the domain's, with the configuration's added */
 	struct plan *plan;
 	struct pci_function **passed;     /* every function handed over */
 	size_t n_passed;

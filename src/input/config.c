@@ -249,12 +249,12 @@ int config_load(const struct sysroot *root, struct config *c, char **ret_error)
 	return config_parse(c, text, ret_error);
 }
 
-int config_apply_flags(const struct config *c, struct vm_flags *f)
+int config_vm_flags(const struct config *c, const struct vm_flags *vm, struct vm_flags *ret)
 {
-	for (char **fl = c->flags; fl && *fl; fl++) {
-		int r = vm_flags_add_args(f, *fl);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	int r = vm_flags_copy(ret, vm);
+	for (char **fl = c->flags; r >= 0 && fl && *fl; fl++)
+		r = vm_flags_add_args(ret, *fl);
+	if (r < 0)
+		vm_flags_done(ret);
+	return r;
 }

@@ -28,6 +28,30 @@ void vm_flags_done(struct vm_flags *f)
 	*f = (struct vm_flags){ 0 };
 }
 
+static int copy_strv(char ***dst, char *const *src)
+{
+	for (char *const *e = src; e && *e; e++) {
+		int r = strv_extend(dst, *e);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int vm_flags_copy(struct vm_flags *dst, const struct vm_flags *src)
+{
+	*dst = (struct vm_flags){ .set = src->set, .args_seen = src->args_seen,
+				  .host_services_seen = src->host_services_seen };
+	int r = copy_strv(&dst->unknown, src->unknown);
+	if (r >= 0)
+		r = copy_strv(&dst->host_services, src->host_services);
+	if (r >= 0)
+		r = copy_strv(&dst->internal_services, src->internal_services);
+	if (r < 0)
+		vm_flags_done(dst);
+	return r;
+}
+
 static bool is_word_char(char c)
 {
 	return isalnum((unsigned char)c) || c == '_';

@@ -224,7 +224,7 @@ static int load_other_vms(const struct domain *dom, int journal_dir_fd, struct h
 
 static int check_flags(struct plan_ctx *ctx)
 {
-	const struct vm_flags *f = &ctx->dom->flags;
+	const struct vm_flags *f = ctx->flags;
 	int r;
 	for (char **u = f->unknown; u && *u; u++) {
 		_cleanup_free_ char *e = str_escape(*u, 64);
@@ -251,7 +251,7 @@ static int decide_host_graphics(struct plan_ctx *ctx)
 		else if (!kept)
 			kept = h->pci[i].name;
 	}
-	bool forced = vm_flags_has(&ctx->dom->flags, VM_FLAG_NO_HOST_GRAPHICS);
+	bool forced = vm_flags_has(ctx->flags, VM_FLAG_NO_HOST_GRAPHICS);
 	p->host_graphics_go = forced || (passed > 0 && passed == displays);
 	if (forced)
 		return plan_note(p, "host graphics: stop (--no-host-graphics)");
@@ -370,7 +370,7 @@ static int plan_all(struct plan_ctx *ctx)
 		return r;
 	/* No PCI devices: nothing of the GPU stages, but optional stages (CPUs) still apply. */
 	if (ctx->n_passed == 0 && !plan_refused(p) &&
-	    !vm_flags_has(&ctx->dom->flags, VM_FLAG_NO_HOST_GRAPHICS) &&
+	    !vm_flags_has(ctx->flags, VM_FLAG_NO_HOST_GRAPHICS) &&
 	    (r = plan_note(p, "no PCI host devices to hand over")) < 0)
 		return r;
 	/* Said even when no group could be expanded: a host without an IOMMU often lacks vfio too. */
@@ -385,7 +385,7 @@ static int plan_all(struct plan_ctx *ctx)
 	if ((r = note_devices(ctx)) < 0 || (r = note_usb(ctx)) < 0 ||
 	    (r = collect_holders(ctx)) < 0)
 		return r;
-	if ((ctx->n_passed > 0 || vm_flags_has(&ctx->dom->flags, VM_FLAG_NO_HOST_GRAPHICS)) &&
+	if ((ctx->n_passed > 0 || vm_flags_has(ctx->flags, VM_FLAG_NO_HOST_GRAPHICS)) &&
 	    (r = decide_host_graphics(ctx)) < 0)
 		return r;
 	for (char **n = ctx->cfg->notes; n && *n; n++)
@@ -437,9 +437,13 @@ int planner_load(const struct domain *dom, const struct config *cfg, int journal
 	_cleanup_(plan_freep) struct plan *p = plan_new(PLAN_PREPARE, dom->name, dom->uuid);
 	if (!p)
 		return -ENOMEM;
-	struct plan_ctx ctx = { .dom = dom, .host = host, .cfg = cfg, .plan = p };
+	_cleanup_(vm_flags_done) struct vm_flags flags = { 0 };
+	int r = config_vm_flags(cfg, &dom->flags, &flags);
+	if (r < 0)
+		return r;
+	struct plan_ctx ctx = { .dom = dom, .host = host, .cfg = cfg, .flags = &flags, .plan = p };
 	host_forget_plan_reads(host);
-	int r = expand_groups(&ctx);
+	r = expand_groups(&ctx);
 	if (r >= 0)
 		r = load_other_vms(dom, journal_dir_fd, host);
 	if (r >= 0)
@@ -464,8 +468,12 @@ int planner_plan(const struct domain *dom, const struct host *host, const struct
 	_cleanup_(plan_freep) struct plan *p = plan_new(PLAN_PREPARE, dom->name, dom->uuid);
 	if (!p)
 		return -ENOMEM;
-	struct plan_ctx ctx = { .dom = dom, .host = host, .cfg = cfg, .plan = p };
-	int r = plan_all(&ctx);
+	_cleanup_(vm_flags_done) struct vm_flags flags = { 0 };
+	int r = config_vm_flags(cfg, &dom->flags, &flags);
+	if (r < 0)
+		return r;
+	struct plan_ctx ctx = { .dom = dom, .host = host, .cfg = cfg, .flags = &flags, .plan = p };
+	r = plan_all(&ctx);
 	plan_ctx_done(&ctx);
 	if (r < 0 || (r = check_recordable(p)) < 0)
 		return r;

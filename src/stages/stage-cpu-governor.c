@@ -20,7 +20,7 @@ static bool vm_cpus(const struct domain *d, const struct host *h, struct cpuset 
 int stage_cpu_governor_load(const struct plan_ctx *ctx, struct host *host)
 {
 	struct cpuset cpus;
-	if (!vm_flags_has(&ctx->dom->flags, VM_FLAG_CPU_PERFORMANCE))
+	if (!vm_flags_has(ctx->flags, VM_FLAG_CPU_PERFORMANCE))
 		return 0;
 	host_load_online_cpus(host);
 	return vm_cpus(ctx->dom, host, &cpus) ? host_load_cpu_governors(host, &cpus) : 0;
@@ -28,7 +28,7 @@ int stage_cpu_governor_load(const struct plan_ctx *ctx, struct host *host)
 
 int stage_cpu_governor_plan(struct plan_ctx *ctx)
 {
-	if (!vm_flags_has(&ctx->dom->flags, VM_FLAG_CPU_PERFORMANCE))
+	if (!vm_flags_has(ctx->flags, VM_FLAG_CPU_PERFORMANCE))
 		return 0;
 	struct cpuset cpus;
 	int r;

@@ -34,7 +34,7 @@ int stage_cpu_isolation_load(const struct plan_ctx *ctx, struct host *host)
 {
 	struct cpuset pinned;
 	pinned_cpus(ctx->dom, &pinned);
-	if (!vm_flags_has(&ctx->dom->flags, VM_FLAG_PIN_CPU_CORES) || cpuset_is_empty(&pinned))
+	if (!vm_flags_has(ctx->flags, VM_FLAG_PIN_CPU_CORES) || cpuset_is_empty(&pinned))
 		return 0;
 	host_load_online_cpus(host);
 	return host_load_unit_cpus(host, host_units, ARRAY_SIZE(host_units));
@@ -43,7 +43,7 @@ int stage_cpu_isolation_load(const struct plan_ctx *ctx, struct host *host)
 int stage_cpu_isolation_plan(struct plan_ctx *ctx)
 {
 	const struct domain *d = ctx->dom;
-	if (!vm_flags_has(&d->flags, VM_FLAG_PIN_CPU_CORES))
+	if (!vm_flags_has(ctx->flags, VM_FLAG_PIN_CPU_CORES))
 		return 0;
 	struct cpuset pinned, others, left;
 	int r;

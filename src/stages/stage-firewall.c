@@ -56,7 +56,7 @@ static int each_service(const struct plan_ctx *ctx, struct host *load, const cha
  * load NULL, planned from it. */
 static int walk(const struct plan_ctx *ctx, struct host *load)
 {
-	const struct vm_flags *f = &ctx->dom->flags;
+	const struct vm_flags *f = ctx->flags;
 	int r;
 	if (vm_flags_has(f, VM_FLAG_ENABLE_INTERNAL_SERVICES))
 		for (size_t i = 0; i < ctx->dom->n_ifaces && f->internal_services &&

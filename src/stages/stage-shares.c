@@ -15,13 +15,13 @@ int stage_shares_load(const struct plan_ctx *ctx, struct host *host)
 {
 	const struct config *c = ctx->cfg;
 	int r = 0;
-	if (vm_flags_has(&ctx->dom->flags, VM_FLAG_ENABLE_NFS) && c->nfs_shares && c->nfs_clients) {
+	if (vm_flags_has(ctx->flags, VM_FLAG_ENABLE_NFS) && c->nfs_shares && c->nfs_clients) {
 		char *units[] = { (char *)"nfs-server.service", NULL };
 		if ((r = host_load_nfs_shares(host, c->nfs_shares, c->nfs_clients)) < 0 ||
 		    (r = host_load_units(host, units)) < 0)
 			return r;
 	}
-	if (vm_flags_has(&ctx->dom->flags, VM_FLAG_ENABLE_SMB) && c->smb_shares) {
+	if (vm_flags_has(ctx->flags, VM_FLAG_ENABLE_SMB) && c->smb_shares) {
 		char *units[] = { (char *)"smbd.service", NULL };
 		if ((r = host_load_units(host, units)) < 0 ||
 		    (r = host_load_smb_shares(host, c->smb_shares)) < 0)
@@ -113,9 +113,9 @@ static int plan_smb(struct plan_ctx *ctx)
 int stage_shares_plan(struct plan_ctx *ctx)
 {
 	int r = 0;
-	if (vm_flags_has(&ctx->dom->flags, VM_FLAG_ENABLE_NFS))
+	if (vm_flags_has(ctx->flags, VM_FLAG_ENABLE_NFS))
 		r = plan_nfs(ctx);
-	if (r >= 0 && vm_flags_has(&ctx->dom->flags, VM_FLAG_ENABLE_SMB))
+	if (r >= 0 && vm_flags_has(ctx->flags, VM_FLAG_ENABLE_SMB))
 		r = plan_smb(ctx);
 	return r;
 }

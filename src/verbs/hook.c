@@ -45,6 +45,7 @@ struct hook_call {
 	bool dry_run;
 	struct sysroot *root;
 	struct domain *dom;
+	struct vm_flags flags; /* the domain's, with the configuration's added */
 	char *xml;
 	size_t xml_size;
 };
@@ -116,18 +117,20 @@ static void open_log_file(struct hook_call *c)
 				dir, file);
 }
 
-/* The configuration, with its flags added to the VM's; the error text is the caller's to log. */
+/* The configuration, and the VM's flags with the configured ones; the error text is the
+ * caller's to log. */
 static int load_config(struct hook_call *c, struct config *cfg, char **ret_error)
 {
 	timing_phase("config");
 	int r = config_load_for_vm(c->root, c->dom->name, c->dom->uuid, cfg, ret_error);
 	if (r < 0)
 		return r;
-	if ((r = config_apply_flags(cfg, &c->dom->flags)) < 0) {
+	vm_flags_done(&c->flags);
+	if ((r = config_vm_flags(cfg, &c->dom->flags, &c->flags)) < 0) {
 		*ret_error = strdup_printf("cannot apply the configured flags: %s", strerror(-r));
 		return r;
 	}
-	if (cfg->debug || vm_flags_has(&c->dom->flags, VM_FLAG_DEBUG))
+	if (cfg->debug || vm_flags_has(&c->flags, VM_FLAG_DEBUG))
 		log_set_max_priority(LOG_DEBUG);
 	return 0;
 }
@@ -227,7 +230,7 @@ static int prepare_locked(struct hook_call *c, struct exec_ctx *ctx, int jfd)
 	if (plan_refused(plan))
 		return refusal_line(plan);
 	log_plan(plan);
-	if (vm_flags_has(&c->dom->flags, VM_FLAG_DRY_RUN)) {
+	if (vm_flags_has(&c->flags, VM_FLAG_DRY_RUN)) {
 		log_notice("--dry-run in the VM description: the host is left as it is");
 		return 0;
 	}
@@ -344,6 +347,7 @@ int hook_run(const struct hook_args *args)
 	}
 
 	timing_phase("exit");
+	vm_flags_done(&c.flags);
 	domain_free(c.dom);
 	sysroot_free(c.root);
 	free(c.xml);

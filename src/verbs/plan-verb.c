@@ -57,8 +57,7 @@ int plan_verb(const struct verb_args *a)
 		return plan_print(j->plan, stdout, json) < 0 ? 1 : 0;
 	}
 
-	if (config_load_for_vm(root, dom->name, dom->uuid, &cfg, &err) < 0 ||
-	    config_apply_flags(&cfg, &dom->flags) < 0) {
+	if (config_load_for_vm(root, dom->name, dom->uuid, &cfg, &err) < 0) {
 		log_error("%s", err ?: "cannot load the configuration");
 		config_done(&cfg);
 		return 1;

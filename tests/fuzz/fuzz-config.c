@@ -78,8 +78,8 @@ static void check_config(const struct config *c)
 
 	/* The flags a config adds are ones the VM's description could say: a bad one is refused
 	 * with its file and line, not when the VM starts. */
-	struct vm_flags f = { 0 };
-	CHECK(config_apply_flags(c, &f) == 0);
+	struct vm_flags none = { 0 }, f;
+	CHECK(config_vm_flags(c, &none, &f) == 0);
 	vm_flags_done(&f);
 }
 

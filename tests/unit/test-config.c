@@ -34,4 +34,22 @@ TEST(errors_name_the_line)
 	}
 }
 
+/* The configured flags join the VM's in a struct of their own: the parsed domain's stay as the
+ * XML said. */
+TEST(configured_flags_leave_the_domain_alone)
+{
+	struct config c;
+	struct vm_flags vm = { 0 }, all;
+	config_init(&c);
+	ASSERT_OK(config_parse(&c, "flags = --cpu-performance\n", NULL));
+	ASSERT_OK(vm_flags_add_args(&vm, "--pin-cpu-cores"));
+	ASSERT_OK(config_vm_flags(&c, &vm, &all));
+	ASSERT_TRUE(vm_flags_has(&all, VM_FLAG_CPU_PERFORMANCE));
+	ASSERT_TRUE(vm_flags_has(&all, VM_FLAG_PIN_CPU_CORES));
+	ASSERT_FALSE(vm_flags_has(&vm, VM_FLAG_CPU_PERFORMANCE));
+	vm_flags_done(&all);
+	vm_flags_done(&vm);
+	config_done(&c);
+}
+
 TEST_MAIN("config")

@@ -44,7 +44,6 @@ TEST(may_act_never_hides_work)
 		_cleanup_(plan_freep) struct plan *p = NULL;
 		struct config cfg;
 		config_init(&cfg);
-		ASSERT_OK(config_apply_flags(&cfg, &d->flags));
 		ASSERT_OK(planner_prepare(d, host, &cfg, -1, &p));
 		if (!planner_may_act(d, &cfg)) {
 			if (p->n_actions || plan_refused(p))

@@ -25,7 +25,7 @@ static struct plan *plan_stage(const struct host *h, const struct domain *d,
 {
 	struct plan *p = plan_new(PLAN_PREPARE, "win11", "00000000-0000-0000-0000-000000000001");
 	ASSERT_TRUE(p);
-	struct plan_ctx ctx = { .dom = d, .host = h, .plan = p };
+	struct plan_ctx ctx = { .dom = d, .host = h, .flags = &d->flags, .plan = p };
 	ASSERT_OK(plan(&ctx));
 	return p;
 }
