@@ -120,7 +120,8 @@ help:
 
 # Each object depends on the headers it includes, as the compiler lists them (-MMD, in $@.d;
 # -MP: a header removed since does not stop the build). An object without its .d file (built
-# before, or the file lost) is built again: its headers are unknown.
+# before, or the file lost) is built again: its headers are unknown. The object is touched after
+# the compiler writes both, as clang writes the .d last: else it would always look out of date.
 DEPFLAGS = -MMD -MP -MF $@.d
 %.o.d: ;
 .PRECIOUS: %.o.d
@@ -129,6 +130,7 @@ $(O)/%.o: %.c $(O)/%.o.d
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	@touch $@
 
 $(O)/vfio-hook: $(OBJS)
 	@$(if $(Q),echo "  LD      $@")
@@ -163,6 +165,7 @@ $(FUZZ_O)/src/%.o: src/%.c $(FUZZ_O)/src/%.o.d
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+	@touch $@
 
 $(FUZZ_O)/libvfiohook.a: $(FUZZ_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
