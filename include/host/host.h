@@ -34,10 +34,6 @@ struct pci_function {
 	bool names_looked_up;  /* vendor_name, device_name, class_name below */
 	bool resizable_bar;    /* a BAR the device can resize (resourceN_resize) */
 	bool boot_fb;          /* a bound firmware framebuffer scans out of it: the console */
-	/* A display function's: the first boot framebuffer claim in /proc/iomem inside one of its
-	 * memory BARs ("efifb c0000000-c03e7fff"), and sysfb's device's own (BOOTFB), which
-	 * unbinding a driver leaves. NULL: none. */
-	char *fb_claim, *fb_device_claim;
 	unsigned vendor, device, class_code; /* class_code: 24 bits, 0x030000 */
 	char *driver;          /* bound driver, NULL if none */
 	char *module;          /* the driver's module, NULL if built in or no driver */
@@ -45,6 +41,10 @@ struct pci_function {
 	int boot_vga;          /* -1: attribute absent */
 	char *reset_method;    /* NULL: absent or empty (no reset) */
 	char *power_state;     /* D0, D3hot, D3cold...; NULL: the kernel does not say */
+	/* A display function's: the first boot framebuffer claim in /proc/iomem inside one of its
+	 * memory BARs ("efifb c0000000-c03e7fff"), and sysfb's device's own (BOOTFB), which
+	 * unbinding a driver leaves. NULL: none. */
+	char *fb_claim, *fb_device_claim;
 	/* From the ID database on first use (pci_function_*_name): a start names the few
 	 * devices it hands over, not every device on the host. */
 	char *vendor_name, *device_name, *class_name;
