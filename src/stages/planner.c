@@ -430,18 +430,28 @@ bool planner_may_act(const struct domain *dom, const struct config *cfg)
 	       cfg->user_units || cfg->flags;
 }
 
+/* A pass over the stages: a plan of its own, and the VM's flags with the configured ones. */
+static int plan_ctx_init(struct plan_ctx *ctx, const struct domain *dom, const struct host *host,
+			 const struct config *cfg, struct vm_flags *flags)
+{
+	int r = config_vm_flags(cfg, &dom->flags, flags);
+	if (r < 0)
+		return r;
+	*ctx = (struct plan_ctx){ .dom = dom, .host = host, .cfg = cfg, .flags = flags,
+				  .plan = plan_new(PLAN_PREPARE, dom->name, dom->uuid) };
+	return ctx->plan ? 0 : -ENOMEM;
+}
+
 int planner_load(const struct domain *dom, const struct config *cfg, int journal_dir_fd,
 		 struct host *host)
 {
 	/* The functions handed over, as planning will find them: a scratch plan keeps them. */
-	_cleanup_(plan_freep) struct plan *p = plan_new(PLAN_PREPARE, dom->name, dom->uuid);
-	if (!p)
-		return -ENOMEM;
 	_cleanup_(vm_flags_done) struct vm_flags flags = { 0 };
-	int r = config_vm_flags(cfg, &dom->flags, &flags);
+	struct plan_ctx ctx;
+	int r = plan_ctx_init(&ctx, dom, host, cfg, &flags);
 	if (r < 0)
 		return r;
-	struct plan_ctx ctx = { .dom = dom, .host = host, .cfg = cfg, .flags = &flags, .plan = p };
+	_cleanup_(plan_freep) struct plan *p = ctx.plan;
 	host_forget_plan_reads(host);
 	r = expand_groups(&ctx);
 	if (r >= 0)
@@ -465,14 +475,12 @@ int planner_load(const struct domain *dom, const struct config *cfg, int journal
 int planner_plan(const struct domain *dom, const struct host *host, const struct config *cfg,
 		 struct plan **ret)
 {
-	_cleanup_(plan_freep) struct plan *p = plan_new(PLAN_PREPARE, dom->name, dom->uuid);
-	if (!p)
-		return -ENOMEM;
 	_cleanup_(vm_flags_done) struct vm_flags flags = { 0 };
-	int r = config_vm_flags(cfg, &dom->flags, &flags);
+	struct plan_ctx ctx;
+	int r = plan_ctx_init(&ctx, dom, host, cfg, &flags);
 	if (r < 0)
 		return r;
-	struct plan_ctx ctx = { .dom = dom, .host = host, .cfg = cfg, .flags = &flags, .plan = p };
+	_cleanup_(plan_freep) struct plan *p = ctx.plan;
 	r = plan_all(&ctx);
 	plan_ctx_done(&ctx);
 	if (r < 0 || (r = check_recordable(p)) < 0)
