@@ -10,10 +10,9 @@
 
 /* systemd and logind over D-Bus: units stopped and started as jobs we wait for. */
 
-/* The system bus; loads libsystemd first (every other call here takes a bus so opened). */
-_must_check_ int bus_open_system(sd_bus **ret);
-/* The call's one connection to the system bus, opened on first use and owned here: callers
- * borrow it and never close it. bus_system_close() flushes and closes it, once, at exit. */
+/* The call's one connection to the system bus (libsystemd loaded first), opened on first use
+ * and owned here: callers borrow it and never close it. bus_system_close() flushes and closes
+ * it, once, at exit. */
 _must_check_ int bus_system(sd_bus **ret);
 void bus_system_close(void);
 /* A user's systemd instance, through its private socket /run/user/UID/systemd/private. */

@@ -49,11 +49,11 @@ static int snapshot_find(const struct sysroot *root, const char *key, const char
 static int call_string(const char *iface, const char *method, char **ret, const char *types,
 		       const char *a1, const char *a2)
 {
-	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	sd_bus *bus = NULL;
 	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	const char *s;
-	int r = bus_open_system(&bus);
+	int r = bus_system(&bus);
 	if (r < 0)
 		return r;
 	if (!types)
@@ -110,9 +110,9 @@ int firewall_service_open(const struct sysroot *root, const char *zone, const ch
 		int r = snapshot_find(root, "service", zone, service, NULL);
 		return r == -ENOENT ? 0 : r < 0 ? r : 1;
 	}
-	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	sd_bus *bus = NULL;
 	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-	int open, r = bus_open_system(&bus);
+	int open, r = bus_system(&bus);
 	if (r >= 0)
 		r = sym_sd_bus_call_method(bus, FIREWALLD, FIREWALLD_PATH, FIREWALLD_ZONE,
 					   "queryService", NULL, &reply, "ss", zone, service);

@@ -169,8 +169,8 @@ const struct cpuset *host_find_unit_cpus(const struct host *h, const char *unit)
 
 int host_load_unit_cpus(struct host *h, const char *const *units, size_t n)
 {
-	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-	if (!h->root->live || bus_open_system(&bus) < 0)
+	sd_bus *bus = NULL;
+	if (!h->root->live || bus_system(&bus) < 0)
 		return 0; /* cannot ask: every unit counts as unrestricted */
 	for (size_t i = 0; i < n; i++) {
 		struct cpuset allowed;

@@ -13,7 +13,7 @@
 #define LOGIND_PATH "/org/freedesktop/login1"
 #define LOGIND_MANAGER "org.freedesktop.login1.Manager"
 
-int bus_open_system(sd_bus **ret)
+static int bus_open_system(sd_bus **ret)
 {
 	int r = dlopen_libsystemd();
 	if (r < 0)

@@ -19,11 +19,11 @@ bool firewall_name_is_valid(const char *s)
 
 int firewall_set_service(const char *zone, const char *service, bool open)
 {
-	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	sd_bus *bus = NULL;
 	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
 	if (!firewall_name_is_valid(zone) || !firewall_name_is_valid(service))
 		return -EINVAL;
-	int r = bus_open_system(&bus);
+	int r = bus_system(&bus);
 	if (r < 0)
 		return r;
 	/* Runtime only (timeout 0 = until removed or firewalld reloads): never --permanent. */
