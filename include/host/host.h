@@ -402,7 +402,9 @@ void unit_state_done(struct unit_state *u);
 /* Each unit's state into h->units, once. A unit systemd does not know, or could not be asked
  * about, is kept with that errno in .error: that is the plan's to weigh. */
 _must_check_ int host_load_units(struct host *h, char *const *names);
-/* As loaded, by the name asked or the unit it resolved to; NULL if never asked. */
-const struct unit_state *host_find_unit(const struct host *h, const char *name);
+/* As loaded, by the name asked or the unit it resolved to: 0 with *ret; -ENOENT when systemd
+ * has no such unit (or it was never asked about); another errno when systemd could not say. */
+_must_check_ int host_find_unit(const struct host *h, const char *name,
+				const struct unit_state **ret);
 /* Active, or on its way there (activating, reloading). */
 bool unit_state_is_running(const struct unit_state *u);

@@ -118,7 +118,7 @@ int host_unit_state(const struct host *h, const char *name, struct unit_state *r
 	return r < 0 ? r : unit_state(h, bus, name, ret);
 }
 
-const struct unit_state *host_find_unit(const struct host *h, const char *name)
+static const struct unit_state *loaded_unit(const struct host *h, const char *name)
 {
 	for (size_t i = 0; i < h->n_units; i++)
 		if (streq(h->units[i].name, name) || (h->units[i].id && streq(h->units[i].id, name)))
@@ -126,12 +126,23 @@ const struct unit_state *host_find_unit(const struct host *h, const char *name)
 	return NULL;
 }
 
+int host_find_unit(const struct host *h, const char *name, const struct unit_state **ret)
+{
+	const struct unit_state *u = loaded_unit(h, name);
+	if (!u)
+		return -ENOENT;
+	if (u->error < 0)
+		return u->error;
+	*ret = u;
+	return 0;
+}
+
 int host_load_units(struct host *h, char *const *names)
 {
 	sd_bus *bus = NULL;
 	int bus_error = 0;
 	for (char *const *n = names; n && *n; n++) {
-		if (host_find_unit(h, *n))
+		if (loaded_unit(h, *n))
 			continue;
 		struct unit_state u = { 0 };
 		int r = bus || bus_error ? bus_error : units_bus(h, &bus);

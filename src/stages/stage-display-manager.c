@@ -16,28 +16,18 @@ static int plan_stop(struct plan_ctx *ctx, const char *unit, const char *why)
 	return plan_add(ctx->plan, STAGE_DISPLAY_MANAGER, ACTION_STOP_UNIT, unit, "active", why, 0);
 }
 
-/* As the host model has it: NULL for a unit systemd does not know (*ret_error 0), or could
- * not be asked about (*ret_error < 0). */
-static const struct unit_state *unit(const struct plan_ctx *ctx, const char *name, int *ret_error)
-{
-	const struct unit_state *u = host_find_unit(ctx->host, name);
-	int e = u ? u->error : -ENOENT;
-	*ret_error = e == -ENOENT ? 0 : e;
-	return e == 0 ? u : NULL;
-}
-
 /* Units the admin listed in stop_units: stopped for the VM's run, restarted after. */
 static int plan_extra_units(struct plan_ctx *ctx)
 {
 	for (char **n = ctx->cfg->stop_units; n && *n; n++) {
-		int err, r = 0;
-		const struct unit_state *u = unit(ctx, *n, &err);
-		if (!u && err < 0)
-			return plan_refuse(ctx->plan, "cannot ask systemd about %s: %s", *n,
-					   strerror(-err));
-		if (u && unit_state_is_running(u))
-			r = plan_stop(ctx, u->id, "stop_units");
+		const struct unit_state *u;
+		int r = host_find_unit(ctx->host, *n, &u);
+		if (r == -ENOENT)
+			continue;
 		if (r < 0)
+			return plan_refuse(ctx->plan, "cannot ask systemd about %s: %s", *n,
+					   strerror(-r));
+		if (unit_state_is_running(u) && (r = plan_stop(ctx, u->id, "stop_units")) < 0)
 			return r;
 	}
 	return 0;
@@ -45,17 +35,17 @@ static int plan_extra_units(struct plan_ctx *ctx)
 
 static int plan_display_manager(struct plan_ctx *ctx)
 {
-	int err;
-	const struct unit_state *u = unit(ctx, "display-manager.service", &err);
-	if (!u && err == 0)
+	const struct unit_state *u;
+	int r = host_find_unit(ctx->host, "display-manager.service", &u);
+	if (r == -ENOENT)
 		return ctx->plan->host_graphics_go ?
 			       plan_note(ctx->plan, "no display-manager.service on this host") :
 			       0;
-	if (!u && !ctx->plan->host_graphics_go)
+	if (r < 0 && !ctx->plan->host_graphics_go)
 		return 0; /* only needed to tell it from other services */
-	if (!u)
+	if (r < 0)
 		return plan_refuse(ctx->plan, "cannot ask systemd about display-manager.service: %s",
-				   strerror(-err));
+				   strerror(-r));
 	if (!(ctx->dm_unit = strdup(u->id)))
 		return -ENOMEM;
 	if (!ctx->plan->host_graphics_go)
@@ -89,9 +79,9 @@ static int plan_service_holders(struct plan_ctx *ctx)
 		} else {
 			/* A transient unit (systemd-run) could not be started again: its process is
 			 * signalled like any other. So is one systemd does not know any more. */
-			int err;
-			const struct unit_state *u = unit(ctx, h->unit, &err);
-			if (!u || u->transient || !unit_state_is_running(u))
+			const struct unit_state *u;
+			if (host_find_unit(ctx->host, h->unit, &u) < 0 || u->transient ||
+			    !unit_state_is_running(u))
 				continue;
 			_cleanup_free_ char *why = strdup_printf("%s[%d] holds /dev/%s", strna(comm),
 								 (int)h->pid, h->devname);

@@ -32,12 +32,12 @@ int stage_shares_load(const struct plan_ctx *ctx, struct host *host)
 
 static int plan_service(struct plan_ctx *ctx, const char *unit, const char *why)
 {
-	const struct unit_state *u = host_find_unit(ctx->host, unit);
-	int e = u ? u->error : -ENOENT;
-	if (e == -ENOENT)
+	const struct unit_state *u;
+	int r = host_find_unit(ctx->host, unit, &u);
+	if (r == -ENOENT)
 		return plan_refuse(ctx->plan, "%s needs %s, which this host does not have", why, unit);
-	if (e < 0)
-		return plan_refuse(ctx->plan, "cannot ask systemd about %s: %s", unit, strerror(-e));
+	if (r < 0)
+		return plan_refuse(ctx->plan, "cannot ask systemd about %s: %s", unit, strerror(-r));
 	if (!streq(u->active_state, "active"))
 		return plan_add(ctx->plan, STAGE_SHARES, ACTION_START_UNIT, u->id, u->active_state,
 				why, 0);
