@@ -451,7 +451,6 @@ int planner_load(const struct domain *dom, const struct config *cfg, int journal
 	int r = plan_ctx_init(&ctx, dom, host, cfg, &flags);
 	if (r < 0)
 		return r;
-	_cleanup_(plan_freep) struct plan *p = ctx.plan;
 	host_forget_plan_reads(host);
 	r = expand_groups(&ctx);
 	if (r >= 0)
@@ -469,6 +468,7 @@ int planner_load(const struct domain *dom, const struct config *cfg, int journal
 		if (stage_order[i].load && !config_stage_disabled(cfg, stage_order[i].id))
 			r = stage_order[i].load(&ctx, host);
 	plan_ctx_done(&ctx);
+	plan_free(ctx.plan);
 	return r;
 }
 
