@@ -68,6 +68,8 @@ _must_check_ int journal_load(int dir_fd, const char *uuid, const char *vm_name,
 _must_check_ int journal_remove(int dir_fd, const char *uuid);
 /* UUIDs of every journal present. */
 _must_check_ int journal_list(int dir_fd, char ***ret);
+/* UUIDs of the journals that load and name vm_name (NULL when none does). */
+_must_check_ int journal_find_by_name(int dir_fd, const char *vm_name, char ***ret);
 /* The union of the CPUs every journaled VM but self_uuid pins (CPU isolation composes with
  * them); a journal that cannot be read pins nothing. */
 void journal_others_pins(int dir_fd, const char *self_uuid, struct cpuset *ret);

@@ -674,6 +674,22 @@ int journal_list(int dir_fd, char ***ret)
 	return 0;
 }
 
+int journal_find_by_name(int dir_fd, const char *vm_name, char ***ret)
+{
+	_cleanup_strv_free_ char **uuids = NULL, **found = NULL;
+	int r = journal_list(dir_fd, &uuids);
+	if (r < 0)
+		return r;
+	for (char **u = uuids; u && *u; u++) {
+		_cleanup_(journal_freep) struct journal *j = NULL;
+		/* A refused journal names nobody: status lists it with why. */
+		if (journal_load(dir_fd, *u, vm_name, &j, NULL) >= 0 && (r = strv_extend(&found, *u)) < 0)
+			return r;
+	}
+	*ret = TAKE_PTR(found);
+	return 0;
+}
+
 void journal_others_pins(int dir_fd, const char *self_uuid, struct cpuset *ret)
 {
 	_cleanup_strv_free_ char **uuids = NULL;

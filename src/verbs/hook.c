@@ -165,15 +165,17 @@ static int refusal_line(const struct plan *p)
 	return -EPERM;
 }
 
-static void log_plan(const struct plan *p)
+/* The plan into the log: its actions at debug level, or at info for a dry run asked for in the
+ * VM's description, whose only output this is. */
+static void log_plan(const struct plan *p, int action_priority)
 {
 	for (char **n = p->notes; n && *n; n++)
 		log_info("%s", *n);
 	for (size_t i = 0; i < p->n_actions; i++) {
 		const struct action *a = &p->actions[i];
-		log_debug("plan %zu/%zu %s: %s %s (expects %s)", i + 1, p->n_actions,
-			  stage_to_string(a->stage), action_kind_verb(a->kind), a->target,
-			  strna(a->prior));
+		log_full(action_priority, "plan %zu/%zu %s: %s %s (expects %s)", i + 1, p->n_actions,
+			 stage_to_string(a->stage), action_kind_verb(a->kind), a->target,
+			 strna(a->prior));
 	}
 }
 
@@ -202,6 +204,8 @@ static int plan_for(struct hook_call *c, struct host *host, const struct config 
 	return 0;
 }
 
+/* --dry-run on the command line prints the plan; args[ --dry-run ] in the VM's description logs
+ * it. Neither takes the lock, writes the VM's log file or gives back a leftover journal. */
 static int prepare_dry_run(struct hook_call *c, struct host *host, const struct config *cfg)
 {
 	_cleanup_(plan_freep) struct plan *plan = NULL;
@@ -212,9 +216,16 @@ static int prepare_dry_run(struct hook_call *c, struct host *host, const struct 
 	int r = plan_for(c, host, cfg, jfd, &plan);
 	if (r < 0)
 		return r;
-	if ((r = plan_print(plan, stdout, false)) < 0)
-		return log_error_errno(r, "Cannot print the plan: %m");
-	return plan_refused(plan) ? -EPERM : 0;
+	if (c->args->dry_run) {
+		if ((r = plan_print(plan, stdout, false)) < 0)
+			return log_error_errno(r, "Cannot print the plan: %m");
+		return plan_refused(plan) ? -EPERM : 0;
+	}
+	if (plan_refused(plan))
+		return refusal_line(plan);
+	log_plan(plan, LOG_INFO);
+	log_notice("--dry-run in the VM description: the host is left as it is");
+	return 0;
 }
 
 static int prepare_locked(struct hook_call *c, struct exec_ctx *ctx, int jfd)
@@ -229,11 +240,7 @@ static int prepare_locked(struct hook_call *c, struct exec_ctx *ctx, int jfd)
 		return r;
 	if (plan_refused(plan))
 		return refusal_line(plan);
-	log_plan(plan);
-	if (vm_flags_has(&c->flags, VM_FLAG_DRY_RUN)) {
-		log_notice("--dry-run in the VM description: the host is left as it is");
-		return 0;
-	}
+	log_plan(plan, LOG_DEBUG);
 	if (plan->n_actions == 0)
 		return 0;
 	r = executor_prepare(ctx, jfd, plan);
@@ -281,25 +288,39 @@ static int do_prepare(struct hook_call *c)
 		config_done(&cfg);
 		return 0;
 	}
-	open_log_file(c);
+	bool dry_run = c->args->dry_run || (r >= 0 && vm_flags_has(&c->flags, VM_FLAG_DRY_RUN));
+	if (!dry_run)
+		open_log_file(c);
 	if (r < 0)
 		log_error_errno(r, "%s", err ?: "cannot load the configuration");
 	else
 		r = load_host(c, &host);
 	if (r >= 0)
-		r = c->args->dry_run ? prepare_dry_run(c, host, &cfg) :
-				       prepare_for_real(c, host, &cfg);
+		r = dry_run ? prepare_dry_run(c, host, &cfg) : prepare_for_real(c, host, &cfg);
 	config_done(&cfg);
 	return r;
 }
 
 static int do_release(struct hook_call *c)
 {
-	/* Release trusts what prepare recorded, never the description it receives now. */
-	if (parse_domain(c) < 0)
-		return 0;
+	_cleanup_free_ char *err = NULL;
+	const char *name = c->args->vm, *uuid = NULL;
+	int r = domain_parse(c->xml, c->xml_size, &c->dom, &err);
+	if (r < 0)
+		/* A description changed live (virsh desc --live) must not strand the GPU. */
+		log_warning("The domain XML at release does not parse (%s): giving back what the "
+			    "journal of '%.128s' records", strna(err), name);
+	else {
+		if (!streq(c->dom->name, name)) {
+			_cleanup_free_ char *a = str_escape(name, 128), *b = str_escape(c->dom->name, 128);
+			log_warning("VM name '%s' in argv differs from <name>%s</name>, using the XML's",
+				    strna(a), strna(b));
+		}
+		name = c->dom->name;
+		uuid = c->dom->uuid;
+	}
 	open_log_file(c);
-	int r = release_vm(c->root, c->dom->name, c->dom->uuid, c->args->dry_run);
+	r = release_vm(c->root, name, uuid, c->dom, c->args->dry_run);
 	return r < 0 ? r : 0;
 }
 

@@ -31,15 +31,9 @@ static int find_journal(int jfd, const char *vm, char **ret_uuid, char **ret_nam
 			return log_error_errno(-ENOMEM, "Out of memory");
 		return 0;
 	}
-	_cleanup_strv_free_ char **uuids = NULL, **found = NULL;
-	if ((r = journal_list(jfd, &uuids)) < 0)
+	_cleanup_strv_free_ char **found = NULL;
+	if ((r = journal_find_by_name(jfd, vm, &found)) < 0)
 		return log_error_errno(r, "Cannot list the journals: %m");
-	for (char **u = uuids; u && *u; u++) {
-		_cleanup_(journal_freep) struct journal *k = NULL;
-		/* A refused journal names nobody: status lists it with why. */
-		if (journal_load(jfd, *u, vm, &k, NULL) >= 0 && (r = strv_extend(&found, *u)) < 0)
-			return log_error_errno(r, "Out of memory");
-	}
 	if (!found || !found[0])
 		return log_error_errno(-ENOENT, "Nothing recorded for VM '%s': no journal names it "
 					"(vfio-hook status lists them)", strna(e));
@@ -82,7 +76,7 @@ static int recover(const struct verb_args *a, const char *vm)
 	log_set_context(name, "recover");
 	if (!a->dry_run && root->live)
 		log_enable_journal(true);
-	r = release_vm(root, name, uuid, a->dry_run);
+	r = release_vm(root, name, uuid, NULL, a->dry_run);
 	if (r == RELEASE_NOTHING && !a->dry_run)
 		log_info("Nothing left to give back for %s", uuid);
 	return r < 0 ? r : 0;

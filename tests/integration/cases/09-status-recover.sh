@@ -144,6 +144,27 @@ J
 	"$qemu" --sysroot "$rel" win10 release end - < "$vmxml" > "$scratch/out" 2>&1; rc=$?
 	if [ $rc -eq 0 ] && [ "$(tree "$rel")" = "$pre" ]; then pass release-restores-the-tree
 	else fail release-restores-the-tree "exit $rc" "$(cat "$scratch/out")"; fi
+	# A description changed live so that the XML no longer parses: release finds the journal
+	# by the name libvirt passes, gives everything back, and says why in one warning.
+	new_prepared "$rel"
+	printf '<domain type="kvm"><name>win10</name><description>args[ --$(reboot) ]</description>' |
+		"$qemu" --sysroot "$rel" win10 release end - > "$scratch/out" 2>&1; rc=$?
+	if [ $rc -eq 0 ] && [ "$(tree "$rel")" = "$pre" ] && [ "$(grep -c . "$scratch/out")" = 1 ] &&
+		grep -q "warning: The domain XML at release does not parse (.*): giving back what the journal of 'win10' records" "$scratch/out"; then
+		pass release-with-unparsable-xml-restores-the-tree
+	else fail release-with-unparsable-xml-restores-the-tree "exit $rc" "$(cat "$scratch/out")"; fi
+	# args[ --dry-run ] in the description: the plan goes to the journal only (none under
+	# --sysroot); no lock, no log file, and the leftover journal stays for the release that
+	# gives it back.
+	new_prepared "$rel"
+	before=$(tree "$rel"); logsum=$(md5sum < "$rel/var/log/libvirt/hooks/qemu/win10.log")
+	sed 's|<description>[^<]*</description>|<description>args[ --dry-run ]</description>|' "$vmxml" |
+		"$qemu" --sysroot "$rel" win10 prepare begin - > "$scratch/out" 2>&1; rc=$?
+	if [ $rc -eq 0 ] && [ "$(tree "$rel")" = "$before" ] &&
+		[ "$(md5sum < "$rel/var/log/libvirt/hooks/qemu/win10.log")" = "$logsum" ] &&
+		[ ! -s "$scratch/out" ]; then
+		pass description-dry-run-leaves-journal-and-log
+	else fail description-dry-run-leaves-journal-and-log "exit $rc" "$(cat "$scratch/out")"; fi
 	for by in win10 $sr_uuid; do
 		new_prepared "$st"
 		[ "$(tree "$st")" != "$pre" ] || fail "recover-by-$by" "prepare changed nothing"
