@@ -25,6 +25,11 @@ struct action_type {
 	bool one_of_the_devices;           /* the target is a PCI function the VM took */
 	bool (*result_ok)(const char *s);  /* NULL: it records no result */
 	const char *result_is;
+	/* One host-wide thing other running VMs may hold too (a firewalld service, a governor): a
+	 * VM that finds another holding it joins it (its run records "done" though nothing needed
+	 * doing, and its prior is the first holder's), and only the last holder's undo gives it
+	 * back. */
+	bool shared;
 
 	/* Each checks the real state before and after: 0 done, ACTION_NOOP, <0 failed (logged). */
 	action_fn run;

@@ -24,6 +24,7 @@ struct exec_ctx {
 	const struct host *host;
 	struct module_loader modules; /* libkmod, opened on first use */
 	int journal_dir_fd;      /* other VMs' journals (CPU isolation composes with them) */
+	struct journal *journal; /* this VM's, while the executor runs it */
 	const char *vm_name;     /* for override executables' environment */
 	const char *vm_uuid;
 	const char *vm_pinned;   /* the VM's pinned CPUs, from the plan or its journal */
@@ -63,6 +64,10 @@ static inline double usec_to_s(uint64_t usec)
 _must_check_ int executor_prepare(struct exec_ctx *ctx, int journal_dir_fd, struct plan *plan);
 /* Undo what a journal records, best effort, and remove it when everything is given back. */
 _must_check_ int executor_release(struct exec_ctx *ctx, int journal_dir_fd, struct journal *j);
+
+/* Journal the running action's values now: its result before a change that must be undone
+ * even if the hook dies before the change is recorded done. */
+_must_check_ int executor_record(struct exec_ctx *ctx);
 
 /* The global lock (flock on /run/vfio-hook itself), with a deadline. */
 _must_check_ int executor_lock(int journal_dir_fd, unsigned timeout_s, int *ret_fd);

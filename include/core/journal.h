@@ -70,6 +70,13 @@ _must_check_ int journal_remove(int dir_fd, const char *uuid);
 _must_check_ int journal_list(int dir_fd, char ***ret);
 /* UUIDs of the journals that load and name vm_name (NULL when none does). */
 _must_check_ int journal_find_by_name(int dir_fd, const char *vm_name, char ***ret);
+/* Whether a journal other than self_uuid's holds the target of an action of this kind (the
+ * action done, or started or failed and so maybe done): 1 and the VM's name (when ret_vm is
+ * given), or 0. A journal that cannot be read holds nothing. */
+int journal_other_holder(int dir_fd, const char *self_uuid, enum action_kind kind,
+			 const char *target, char **ret_vm);
+/* The huge pages every other journal records reserving in pool. */
+unsigned long long journal_others_hugepages(int dir_fd, const char *self_uuid, const char *pool);
 /* The union of the CPUs every journaled VM but self_uuid pins (CPU isolation composes with
  * them); a journal that cannot be read pins nothing. */
 void journal_others_pins(int dir_fd, const char *self_uuid, struct cpuset *ret);

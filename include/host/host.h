@@ -103,10 +103,20 @@ struct user_services {
 };
 
 /* Another VM's hold on the host, as its journal records it. */
+/* A host-wide thing a VM holds that other VMs may hold too (a firewalld service, a CPU's
+ * governor): an action of a shared kind its journal records done, or started. */
+struct held_thing {
+	char *kind;   /* the action kind's journal name: open-service */
+	char *target;
+	char *prior;  /* what the first holder found, given back by the last */
+};
+
 struct vm_claim {
 	char *uuid, *name;
 	char **devices;     /* PCI functions it was handed */
 	char *pinned_cpus;  /* its vCPUs' and emulator's CPUs, if it isolates them */
+	struct held_thing *held;
+	size_t n_held;
 };
 
 void vm_claims_free(struct vm_claim *list, size_t n);
@@ -213,6 +223,9 @@ _must_check_ int host_load(struct sysroot *root, struct host **ret);
  * pages, block devices and mounts, shares, firewalld's zones and services, USB devices): the
  * next plan reads its own. */
 void host_forget_plan_reads(struct host *h);
+/* What another VM holds of kind and target, NULL if none; ret_vm gets its name. */
+const struct held_thing *host_find_held(const struct host *h, const char *kind,
+					const char *target, const char **ret_vm);
 struct host *host_free(struct host *h);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct host *, host_free);
 

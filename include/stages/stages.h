@@ -70,6 +70,15 @@ int stage_firewall_load(const struct plan_ctx *ctx, struct host *host);
 int stage_cpu_governor_load(const struct plan_ctx *ctx, struct host *host);
 
 bool plan_ctx_is_passed(const struct plan_ctx *ctx, const char *pci_name);
+/*
+ * A shared thing (an action kind marked .shared) the VM needs: when another running VM holds it
+ * already, the action is planned all the same, joining it with that VM's prior, so that only the
+ * last of them gives it back; when nobody holds it and it is already so, nothing is planned
+ * (returns 0 and plans nothing, so the host keeps it afterwards). already: whether the host
+ * already has it. Returns plan_add's result, or 0.
+ */
+_must_check_ int plan_shared(const struct plan_ctx *ctx, enum stage_id stage, enum action_kind kind,
+			     const char *target, bool already, const char *prior, const char *why);
 /* A holder whose process goes away with something already planned (its unit, its session). */
 bool plan_ctx_holder_covered(const struct plan_ctx *ctx, const struct node_holder *h);
 /* The graphical logind session a holder belongs to, by id: its scope's, or, for a service of a user's

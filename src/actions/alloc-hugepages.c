@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* alloc-hugepages: the huge pages a VM needs added to a pool; release frees exactly those. */
+/*
+ * alloc-hugepages: the huge pages a VM needs added to a pool; release frees exactly those. Each
+ * VM reserves and frees only its own count: pages another VM's journal records reserving are
+ * not free for this one, even before that VM's QEMU has taken them.
+ */
 #include <limits.h>
 
 #include "core/action-type.h"
+#include "core/journal.h"
 #include "host/host.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
@@ -31,6 +36,39 @@ static bool is_count(const char *s)
 	return is_numbered(s, "", UINT_MAX);
 }
 
+/* The result: "ADDED:BASE", the pages added and the pool's size before, journaled before the
+ * write; "ADDED" in journals of earlier versions. */
+static int parse_reservation(const char *s, unsigned *ret_added, unsigned *ret_base, bool *ret_has_base)
+{
+	char added[16];
+	const char *colon = s ? strchr(s, ':') : NULL;
+	if (!s)
+		return -EINVAL;
+	*ret_has_base = colon;
+	if (!colon)
+		return safe_atou(s, 10, ret_added);
+	if ((size_t)(colon - s) >= sizeof added)
+		return -EINVAL;
+	memcpy(added, s, (size_t)(colon - s));
+	added[colon - s] = 0;
+	int r = safe_atou(added, 10, ret_added);
+	return r < 0 ? r : safe_atou(colon + 1, 10, ret_base);
+}
+
+static bool is_reservation(const char *s)
+{
+	unsigned added, base = 0;
+	bool has_base;
+	char canonical[32];
+	if (parse_reservation(s, &added, &base, &has_base) < 0)
+		return false;
+	if (has_base)
+		snprintf(canonical, sizeof canonical, "%u:%u", added, base);
+	else
+		snprintf(canonical, sizeof canonical, "%u", added);
+	return streq(s, canonical);
+}
+
 static int pool_counts(int sys, const char *pool, unsigned *nr, unsigned *free_pages)
 {
 	int r = host_read_hugepage_count(sys, pool, "nr_hugepages", nr);
@@ -54,11 +92,23 @@ static int run(struct exec_ctx *ctx, struct action *a)
 	int r = pool_counts(sys, a->target, &nr, &free_pages);
 	if (r < 0)
 		return log_error_errno(r, "Cannot read %s: %m", a->target);
-	if (free_pages >= want)
+	unsigned long long others = journal_others_hugepages(ctx->journal_dir_fd, ctx->vm_uuid,
+							     a->target);
+	unsigned spare = free_pages > others ? free_pages - (unsigned)others : 0;
+	if (spare >= want)
 		return ACTION_NOOP;
+	unsigned add = want - spare;
+	if (nr > UINT_MAX - add)
+		return log_error_errno(-EOVERFLOW, "Cannot reserve %u more huge pages in %s", add,
+				       a->target);
+	/* Recorded before the write: an undo after a crash knows what to take back. */
+	free(a->result);
+	if (!(a->result = strdup_printf("%u:%u", add, nr)))
+		return -ENOMEM;
+	if ((r = executor_record(ctx)) < 0)
+		return r;
 	/* Defragment first: a fresh 1 GiB page needs contiguous memory. */
 	(void)!write_attr_at(ctx->root->proc_fd, "sys/vm/compact_memory", "1");
-	unsigned add = want - free_pages;
 	if ((r = set_nr(sys, a->target, nr + add)) < 0 && r != -ENOMEM)
 		return log_error_errno(r, "Cannot reserve huge pages in %s: %m", a->target);
 	if ((r = pool_counts(sys, a->target, &got, &free_pages)) < 0)
@@ -68,9 +118,6 @@ static int run(struct exec_ctx *ctx, struct action *a)
 		return log_error_errno(-ENOMEM, "Only %u of the %u huge pages the VM needs could be "
 						"reserved: not enough free memory", got > nr ? got - nr : 0, add);
 	}
-	free(a->result);
-	if (!(a->result = strdup_printf("%u", add)))
-		return -ENOMEM;
 	log_info("Reserved %u huge pages in %s", add, a->target);
 	return 0;
 }
@@ -78,13 +125,20 @@ static int run(struct exec_ctx *ctx, struct action *a)
 static int undo(struct exec_ctx *ctx, struct action *a)
 {
 	int sys = ctx->root->sys_fd;
-	unsigned added, nr, free_pages;
+	unsigned added, base = 0, nr, free_pages;
+	bool has_base;
 	/* Only what we added, and nothing when we do not know what that was. */
-	if (!a->result || safe_atou(a->result, 10, &added) < 0 || !is_hugepage_pool(a->target))
+	if (parse_reservation(a->result, &added, &base, &has_base) < 0 ||
+	    !is_hugepage_pool(a->target))
 		return ACTION_NOOP;
 	int r = pool_counts(sys, a->target, &nr, &free_pages);
 	if (r < 0)
 		return log_error_errno(r, "Cannot read %s: %m", a->target);
+	/* Started but not recorded done: the write may not have happened, or only in part. */
+	if (a->state != ACTION_DONE && has_base)
+		added = nr > base ? MIN(added, nr - base) : 0;
+	if (added == 0)
+		return ACTION_NOOP;
 	if ((r = set_nr(sys, a->target, nr > added ? nr - added : 0)) < 0)
 		return log_error_errno(r, "Cannot free huge pages in %s: %m", a->target);
 	log_info("Freed %u huge pages in %s", added, a->target);
@@ -98,8 +152,9 @@ static char *undo_text(const struct action *a)
 
 static enum host_match check(const struct host *h, const struct action *a, char **ret_detail)
 {
-	unsigned nr, added;
-	if (!a->result || safe_atou(a->result, 10, &added) < 0)
+	unsigned nr, added, base;
+	bool has_base;
+	if (parse_reservation(a->result, &added, &base, &has_base) < 0)
 		return host_check_say(HOST_NOT_CHECKED, ret_detail, NULL);
 	if (host_read_hugepage_count(h->root->sys_fd, a->target, "nr_hugepages", &nr) < 0)
 		return host_check_say(HOST_NOT_CHECKED, ret_detail, NULL);
@@ -115,8 +170,8 @@ const struct action_type action_alloc_hugepages = {
 	.target_is = "a sysfs huge page pool",
 	.prior_ok = is_count,
 	.prior_is = "a page count",
-	.result_ok = is_count,
-	.result_is = "a count",
+	.result_ok = is_reservation,
+	.result_is = "pages added:pool size before",
 	.run = run,
 	.undo = undo,
 	.undo_text = undo_text,

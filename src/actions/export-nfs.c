@@ -77,6 +77,7 @@ const struct action_type action_export_nfs = {
 	.prior_ok = is_nfs_options,
 	.prior_is = "export options",
 	.run = run,
+	.shared = true,
 	.undo = undo,
 	.undo_text = undo_text,
 };

@@ -77,6 +77,7 @@ const struct action_type action_label_smb = {
 	.prior_ok = is_selinux_context,
 	.prior_is = "an SELinux context",
 	.run = run,
+	.shared = true,
 	.undo = undo,
 	.undo_text = undo_text,
 };

@@ -82,6 +82,7 @@ const struct action_type action_open_service = {
 	.target_ok = is_zone_service,
 	.target_is = "zone:service",
 	.run = run,
+	.shared = true,
 	.undo = undo,
 	.undo_text = undo_text,
 };

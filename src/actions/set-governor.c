@@ -85,6 +85,7 @@ const struct action_type action_set_governor = {
 	.prior_ok = is_governor,
 	.prior_is = "a governor name",
 	.run = run,
+	.shared = true,
 	.undo = undo,
 	.undo_text = undo_text,
 	.check = check,

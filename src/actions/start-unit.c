@@ -31,6 +31,7 @@ const struct action_type action_start_unit = {
 	.target_ok = is_unit_name,
 	.target_is = "a unit name",
 	.run = run,
+	.shared = true,
 	.undo = undo,
 	.undo_text = undo_text,
 	.check = check,

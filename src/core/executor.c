@@ -75,6 +75,21 @@ static int save(int dir_fd, const struct journal *j)
 	return r;
 }
 
+int executor_record(struct exec_ctx *ctx)
+{
+	return ctx->journal ? save(ctx->journal_dir_fd, ctx->journal) : 0;
+}
+
+/* A shared thing another VM holds too: its name, for the log line; NULL when nobody else does. */
+static char *other_holder(const struct exec_ctx *ctx, const struct action *a)
+{
+	char *vm = NULL;
+	if (!action_types[a->kind]->shared ||
+	    journal_other_holder(ctx->journal_dir_fd, ctx->vm_uuid, a->kind, a->target, &vm) <= 0)
+		return NULL;
+	return vm;
+}
+
 static bool needs_undo(const struct action *a)
 {
 	/* "started" and "failed" may have changed something: their undo checks what is real. */
@@ -124,6 +139,15 @@ static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_
 			RET_GATHER(ret, -EBUSY);
 			continue;
 		}
+		_cleanup_free_ char *holder = other_holder(ctx, a);
+		if (holder) {
+			/* Only the last VM to hold it gives it back. */
+			log_info("Leaving %s %s as it is: VM '%s' still holds it",
+				 action_kind_verb(a->kind), a->target, holder);
+			a->state = ACTION_UNDONE;
+			RET_GATHER(ret, save(dir_fd, j));
+			continue;
+		}
 		timing_undo(stage_to_string(a->stage), action_kind_verb(a->kind), a->target);
 		ctx->kernel.stuck_pid = 0;
 		int r = action_types[a->kind]->undo(ctx, a);
@@ -149,7 +173,7 @@ static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_
 	return ret;
 }
 
-int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
+static int run_actions(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 {
 	struct journal j = {
 		.state = JOURNAL_PREPARING,
@@ -159,6 +183,7 @@ int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 		.plan = plan,
 	};
 	ctx->journal_dir_fd = dir_fd;
+	ctx->journal = &j;
 	ctx->vm_pinned = plan->pinned_cpus;
 	ctx->devices = plan->devices;
 	int r = save(dir_fd, &j);
@@ -186,6 +211,13 @@ int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 			return r;
 		}
 		a->state = r == ACTION_NOOP ? ACTION_SKIPPED : ACTION_DONE;
+		_cleanup_free_ char *holder = r == ACTION_NOOP ? other_holder(ctx, a) : NULL;
+		if (holder) {
+			/* Already so because another VM made it so: this VM holds it too now. */
+			log_info("%s %s: joins VM '%s', which holds it already",
+				 action_kind_verb(a->kind), a->target, holder);
+			a->state = ACTION_DONE;
+		}
 		if ((r = save(dir_fd, &j)) < 0)
 			return undo_range(ctx, dir_fd, &j, i), r;
 	}
@@ -194,9 +226,17 @@ int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 	return save(dir_fd, &j);
 }
 
+int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
+{
+	int r = run_actions(ctx, dir_fd, plan);
+	ctx->journal = NULL; /* it lived on run_actions' stack */
+	return r;
+}
+
 int executor_release(struct exec_ctx *ctx, int dir_fd, struct journal *j)
 {
 	ctx->journal_dir_fd = dir_fd;
+	ctx->journal = j;
 	ctx->vm_pinned = j->plan->pinned_cpus;
 	if (j->plan->n_actions == 0) {
 		(void)!journal_remove(dir_fd, j->plan->vm_uuid);

@@ -690,6 +690,58 @@ int journal_find_by_name(int dir_fd, const char *vm_name, char ***ret)
 	return 0;
 }
 
+static bool holds(const struct action *a)
+{
+	return a->state == ACTION_DONE || a->state == ACTION_STARTED || a->state == ACTION_FAILED;
+}
+
+int journal_other_holder(int dir_fd, const char *self_uuid, enum action_kind kind,
+			 const char *target, char **ret_vm)
+{
+	_cleanup_strv_free_ char **uuids = NULL;
+	if (dir_fd < 0 || journal_list(dir_fd, &uuids) < 0)
+		return 0;
+	for (char **u = uuids; u && *u; u++) {
+		_cleanup_(journal_freep) struct journal *j = NULL;
+		if ((self_uuid && streq(*u, self_uuid)) ||
+		    journal_load(dir_fd, *u, NULL, &j, NULL) < 0)
+			continue;
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): loaded, so j is set */
+		for (size_t i = 0; i < j->plan->n_actions; i++) {
+			const struct action *a = &j->plan->actions[i];
+			if (a->kind != kind || !holds(a) || !streq(a->target, target))
+				continue;
+			if (ret_vm && !(*ret_vm = strdup(j->plan->vm_name)))
+				return -ENOMEM;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+unsigned long long journal_others_hugepages(int dir_fd, const char *self_uuid, const char *pool)
+{
+	_cleanup_strv_free_ char **uuids = NULL;
+	unsigned long long sum = 0;
+	if (dir_fd < 0 || journal_list(dir_fd, &uuids) < 0)
+		return 0;
+	for (char **u = uuids; u && *u; u++) {
+		_cleanup_(journal_freep) struct journal *j = NULL;
+		if ((self_uuid && streq(*u, self_uuid)) ||
+		    journal_load(dir_fd, *u, NULL, &j, NULL) < 0)
+			continue;
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): loaded, so j is set */
+		for (size_t i = 0; i < j->plan->n_actions; i++) {
+			const struct action *a = &j->plan->actions[i];
+			unsigned added;
+			if (a->kind == ACTION_ALLOC_HUGEPAGES && holds(a) && streq(a->target, pool) &&
+			    a->result && sscanf(a->result, "%u", &added) == 1)
+				sum += added;
+		}
+	}
+	return sum;
+}
+
 void journal_others_pins(int dir_fd, const char *self_uuid, struct cpuset *ret)
 {
 	_cleanup_strv_free_ char **uuids = NULL;

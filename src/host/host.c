@@ -27,8 +27,29 @@ void vm_claims_free(struct vm_claim *list, size_t n)
 		free(list[i].name);
 		strv_free(list[i].devices);
 		free(list[i].pinned_cpus);
+		for (size_t k = 0; k < list[i].n_held; k++) {
+			free(list[i].held[k].kind);
+			free(list[i].held[k].target);
+			free(list[i].held[k].prior);
+		}
+		free(list[i].held);
 	}
 	free(list);
+}
+
+const struct held_thing *host_find_held(const struct host *h, const char *kind,
+					const char *target, const char **ret_vm)
+{
+	for (size_t i = 0; i < h->n_other_vms; i++)
+		for (size_t k = 0; k < h->other_vms[i].n_held; k++) {
+			const struct held_thing *t = &h->other_vms[i].held[k];
+			if (streq(t->kind, kind) && streq(t->target, target)) {
+				if (ret_vm)
+					*ret_vm = h->other_vms[i].name;
+				return t;
+			}
+		}
+	return NULL;
 }
 
 void host_forget_plan_reads(struct host *h)

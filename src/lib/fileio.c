@@ -135,9 +135,11 @@ int read_stream_capped(int fd, size_t max, char **ret, size_t *ret_size)
 int write_attr_at(int dir_fd, const char *path, const char *value)
 {
 	/* Every attribute we write is the kernel's (unbind, bind, vtconsole, ...): the write
-	 * returns when the driver has done the work. */
+	 * returns when the driver has done the work. O_TRUNC, as a shell's "echo >" does: the
+	 * kernel ignores it, and a host tree's plain file then reads back what was written. */
 	TIMING_WAIT(WAIT_KERNEL);
-	_cleanup_close_ int fd = openat(dir_fd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	_cleanup_close_ int fd = openat(dir_fd, path,
+					O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
 	size_t len = strlen(value);

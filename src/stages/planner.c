@@ -3,6 +3,7 @@
  * The planner: (domain, host, config, other VMs' journals) → the ordered plan. Read-only. Every
  * reason the handoff cannot happen is collected, so one dry run tells the whole story.
  */
+#include "core/action-type.h"
 #include "core/journal.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
@@ -189,6 +190,44 @@ static int check_other_vms(struct plan_ctx *ctx)
 	return 0;
 }
 
+/* The shared things a journal's plan holds: done, or started and so maybe done. */
+static int held_things(struct plan *p, struct vm_claim *claim)
+{
+	for (size_t i = 0; i < p->n_actions; i++) {
+		struct action *a = &p->actions[i];
+		const struct action_type *t = action_type_of(a->kind);
+		if (!t || !t->shared || (a->state != ACTION_DONE && a->state != ACTION_STARTED &&
+					  a->state != ACTION_FAILED))
+			continue;
+		struct held_thing *l = realloc(claim->held, sizeof *l * (claim->n_held + 1));
+		if (!l)
+			return -ENOMEM;
+		claim->held = l;
+		l[claim->n_held++] = (struct held_thing){
+			.kind = strdup(t->name),
+			.target = TAKE_PTR(a->target),
+			.prior = TAKE_PTR(a->prior),
+		};
+		if (!l[claim->n_held - 1].kind)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int plan_shared(const struct plan_ctx *ctx, enum stage_id stage, enum action_kind kind,
+		const char *target, bool already, const char *prior, const char *why)
+{
+	const char *vm = NULL;
+	const struct held_thing *held = host_find_held(ctx->host, action_kind_to_string(kind),
+						       target, &vm);
+	if (!held)
+		return already ? 0 : plan_add(ctx->plan, stage, kind, target, prior, why, 0);
+	_cleanup_free_ char *joined = strdup_printf("%s, held by VM '%s' too", why, vm);
+	if (!joined)
+		return -ENOMEM;
+	return plan_add(ctx->plan, stage, kind, target, held->prior, joined, 0);
+}
+
 /* What the other VMs' journals say they hold, into host->other_vms. */
 static int load_other_vms(const struct domain *dom, int journal_dir_fd, struct host *host)
 {
@@ -214,10 +253,14 @@ static int load_other_vms(const struct domain *dom, int journal_dir_fd, struct h
 		host->other_vms = l;
 		struct plan *p = j->plan;
 		struct vm_claim *claim = &l[host->n_other_vms++];
+		*claim = (struct vm_claim){ 0 };
 		claim->uuid = TAKE_PTR(p->vm_uuid);
 		claim->name = TAKE_PTR(p->vm_name);
 		claim->devices = TAKE_PTR(p->devices);
 		claim->pinned_cpus = TAKE_PTR(p->pinned_cpus);
+		r = held_things(p, claim);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }

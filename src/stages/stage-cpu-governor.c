@@ -40,14 +40,15 @@ int stage_cpu_governor_plan(struct plan_ctx *ctx)
 		if (!cpuset_has(&cpus, c))
 			continue;
 		const struct host_cpu *hc = host_find_cpu(ctx->host, c);
-		if (!hc || !hc->governor || streq(hc->governor, "performance") || !hc->governors ||
-		    !strstr(hc->governors, "performance"))
+		if (!hc || !hc->governor || !hc->governors || !strstr(hc->governors, "performance"))
 			continue;
 		snprintf(name, sizeof name, "cpu%u", c);
-		if ((r = plan_add(ctx->plan, STAGE_CPU_GOVERNOR, ACTION_SET_GOVERNOR, name,
-				  hc->governor, "--cpu-performance", 0)) < 0)
+		size_t before = ctx->plan->n_actions;
+		if ((r = plan_shared(ctx, STAGE_CPU_GOVERNOR, ACTION_SET_GOVERNOR, name,
+				     streq(hc->governor, "performance"), hc->governor,
+				     "--cpu-performance")) < 0)
 			return r;
-		planned++;
+		planned += ctx->plan->n_actions - before;
 	}
 	if (planned == 0)
 		return plan_note(ctx->plan, "--cpu-performance: no CPU of the VM has a governor to "

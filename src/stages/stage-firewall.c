@@ -4,7 +4,8 @@
  * opened at runtime while the VM runs. internal_services[ ] line i applies to the VM's
  * interface i, in the zone of its network's bridge, its bridge or its device (found from the
  * XML, nothing to repeat); host_services[ zone:svc,svc ] name the zone. A service that was
- * already open is left alone, and so stays open afterwards.
+ * already open is left alone, and so stays open afterwards; one another running VM opened is
+ * joined, and closed by the last of them.
  */
 #include "lib/log.h"
 #include "lib/strutil.h"
@@ -25,13 +26,13 @@ static int plan_open(const struct plan_ctx *ctx, const char *zone, const char *s
 	if (r < 0)
 		return plan_refuse(ctx->plan, "cannot ask firewalld about %s in zone %s: %s",
 				   service, zone, strerror(-r));
-	if (r > 0)
-		return plan_note(ctx->plan, "firewalld service %s is already open in zone %s: left "
-					    "as it is", service, zone);
 	_cleanup_free_ char *target = strdup_printf("%s:%s", zone, service);
 	if (!target)
 		return -ENOMEM;
-	return plan_add(ctx->plan, STAGE_FIREWALL, ACTION_OPEN_SERVICE, target, "closed", why, 0);
+	if (r > 0 && !host_find_held(ctx->host, "open-service", target, NULL))
+		return plan_note(ctx->plan, "firewalld service %s is already open in zone %s: left "
+					    "as it is", service, zone);
+	return plan_shared(ctx, STAGE_FIREWALL, ACTION_OPEN_SERVICE, target, false, "closed", why);
 }
 
 /* Each service of a list: read into the host model (load), or planned from it. */

@@ -38,10 +38,8 @@ static int plan_service(struct plan_ctx *ctx, const char *unit, const char *why)
 		return plan_refuse(ctx->plan, "%s needs %s, which this host does not have", why, unit);
 	if (r < 0)
 		return plan_refuse(ctx->plan, "cannot ask systemd about %s: %s", unit, strerror(-r));
-	if (!streq(u->active_state, "active"))
-		return plan_add(ctx->plan, STAGE_SHARES, ACTION_START_UNIT, u->id, u->active_state,
-				why, 0);
-	return 0;
+	return plan_shared(ctx, STAGE_SHARES, ACTION_START_UNIT, u->id,
+			   streq(u->active_state, "active"), u->active_state, why);
 }
 
 static int plan_nfs(struct plan_ctx *ctx)
@@ -66,13 +64,14 @@ static int plan_nfs(struct plan_ctx *ctx)
 			_cleanup_free_ char *target = strdup_printf("%s:%s", *cl, *s);
 			if (!target)
 				return -ENOMEM;
-			if (strv_contains(h->nfs_exported, target))
+			if (strv_contains(h->nfs_exported, target) &&
+			    !host_find_held(h, "export-nfs", target, NULL))
 				r = plan_note(ctx->plan, "%s is already exported to %s: left as it is", *s,
 					      *cl);
 			else
-				r = plan_add(ctx->plan, STAGE_SHARES, ACTION_EXPORT_NFS, target,
-					     c->nfs_options ?: "rw,sync,no_subtree_check", "nfs_shares",
-					     0);
+				r = plan_shared(ctx, STAGE_SHARES, ACTION_EXPORT_NFS, target, false,
+						c->nfs_options ?: "rw,sync,no_subtree_check",
+						"nfs_shares");
 			if (r < 0)
 				return r;
 		}
@@ -99,11 +98,12 @@ static int plan_smb(struct plan_ctx *ctx)
 				return r;
 			continue;
 		}
-		if (strstr(context, ":" SAMBA_TYPE ":"))
+		if (strstr(context, ":" SAMBA_TYPE ":") &&
+		    !host_find_held(ctx->host, "label-smb", *s, NULL))
 			r = plan_note(ctx->plan, "%s is already labelled %s", *s, SAMBA_TYPE);
 		else
-			r = plan_add(ctx->plan, STAGE_SHARES, ACTION_LABEL_SMB, *s, context,
-				     "smb_shares", 0);
+			r = plan_shared(ctx, STAGE_SHARES, ACTION_LABEL_SMB, *s, false, context,
+					"smb_shares");
 		if (r < 0)
 			return r;
 	}

@@ -82,6 +82,24 @@ TEST(governor_without_pins_takes_the_online_cpus)
 	assert_action(p, 1, STAGE_CPU_GOVERNOR, ACTION_SET_GOVERNOR, "cpu2", "powersave");
 }
 
+/* cpu3 is on performance because another VM set it: joined, with that VM's prior, so that
+ * whichever of them stops last gives schedutil back. */
+TEST(governor_joins_a_cpu_another_vm_holds)
+{
+	struct held_thing held = { .kind = S("set-governor"), .target = S("cpu3"),
+				   .prior = S("schedutil") };
+	struct vm_claim other = { .uuid = S("6c0d5e2a-0b1f-4d43-9a1e-000000000009"),
+				  .name = S("vm-a"), .held = &held, .n_held = 1 };
+	struct host h = { .cpus = governors, .n_cpus = 5, .online_cpus = cpus(0, 7),
+			  .other_vms = &other, .n_other_vms = 1 };
+	struct domain d = { .flags.set = 1u << VM_FLAG_CPU_PERFORMANCE, .vcpupin = cpus(2, 3) };
+	_cleanup_(plan_freep) struct plan *p = plan_stage(&h, &d, stage_cpu_governor_plan);
+	ASSERT_TRUE(p->n_actions == 2);
+	assert_action(p, 0, STAGE_CPU_GOVERNOR, ACTION_SET_GOVERNOR, "cpu2", "powersave");
+	assert_action(p, 1, STAGE_CPU_GOVERNOR, ACTION_SET_GOVERNOR, "cpu3", "schedutil");
+	ASSERT_STREQ(p->actions[1].reason, "--cpu-performance, held by VM 'vm-a' too");
+}
+
 TEST(governor_refused_when_the_online_cpus_are_unknown)
 {
 	struct host h = { .cpus = governors, .n_cpus = 5, .online_cpus_error = -EIO };
