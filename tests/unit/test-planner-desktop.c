@@ -212,6 +212,37 @@ TEST(logind_unanswered_is_refused)
 	config_done(&cfg);
 }
 
+/* The boot framebuffer's reason names the card it scans out of, and reads whole without one
+ * (it once said "boot framebuffern/a"). */
+TEST(boot_framebuffer_reason)
+{
+	struct platform_fb fbs[] = {
+		{ .name = S("efi-framebuffer.0"), .driver = S("efi-framebuffer"),
+		  .parent = S("0000:01:00.0") },
+		{ .name = S("simple-framebuffer.0"), .driver = S("simple-framebuffer") },
+	};
+	struct host h = gnome_on_nvidia;
+	h.fbs = fbs;
+	h.n_fbs = ARRAY_SIZE(fbs);
+	struct config cfg;
+	config_init(&cfg);
+	_cleanup_(plan_freep) struct plan *p = plan_for(&h, &cfg);
+	ASSERT_FALSE(plan_refused(p));
+	size_t seen = 0;
+	for (size_t i = 0; i < p->n_actions; i++) {
+		const struct action *a = &p->actions[i];
+		if (a->kind != ACTION_UNBIND_PLATFORM)
+			continue;
+		if (streq(a->target, "efi-framebuffer.0"))
+			ASSERT_STREQ(a->reason, "boot framebuffer of 0000:01:00.0");
+		else
+			ASSERT_STREQ(a->reason, "boot framebuffer");
+		seen++;
+	}
+	ASSERT_EQ(seen, 2);
+	config_done(&cfg);
+}
+
 /* So many stop_units running that the plan's journal could not be read back by release once
  * it has grown: refused before anything starts, not found out halfway. */
 TEST(plan_too_big_for_its_journal_is_refused)
