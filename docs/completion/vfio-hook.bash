@@ -82,11 +82,31 @@ _vfio_hook() {
 	fi
 	case $verb in
 	recover | doctor)
-		local IFS=$'\n'
-		COMPREPLY=($(compgen -W "$(_vfio_hook_vms "$verb")" -- "$cur"))
+		_vfio_hook_names "$cur" < <(_vfio_hook_vms "$verb")
 		;;
 	esac
 	return 0
+}
+
+# COMPREPLY: the names on stdin (one a line) that start with WORD as typed, quoted as the
+# shell must read them back: a VM may be called "Windows 11". Inside a quote the user opened,
+# readline completes after it: the names go as they are.
+_vfio_hook_names() {
+	local word=$1 want= name q i
+	if [[ $word == [\"\']* ]]; then
+		want=${word:1}
+		q=plain
+	else
+		for ((i = 0; i < ${#word}; i++)); do
+			[[ ${word:i:1} == '\' ]] && ((i++))
+			want+=${word:i:1}
+		done
+	fi
+	while IFS= read -r name; do
+		[[ $name == "$want"* ]] || continue
+		[ -n "$q" ] || printf -v name '%q' "$name"
+		COMPREPLY+=("$name")
+	done
 }
 
 complete -F _vfio_hook vfio-hook

@@ -18,6 +18,7 @@
 #define JOURNAL_VERSION 2
 #define JOURNAL_MAX_SIZE (256u << 10) /* 256 KiB */
 #define JOURNAL_MAX_ACTIONS 4096
+#define JOURNAL_MAX_DEVICES 1024
 
 enum journal_state {
 	JOURNAL_PREPARING,  /* prepare is running, or died while running */
@@ -47,6 +48,10 @@ struct strv_index;
 /* NULL if the action's values are what vfio-hook itself records, else why not. devices: the
  * plan's devices, indexed once for all its actions. */
 char *journal_action_problem(const struct action *a, const struct strv_index *devices);
+/* 0 when the journal of a plan, at the largest it can grow to while the plan runs (every
+ * action's result and stuck call recorded), is one journal_parse reads back; else 1 with
+ * *ret_problem saying why not (too many actions, devices or bytes). */
+_must_check_ int journal_plan_problem(const struct plan *p, char **ret_problem);
 
 /*
  * /run/vfio-hook: created 0700 if asked; refused if it is a link or not ours (root's with mode

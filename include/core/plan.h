@@ -90,6 +90,9 @@ const char *action_state_to_string(enum action_state s);
 enum action_state action_state_from_string(const char *s);
 /* "stop unit", and what undoing it means ("start nodm.service"). */
 const char *action_kind_verb(enum action_kind k);
+/* The kind's journal name for its plan verb ("unbind driver" → "unbind-pci"), NULL if no kind
+ * has that verb: each kind's verb is its own (test-action-types). */
+const char *action_kind_name_of_verb(const char *verb);
 char *action_undo_text(const struct action *a);
 
 struct plan *plan_new(enum plan_op op, const char *vm_name, const char *vm_uuid);

@@ -33,7 +33,7 @@
 	X(sd_bus_slot_unref)                                                                       \
 	X(sd_bus_start)                                                                            \
 	X(sd_bus_wait)                                                                             \
-	X(sd_journal_send)
+	X(sd_journal_sendv)
 
 LIBSYSTEMD_SYMBOLS(DLSYM_DECLARE)
 

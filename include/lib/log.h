@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <sys/uio.h>
 #include <syslog.h>
 
 #include "lib/macro.h"
@@ -13,6 +14,7 @@
 struct log_target {
 	const char *vm;      /* tag for file and journal lines, may be NULL */
 	const char *op;      /* "prepare/begin", may be NULL */
+	char *stage, *verb, *target; /* the action being run or undone: log_set_action */
 	int file_fd;         /* per-VM log file, -1 if none */
 	bool journal;        /* also send to the journal */
 	bool stderr_all;     /* copy info lines to stderr too (interactive verbs) */
@@ -20,6 +22,28 @@ struct log_target {
 
 void log_setup(int max_prio, bool stderr_all);
 void log_set_context(const char *vm, const char *op);
+/*
+ * The action being run or undone, for the journal's VFIO_HOOK_STAGE, VFIO_HOOK_ACTION and
+ * VFIO_HOOK_TARGET: timing_action and timing_undo set it (the executor calls them before each
+ * run and undo), the next span clears it. Copied; NULLs clear it.
+ */
+void log_set_action(const char *stage, const char *verb, const char *target);
+/* How an action's verb ("unbind driver") becomes its kind's journal name ("unbind-pci") for
+ * VFIO_HOOK_ACTION: lib knows no action kinds, main.c gives action_kind_name_of_verb. Without
+ * it, or for a verb it does not know, an entry has no VFIO_HOOK_ACTION. */
+void log_set_action_namer(const char *(*namer)(const char *verb));
+
+/* The fields of one journal entry, as log_internal sends them. */
+#define LOG_JOURNAL_FIELDS_MAX 10
+struct log_journal_entry {
+	struct iovec iov[LOG_JOURNAL_FIELDS_MAX];
+	size_t n;
+};
+_must_check_ int log_journal_entry(int prio, const char *msg, const char *file, int line,
+				   struct log_journal_entry *ret);
+void log_journal_entry_done(struct log_journal_entry *e);
+/* Tests: where entries go instead of sd_journal_sendv (NULL: the journal again). */
+void log_set_journal_sink(int (*sink)(const struct iovec *iov, int n));
 int log_open_file(int dir_fd, const char *name);
 void log_enable_journal(bool on);
 void log_set_max_priority(int prio);

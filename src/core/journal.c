@@ -386,8 +386,8 @@ static int parse_record(struct parse_state *s, enum section *section, unsigned *
 			return fail(s, "device '%s' is not a PCI address", strna(e));
 		if (strv_index_contains(s->devices, value))
 			return fail(s, "device %s listed twice", value);
-		if (s->n_devices >= 1024)
-			return fail(s, "more than 1024 devices");
+		if (s->n_devices >= JOURNAL_MAX_DEVICES)
+			return fail(s, "more than %u devices", JOURNAL_MAX_DEVICES);
 		int r = strv_extend_n(&p->devices, &s->n_devices, value);
 		return r < 0 ? r : strv_index_add(s->devices, p->devices[s->n_devices - 1]);
 	}
@@ -573,9 +573,53 @@ int journal_save(int dir_fd, const struct journal *j)
 	if (r < 0)
 		return r;
 	/* What could not be read back must not be written: release would refuse it. */
-	if (strlen(text) > JOURNAL_MAX_SIZE || j->plan->n_actions > JOURNAL_MAX_ACTIONS)
+	if (strlen(text) > JOURNAL_MAX_SIZE || j->plan->n_actions > JOURNAL_MAX_ACTIONS ||
+	    strv_length(j->plan->devices) > JOURNAL_MAX_DEVICES)
 		return -EFBIG;
 	return write_file_atomic_at(dir_fd, name, text, strlen(text));
+}
+
+/* What an action's record may gain once it runs: a result in place of "%" (a count, as
+ * alloc-hugepages records it) and a stuck line. */
+#define ACTION_GROWTH                                                                              \
+	(strlen("4294967295") - strlen("%") + strlen("stuck 4194304 9223372036854775807\n"))
+
+int journal_plan_problem(const struct plan *p, char **ret_problem)
+{
+	size_t n_devices = strv_length(p->devices);
+	char *problem = NULL;
+	if (p->n_actions > JOURNAL_MAX_ACTIONS)
+		problem = strdup_printf("the plan has %zu actions, more than the %u a journal holds",
+					p->n_actions, JOURNAL_MAX_ACTIONS);
+	else if (n_devices > JOURNAL_MAX_DEVICES)
+		problem = strdup_printf("the plan has %zu devices, more than the %u a journal holds",
+					n_devices, JOURNAL_MAX_DEVICES);
+	else {
+		/* The header with its longest values. */
+		const struct journal j = {
+			.state = JOURNAL_PREPARING,
+			.boot_id = (char *)"00000000-0000-0000-0000-000000000000",
+			.pid = 4194304,
+			.since = INT64_MAX,
+			.plan = (struct plan *)p,
+		};
+		_cleanup_free_ char *text = NULL;
+		int r = journal_format(&j, &text);
+		if (r < 0)
+			return r;
+		size_t size = strlen(text) + p->n_actions * ACTION_GROWTH;
+		if (size <= JOURNAL_MAX_SIZE) {
+			*ret_problem = NULL;
+			return 0;
+		}
+		problem = strdup_printf("its journal would grow to %zu bytes, more than the %u "
+					"release reads back (%zu actions)",
+					size, JOURNAL_MAX_SIZE, p->n_actions);
+	}
+	if (!problem)
+		return -ENOMEM;
+	*ret_problem = problem;
+	return 1;
 }
 
 static int refuse(char **ret_error, int r, char *problem)

@@ -34,6 +34,16 @@ const char *action_kind_verb(enum action_kind k)
 	return t ? t->verb : "?";
 }
 
+const char *action_kind_name_of_verb(const char *verb)
+{
+	for (int k = 0; verb && k < _ACTION_KIND_MAX; k++) {
+		const struct action_type *t = action_type_of((enum action_kind)k);
+		if (t && streq(t->verb, verb))
+			return t->name;
+	}
+	return NULL;
+}
+
 char *action_undo_text(const struct action *a)
 {
 	const struct action_type *t = action_type_of(a->kind);

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <strings.h>
 
 #include "input/domain.h"
 #include "input/xml-safe.h"
@@ -300,49 +301,98 @@ static int parse_pin(struct parse_state *s, const xmlNode *pin, struct cpuset *i
 	return 0;
 }
 
-/* KiB in a libvirt <memory unit=...>; 0 (unknown) for a unit we do not know or a value that
- * would not fit. */
-static unsigned long long scale_to_kib(unsigned long long v, const char *unit)
+/* Bytes in one of libvirt's size units, as virScaleInteger reads them (case does not matter):
+ * b, byte, bytes; K, KiB, M, MiB ... E, EiB (powers of 1024); KB, MB ... EB (powers of 1000).
+ * None or "": default_scale. 0: not a unit libvirt knows. */
+static unsigned long long unit_scale(const char *unit, unsigned long long default_scale)
 {
-	unsigned long long factor;
-	if (!unit || streq(unit, "KiB") || streq(unit, "k") || streq(unit, "K"))
-		return v;
-	if (streq(unit, "b") || streq(unit, "bytes"))
-		return v / 1024;
-	if (streq(unit, "M") || streq(unit, "MiB"))
-		factor = 1024;
-	else if (streq(unit, "G") || streq(unit, "GiB"))
-		factor = 1024ULL * 1024;
-	else if (streq(unit, "T") || streq(unit, "TiB"))
-		factor = 1024ULL * 1024 * 1024;
+	static const char prefixes[] = "kmgtpe";
+	if (isempty(unit))
+		return default_scale;
+	if (strcasecmp(unit, "b") == 0 || strcasecmp(unit, "byte") == 0 ||
+	    strcasecmp(unit, "bytes") == 0)
+		return 1;
+	const char *p = strchr(prefixes, tolower((unsigned char)unit[0]));
+	if (!p || !*p)
+		return 0;
+	unsigned long long base;
+	if (unit[1] == 0 || strcasecmp(unit + 1, "iB") == 0)
+		base = 1024;
+	else if (strcasecmp(unit + 1, "B") == 0)
+		base = 1000;
 	else
-		return v;
-	return v > ULLONG_MAX / factor ? 0 : v * factor;
+		return 0;
+	unsigned long long scale = 1;
+	for (const char *q = prefixes; q <= p; q++)
+		scale *= base;
+	return scale;
+}
+
+/* A libvirt size (<memory unit='GiB'>16</memory>, <page size='1' unit='G'/>) in KiB, rounded up
+ * as libvirt rounds it: digits only (no sign, no space inside), a unit libvirt knows (none:
+ * KiB), at most LLONG_MAX bytes, libvirt's own bound. */
+static int parse_size(struct parse_state *s, const char *what, const char *text, const char *unit,
+		      unsigned long long *ret_kib)
+{
+	unsigned long long scale = unit_scale(unit, 1024);
+	if (scale == 0) {
+		_cleanup_free_ char *e = str_escape(unit, 32);
+		return fail(s, "domain %s has unit '%s', not one of libvirt's (b, KB, KiB, MB, MiB, "
+			       "GB, GiB, TB, TiB, PB, PiB, EB, EiB)", what, strna(e));
+	}
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (!(text[0] >= '0' && text[0] <= '9') || *end != 0 || errno != 0 ||
+	    v > (unsigned long long)LLONG_MAX / scale) {
+		_cleanup_free_ char *e = str_escape(text, 32);
+		return fail(s, "domain %s '%s' is not a size libvirt accepts (a whole number, at "
+			       "most %lld bytes)", what, strna(e), LLONG_MAX);
+	}
+	unsigned long long bytes = v * scale;
+	*ret_kib = bytes / 1024 + (bytes % 1024 != 0);
+	return 0;
+}
+
+/* <memory> or <currentMemory>, when present, in KiB. */
+static int parse_memory_element(struct parse_state *s, const xmlNode *root, const char *name,
+				unsigned long long *ret_kib)
+{
+	xmlNode *mem = child(root, name);
+	if (!mem)
+		return 0;
+	char what[32];
+	snprintf(what, sizeof what, "<%s>", name);
+	_cleanup_free_ char *t = NULL, *unit = attr(mem, "unit");
+	int r = text_of(mem, 64, &t);
+	if (r == -E2BIG)
+		return fail(s, "domain %s too long", what);
+	if (r < 0)
+		return r;
+	return parse_size(s, what, strstrip(t), unit, ret_kib);
 }
 
 static int parse_memory(struct parse_state *s, const xmlNode *root)
 {
 	struct domain *d = s->d;
-	xmlNode *mem = child(root, "memory");
-	if (mem) {
-		_cleanup_free_ char *t = NULL, *unit = attr(mem, "unit");
-		if (text_of(mem, 64, &t) == 0) {
-			/* Digits only: strtoull would take "-1" as the largest value. */
-			const char *digits = strstrip(t);
-			char *end;
-			errno = 0;
-			unsigned long long v = strtoull(digits, &end, 10);
-			if (*digits >= '0' && *digits <= '9' && *end == 0 && errno == 0)
-				d->memory_kib = scale_to_kib(v, unit);
-		}
-	}
+	unsigned long long current_kib = 0;
+	int r;
+	if ((r = parse_memory_element(s, root, "memory", &d->memory_kib)) < 0)
+		return r;
+	/* Not planned with (huge pages back all of <memory>), but held to the same rules. */
+	if ((r = parse_memory_element(s, root, "currentMemory", &current_kib)) < 0)
+		return r;
 	xmlNode *hp = child(child(root, "memoryBacking"), "hugepages");
 	if (hp) {
 		d->hugepages = true;
 		xmlNode *page = child(hp, "page");
 		_cleanup_free_ char *size = attr(page, "size"), *unit = attr(page, "unit");
-		if (size)
-			d->hugepage_kib = scale_to_kib(strtoull(size, NULL, 10), unit);
+		if (size) {
+			if ((r = parse_size(s, "huge <page> size", size, unit, &d->hugepage_kib)) < 0)
+				return r;
+			if (d->hugepage_kib == 0)
+				return fail(s, "domain huge <page> size is 0");
+		}
 	}
 	return 0;
 }

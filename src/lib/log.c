@@ -13,6 +13,8 @@
 
 static struct log_target target = { .file_fd = -1 };
 static int max_priority = LOG_INFO;
+static const char *(*action_namer)(const char *verb);
+static int (*journal_sink)(const struct iovec *iov, int n);
 
 static const char *const prio_names[] = {
 	[LOG_EMERG] = "EMERG",   [LOG_ALERT] = "ALERT", [LOG_CRIT] = "CRIT",
@@ -30,6 +32,80 @@ void log_set_context(const char *vm, const char *op)
 {
 	target.vm = vm;
 	target.op = op;
+}
+
+static void replace(char **field, const char *value)
+{
+	free(*field);
+	/* Best effort: a failed copy leaves the field out, never a failed call. */
+	*field = value ? strdup(value) : NULL;
+}
+
+void log_set_action(const char *stage, const char *verb, const char *target_name)
+{
+	replace(&target.stage, stage);
+	replace(&target.verb, verb);
+	replace(&target.target, target_name);
+}
+
+void log_set_action_namer(const char *(*namer)(const char *verb))
+{
+	action_namer = namer;
+}
+
+void log_set_journal_sink(int (*sink)(const struct iovec *iov, int n))
+{
+	journal_sink = sink;
+}
+
+void log_journal_entry_done(struct log_journal_entry *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->iov[i].iov_base);
+	e->n = 0;
+}
+
+_printf_(2, 3) static int add_field(struct log_journal_entry *e, const char *fmt, ...)
+{
+	va_list ap;
+	char *field = NULL;
+	if (e->n == LOG_JOURNAL_FIELDS_MAX)
+		return -E2BIG;
+	va_start(ap, fmt);
+	int n = vasprintf(&field, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	e->iov[e->n++] = (struct iovec){ .iov_base = field, .iov_len = (size_t)n };
+	return 0;
+}
+
+int log_journal_entry(int prio, const char *msg, const char *file, int line,
+		      struct log_journal_entry *ret)
+{
+	struct log_journal_entry e = { .n = 0 };
+	int r = 0;
+	RET_GATHER(r, add_field(&e, "MESSAGE=%s", msg));
+	RET_GATHER(r, add_field(&e, "PRIORITY=%i", prio));
+	RET_GATHER(r, add_field(&e, "SYSLOG_IDENTIFIER=vfio-hook"));
+	RET_GATHER(r, add_field(&e, "VFIO_HOOK_VM=%s", strna(target.vm)));
+	RET_GATHER(r, add_field(&e, "VFIO_HOOK_OP=%s", strna(target.op)));
+	if (target.stage) {
+		const char *kind = action_namer && target.verb ? action_namer(target.verb) : NULL;
+		RET_GATHER(r, add_field(&e, "VFIO_HOOK_STAGE=%s", target.stage));
+		if (kind)
+			RET_GATHER(r, add_field(&e, "VFIO_HOOK_ACTION=%s", kind));
+		if (target.target)
+			RET_GATHER(r, add_field(&e, "VFIO_HOOK_TARGET=%s", target.target));
+	}
+	RET_GATHER(r, add_field(&e, "CODE_FILE=%s", file));
+	RET_GATHER(r, add_field(&e, "CODE_LINE=%i", line));
+	if (r < 0) {
+		log_journal_entry_done(&e);
+		return r;
+	}
+	*ret = e;
+	return 0;
 }
 
 void log_set_max_priority(int prio)
@@ -107,13 +183,13 @@ int log_internal(int prio, int r, const char *file, int line, const char *fmt, .
 	if (target.file_fd >= 0)
 		write_file_line(prio, msg);
 	/* Quiet: reporting a missing libsystemd would come back here. Without it, no journal. */
-	if (target.journal && dlopen_libsystemd_quiet() >= 0) {
+	struct log_journal_entry e;
+	if (target.journal && (journal_sink || dlopen_libsystemd_quiet() >= 0) &&
+	    log_journal_entry(prio, msg, file, line, &e) >= 0) {
 		/* journald may be slow to take the line while units stop around it. */
 		TIMING_WAIT(WAIT_JOURNALD);
-		sym_sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%i", prio,
-				    "SYSLOG_IDENTIFIER=vfio-hook", "VFIO_HOOK_VM=%s",
-				    strna(target.vm), "VFIO_HOOK_OP=%s", strna(target.op),
-				    "CODE_FILE=%s", file, "CODE_LINE=%i", line, NULL);
+		(void)(journal_sink ?: sym_sd_journal_sendv)(e.iov, (int)e.n);
+		log_journal_entry_done(&e);
 	}
 	return r;
 }

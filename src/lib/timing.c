@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "lib/log.h"
 #include "lib/strutil.h"
 #include "lib/table.h"
 #include "lib/timing.h"
@@ -132,25 +133,31 @@ static void span_open(const char *kind, const char *name, const char *stage, con
 	timing.open = true;
 }
 
+/* The spans are also what the log tags its journal entries with: an action's stage, kind and
+ * target while it runs or is undone, nothing once a phase begins. */
 void timing_phase(const char *name)
 {
 	span_open("phase", name, NULL, NULL);
+	log_set_action(NULL, NULL, NULL);
 }
 
 void timing_action(const char *stage, const char *verb, const char *target)
 {
 	span_open("action", verb, stage, target);
+	log_set_action(stage, verb, target);
 }
 
 void timing_undo(const char *stage, const char *verb, const char *target)
 {
 	_cleanup_free_ char *name = strdup_printf("undo %s", strna(verb));
 	span_open("action", name ?: verb, stage, target);
+	log_set_action(stage, verb, target);
 }
 
 void timing_end(void)
 {
 	span_close();
+	log_set_action(NULL, NULL, NULL);
 }
 
 void timing_totals(struct timing_totals *ret)

@@ -459,7 +459,10 @@ static int check_recordable(struct plan *p)
 						problem)) < 0)
 			return r;
 	}
-	return 0;
+	_cleanup_free_ char *problem = NULL;
+	if ((r = journal_plan_problem(p, &problem)) <= 0)
+		return r;
+	return plan_refuse(p, "cannot record what release would undo: %s", problem);
 }
 
 bool planner_may_act(const struct domain *dom, const struct config *cfg)

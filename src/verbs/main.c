@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "help-text.h"
+#include "core/plan.h"
 #include "hook.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
@@ -269,6 +270,7 @@ int main(int argc, char **argv)
 	timing_init(); /* before the environment goes */
 	sanitize_process(!cli);
 	log_setup(LOG_INFO, cli);
+	log_set_action_namer(action_kind_name_of_verb); /* journal entries' VFIO_HOOK_ACTION */
 	int status = cli ? run_cli(argc, argv) : run_hook(argc, argv, network);
 	/* The adapters' handles, if anything opened them: the system bus, the module index. */
 	bus_system_close();

@@ -30,6 +30,25 @@ complete_bash() {
 		_vfio_hook
 		printf "%s\n" "${COMPREPLY[@]}"' "$bash_file" "$@") 2>> "$t/bash.err"
 }
+# vm_names NAME WANT WORD...: the bash function, with libvirt's VMs "Windows 11", win10 and
+# "it's", offers exactly WANT (replies joined by "|") for "vfio-hook WORD...".
+vm_names() {
+	n=$1 want=$2
+	shift 2
+	got=$(cd "$t/cwd" && bash -c '
+		. "$0"
+		_vfio_hook_vms() { printf "%s\n" "Windows 11" win10 "it'"'"'s"; }
+		COMP_WORDS=(vfio-hook "$@")
+		COMP_CWORD=$#
+		_vfio_hook
+		IFS="|"
+		printf "%s" "${COMPREPLY[*]}"' "$bash_file" "$@" 2>> "$t/bash.err")
+	if [ "$got" = "$want" ]; then
+		pass "completion.bash-vm-names-${n% *}-${n#* }"
+	else
+		fail "completion.bash-vm-names-${n% *}-${n#* }" "offered '$got' for 'vfio-hook $*', not '$want'"
+	fi
+}
 # complete_zsh WORD...: the same for the zsh function (tests/docs/complete.zsh stands in for
 # zsh's completion system; zsh filters by prefix itself).
 complete_zsh() {
@@ -80,6 +99,13 @@ for sh in $shells; do
 		covers completion.zsh-color-values "$t/colors" zsh --color=
 		covers completion.zsh-xml-file "$t/zsh-files" zsh plan --xml a-d
 		covers completion.zsh-sysroot-dir "$t/zsh-dirs" zsh --sysroot a-s
+	fi
+	if [ $sh = bash ]; then
+		# VM names as the shell must read them back: "Windows 11" is one word.
+		vm_names "doctor Win" 'Windows\ 11' doctor Win
+		vm_names "doctor escaped" 'Windows\ 11' doctor 'Windows\ 1'
+		vm_names "recover all" 'Windows\ 11|win10|it\'"'"'s' recover ''
+		vm_names "doctor quoted" 'Windows 11' doctor '"Win'
 	fi
 	if [ -s "$t/$sh.err" ]; then
 		fail "completion.$sh-quiet" "the $sh completion wrote to stderr:" "$(head -3 "$t/$sh.err")"

@@ -7,7 +7,9 @@
 #               [--build DIR] [--scenarios DIR] [--payload FILE]... BINARY [SCENARIO...]
 #   SCENARIO    a name under scenarios/ without .sh (default: those that name the flavour in
 #               their "# e2e-flavours:" line, nodm when they have none, and the GPU model in
-#               their "# e2e-gpus:" line, vga when they have none; none with --capture)
+#               their "# e2e-gpus:" line, vga when they have none; none with --capture;
+#               one whose "# e2e-needs:" line says deb is skipped on a host without apt
+#               when no .deb is given)
 #   --flavour   the guest's desktop (image.sh): nodm (default) or gnome
 #   --gpu       the guest's GPU at 00:03.0: vga (default; -device VGA, bochs-drm), virtio-vga
 #               (virtio_gpu on virtio-pci, the PCI driver of the guest's disks too) or
@@ -36,7 +38,7 @@ repo=$(cd "$here/../.." && pwd)
 build='' flavour=nodm gpu=vga edu=0
 capture='' append='' scenario_dir=$here/scenarios extra=()
 
-usage() { sed -n '6,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '6,29p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while (($#)); do
     case $1 in
         --flavour) flavour=$2; shift 2 ;;
@@ -91,6 +93,22 @@ fi
 for s in "${scenarios[@]}"; do
     [[ -f $scenario_dir/$s.sh ]] || { echo "run.sh: no scenario $s" >&2; exit 2; }
 done
+# A scenario whose "# e2e-needs:" line says deb installs the Debian package (make deb, given
+# with --payload). Where none can be built, on a host without apt (Fedora), and none is given,
+# it is skipped: neither passed nor failed. On a Debian host a missing package fails it.
+skipped=()
+if ! command -v apt-get >/dev/null 2>&1 &&
+    ! printf '%s\n' "${extra[@]}" | grep -q '/vfio-hook_[^/]*\.deb$'; then
+    kept=()
+    for s in "${scenarios[@]}"; do
+        if [[ " $(tag_of "$scenario_dir/$s.sh" needs '') " == *" deb "* ]]; then
+            skipped+=("$s")
+        else
+            kept+=("$s")
+        fi
+    done
+    scenarios=("${kept[@]}")
+fi
 scenario_timeout=${VFIO_HOOK_E2E_SCENARIO_TIMEOUT:-300}
 # The whole guest run may take as long as its scenarios may, plus boot and capture.
 deadline=300
@@ -279,6 +297,9 @@ if [[ ! -e $res/complete ]]; then
     echo "FAIL ${label}guest did not complete; see $build/serial.log"
     failed=$((failed + 1))
 fi
+for s in "${skipped[@]}"; do
+    echo "SKIP $label$s: no apt-get, so no Debian package (make deb) to install"
+done
 
 ready=$(awk '$1 == "ready" {print $2}' "$res/times" 2>/dev/null) || true
 echo "image: ${t_image}s (includes deps and a build if it was not cached)"
@@ -286,5 +307,5 @@ echo "guest boot: ${ready:-?}s from kernel start to desktop ready"
 echo "guest run: ${t_qemu}s of QEMU wall time; total: $((SECONDS - t_start))s"
 echo "logs: $build/serial.log, $res/"
 [[ ! -d $arts ]] || echo "artifacts: $arts/"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed${skipped[0]+, ${#skipped[@]} skipped}"
 ((failed == 0))

@@ -26,7 +26,7 @@ count=0
 
 pass() { echo "PASS integration.$1"; }
 fail() { echo "FAIL integration.$1"; shift; for l in "$@"; do echo "  $l"; done; }
-skip() { echo "SKIP integration.$1 ($2)"; }
+skip() { echo "SKIP integration.$1: $2"; }
 lines() { if [ -s "$1" ]; then wc -l < "$1"; else echo 0; fi; }
 nl='
 '

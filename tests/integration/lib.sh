@@ -4,7 +4,7 @@
 
 pass() { echo "PASS integration.$1"; }
 fail() { echo "FAIL integration.$1"; shift; for l in "$@"; do echo "  $l"; done; }
-skip() { echo "SKIP integration.$1 ($2)"; }
+skip() { echo "SKIP integration.$1: $2"; }
 # check NAME CONDITION-COMMAND... : PASS if the command succeeds.
 check() { n=$1; shift; if "$@"; then pass "$n"; else fail "$n" "failed: $*"; fi; }
 lines() { if [ -s "$1" ]; then wc -l < "$1"; else echo 0; fi; }
@@ -15,7 +15,7 @@ fingerprint() { (cd "$1" && find . -printf '%p %y %l %s %m\n' | LC_ALL=C sort &&
 jsc=$repo/tests/lib/json-schema-check.py
 if python3 -c 'import jsonschema' 2>/dev/null; then has_jsonschema=yes; else has_jsonschema=no; fi
 schema_check() {
-	if [ $has_jsonschema = no ]; then echo "SKIP integration.$1 (python3-jsonschema not installed)"; return; fi
+	if [ $has_jsonschema = no ]; then echo "SKIP integration.$1: python3-jsonschema not installed"; return; fi
 	if python3 "$jsc" "$2" "$repo/docs/$3.schema.json" > "$scratch/schema.out" 2>&1; then pass "$1"
 	else fail "$1" "$(cat "$scratch/schema.out")"; fi
 }

@@ -4,6 +4,8 @@
 pass() { echo "PASS ${prefix:-}$1"; }
 # fail NAME WHY...: the reason goes on the same line, so tests/run.sh's summary shows it.
 fail() { n=$1; shift; echo "FAIL ${prefix:-}$n: $(printf '%s' "$*" | tr '\n' ' ')"; status=1; }
+# skip NAME WHY...: the check cannot run on this distribution; neither a pass nor a failure.
+skip() { n=$1; shift; echo "SKIP ${prefix:-}$n: $*"; }
 # check NAME COMMAND...: PASS NAME when COMMAND succeeds, else FAIL NAME naming it.
 check() { n=$1; shift; if "$@"; then pass "$n"; else fail "$n" "failed: $*"; fi; }
 
@@ -13,6 +15,11 @@ need() {
 	fail "$2" "$1 not found (apt-get install $3, or dnf install $4; tests/deps.sh test installs it)"
 	return 1
 }
+
+# The Debian package is built where tests/deps.sh installs its tools (dpkg-dev, debhelper,
+# lintian): with apt, on Debian and its derivatives. Elsewhere (Fedora) its checks skip; where
+# apt is, a missing tool is a failure.
+debian_family() { command -v apt-get >/dev/null 2>&1; }
 
 # BUILD_DIR made absolute and created: every scratch directory below lives in it, whatever
 # the current directory or the state of BUILD_DIR.

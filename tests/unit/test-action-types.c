@@ -18,6 +18,21 @@ TEST(every_kind_has_a_type)
 	}
 }
 
+/* The journal's VFIO_HOOK_ACTION finds the kind again by the verb the executor times it with. */
+TEST(each_verb_names_one_kind)
+{
+	for (int k = 0; k < _ACTION_KIND_MAX; k++) {
+		for (int o = 0; o < k; o++)
+			if (streq(action_types[o]->verb, action_types[k]->verb))
+				FAIL_AT("%s and %s share the verb '%s'", action_types[o]->name,
+					action_types[k]->name, action_types[k]->verb);
+		ASSERT_STREQ(action_kind_name_of_verb(action_types[k]->verb), action_types[k]->name);
+	}
+	ASSERT_STREQ(action_kind_name_of_verb("unbind driver"), "unbind-pci");
+	ASSERT_NULL(action_kind_name_of_verb("unbind"));
+	ASSERT_NULL(action_kind_name_of_verb(NULL));
+}
+
 TEST(outside_the_enum)
 {
 	ASSERT_NULL(action_type_of(_ACTION_KIND_MAX));

@@ -97,7 +97,7 @@ TEST(libraries_load_with_every_symbol)
 	ASSERT_NOT_NULL(sym_kmod_list_next);
 	ASSERT_OK(dlopen_libsystemd_quiet());
 	ASSERT_OK(dlopen_libsystemd());
-	ASSERT_NOT_NULL(sym_sd_journal_send);
+	ASSERT_NOT_NULL(sym_sd_journal_sendv);
 	ASSERT_OK(dlopen_libpci());
 	ASSERT_NOT_NULL(sym_pci_lookup_name);
 	ASSERT_OK(dlopen_libudev());

@@ -199,22 +199,108 @@ TEST(description_too_long)
 	ASSERT_TRUE(startswith(e, "domain <description> longer than"));
 }
 
-/* A size that is negative or does not fit is unknown (0), never a huge number. */
-TEST(memory_sizes_that_do_not_fit)
+/* Every unit libvirt's virScaleInteger accepts, whatever the case: KB, MB... are powers of 1000,
+ * K, KiB, M, MiB... of 1024; bytes are rounded up to KiB, as libvirt rounds them. */
+TEST(memory_units)
 {
-	static const char *const bad[] = { "-1", "+5", " -0", "18446744073709551616", "x1" };
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		_cleanup_free_ char *xml = strdup_printf(HEAD "<memory unit='KiB'>%s</memory></domain>",
-							 bad[i]);
+	static const struct {
+		const char *unit, *value;
+		unsigned long long kib;
+	} cases[] = {
+		{ NULL, "4194304", 4194304 },
+		{ "", "1", 1 },
+		{ "b", "2048", 2 },
+		{ "bytes", "1025", 2 },
+		{ "byte", "1", 1 },
+		{ "k", "7", 7 },
+		{ "K", "7", 7 },
+		{ "KiB", "7", 7 },
+		{ "KB", "1024", 1000 },
+		{ "kb", "3", 3 }, /* 3000 bytes: 2.93 KiB */
+		{ "M", "4096", 4096ULL * 1024 },
+		{ "MiB", "1", 1024 },
+		{ "MB", "1000", 976563 }, /* 10^9 bytes */
+		{ "G", "16", 16ULL << 20 },
+		{ "GiB", "16", 16ULL << 20 },
+		{ "gib", "1", 1ULL << 20 },
+		{ "GB", "16", 15625000 },
+		{ "T", "1", 1ULL << 30 },
+		{ "TiB", "2", 2ULL << 30 },
+		{ "TB", "1", 976562500 },
+		{ "PiB", "1", 1ULL << 40 },
+		{ "PB", "1", 976562500000ULL },
+		{ "EiB", "7", 7ULL << 50 },
+		{ "EB", "9", 8789062500000000ULL },
+		{ "KiB", " 8 ", 8 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		_cleanup_free_ char *unit = cases[i].unit ? strdup_printf(" unit='%s'", cases[i].unit) :
+							    strdup("");
+		_cleanup_free_ char *xml = strdup_printf(
+			HEAD "<memory%s>%s</memory><currentMemory%s>%s</currentMemory></domain>",
+			unit, cases[i].value, unit, cases[i].value);
 		_cleanup_(domain_freep) struct domain *d = parse_ok(xml);
-		ASSERT_EQ(d->memory_kib, 0);
+		if (d->memory_kib != cases[i].kib)
+			FAIL_AT("%s %s: %llu KiB, expected %llu", cases[i].value, strna(cases[i].unit),
+				d->memory_kib, cases[i].kib);
 	}
+	_cleanup_(domain_freep) struct domain *none = parse_ok(HEAD "</domain>");
+	ASSERT_EQ(none->memory_kib, 0);
+	_cleanup_(domain_freep) struct domain *page = parse_ok(
+		HEAD "<memoryBacking><hugepages><page size='2' unit='MB'/></hugepages></memoryBacking>"
+		"</domain>");
+	ASSERT_EQ(page->hugepage_kib, 1954);
+}
+
+/* A unit libvirt does not know, a size that is negative, not a number or over libvirt's bound
+ * (2^63 - 1 bytes) is refused with one line naming it, never read as another size. */
+TEST(memory_sizes_refused)
+{
+	static const struct {
+		const char *element, *unit, *value, *error;
+	} bad[] = {
+		{ "memory", "KiB", "-1", "domain <memory> '-1' is not a size libvirt accepts" },
+		{ "memory", NULL, "-1", "domain <memory> '-1' is not a size libvirt accepts" },
+		{ "memory", "KiB", "+5", "domain <memory> '+5' is not a size" },
+		{ "memory", "KiB", "-0", "domain <memory> '-0' is not a size" },
+		{ "memory", "KiB", "", "domain <memory> '' is not a size" },
+		{ "memory", "KiB", "1 2", "domain <memory> '1 2' is not a size" },
+		{ "memory", "KiB", "0x10", "domain <memory> '0x10' is not a size" },
+		{ "memory", "KiB", "18446744073709551616", "is not a size libvirt accepts" },
+		{ "memory", "KiB", "9007199254740992", "is not a size libvirt accepts" }, /* 2^63 B */
+		{ "memory", "TiB", "17179869184", "is not a size libvirt accepts" },
+		{ "memory", "EB", "10", "is not a size libvirt accepts" },
+		{ "memory", "x1", "1", "domain <memory> has unit 'x1', not one of libvirt's" },
+		{ "memory", "KiBs", "1", "domain <memory> has unit 'KiBs'" },
+		{ "memory", "Ki", "1", "domain <memory> has unit 'Ki'" },
+		{ "memory", "ZiB", "1", "domain <memory> has unit 'ZiB'" },
+		{ "memory", "bit", "1", "domain <memory> has unit 'bit'" },
+		{ "currentMemory", "KiB", "-1", "domain <currentMemory> '-1' is not a size" },
+		{ "currentMemory", "MiBi", "1", "domain <currentMemory> has unit 'MiBi'" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		_cleanup_free_ char *unit = bad[i].unit ? strdup_printf(" unit='%s'", bad[i].unit) :
+							  strdup("");
+		_cleanup_free_ char *xml = strdup_printf(HEAD "<%s%s>%s</%s></domain>", bad[i].element,
+							 unit, bad[i].value, bad[i].element);
+		_cleanup_free_ char *e = parse_err(xml, strlen(xml));
+		if (!strstr(e, bad[i].error))
+			FAIL_AT("%s: '%s', expected '%s'", xml, e, bad[i].error);
+	}
+	/* The largest size libvirt takes still reads. */
 	_cleanup_(domain_freep) struct domain *d =
-		parse_ok(HEAD "<memory unit='TiB'>17179869184</memory></domain>");
-	ASSERT_EQ(d->memory_kib, 0);
-	_cleanup_(domain_freep) struct domain *ok =
-		parse_ok(HEAD "<memory unit='MiB'>4096</memory></domain>");
-	ASSERT_EQ(ok->memory_kib, 4096ULL * 1024);
+		parse_ok(HEAD "<memory unit='b'>9223372036854775807</memory></domain>");
+	ASSERT_EQ(d->memory_kib, 9007199254740992ULL);
+	static const char *const bad_pages[] = { "<page size='-2' unit='M'/>",
+						 "<page size='2' unit='Mb2'/>", "<page size='0'/>",
+						 "<page size='' unit='G'/>" };
+	for (size_t i = 0; i < sizeof bad_pages / sizeof bad_pages[0]; i++) {
+		_cleanup_free_ char *xml = strdup_printf(
+			HEAD "<memoryBacking><hugepages>%s</hugepages></memoryBacking></domain>",
+			bad_pages[i]);
+		_cleanup_free_ char *e = parse_err(xml, strlen(xml));
+		ASSERT_TRUE(startswith(e, "domain huge <page> size"));
+	}
 }
 
 /* HEAD and <devices> with the given elements, or a PCI hostdev at bus B for each "B" (hex). */

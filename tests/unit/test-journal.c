@@ -462,6 +462,71 @@ TEST(save_refuses_what_load_would_refuse)
 	remove_scratch(fd, path);
 }
 
+/* More devices than a journal holds: refused before anything is written. */
+TEST(save_refuses_too_many_devices)
+{
+	char path[PATH_MAX];
+	int fd = scratch_dir(path, sizeof path);
+	ASSERT_OK(unlinkat(fd, UUID ".journal", 0) < 0 ? -errno : 0);
+	_cleanup_(journal_freep) struct journal *j = sample();
+	for (unsigned i = 2; i <= JOURNAL_MAX_DEVICES; i++) {
+		char name[PCI_ADDR_STR_MAX];
+		nth_device(i, JOURNAL_MAX_DEVICES + 1, name);
+		ASSERT_OK(strv_extend(&j->plan->devices, name));
+	}
+	ASSERT_TRUE(journal_save(fd, j) == -EFBIG);
+	ASSERT_TRUE(faccessat(fd, UUID ".journal", F_OK, 0) < 0 && errno == ENOENT);
+	remove_scratch(fd, path);
+}
+
+/* A plan whose journal release could not read back, now or once its actions have recorded
+ * their results and stuck calls, is found before it starts. */
+TEST(plan_problem)
+{
+	_cleanup_(journal_freep) struct journal *j = sample();
+	_cleanup_free_ char *none = NULL, *actions = NULL, *devices = NULL, *size = NULL;
+	ASSERT_EQ(journal_plan_problem(j->plan, &none), 0);
+	ASSERT_NULL(none);
+
+	_cleanup_(plan_freep) struct plan *many = plan_new(PLAN_PREPARE, "win10", UUID);
+	ASSERT_NOT_NULL(many);
+	for (unsigned i = 0; i <= JOURNAL_MAX_ACTIONS; i++)
+		ASSERT_OK(plan_add(many, STAGE_VFIO, ACTION_LOAD_MODULE, "vfio-pci", NULL, NULL, 0));
+	ASSERT_EQ(journal_plan_problem(many, &actions), 1);
+	ASSERT_STREQ(actions, "the plan has 4097 actions, more than the 4096 a journal holds");
+
+	_cleanup_(plan_freep) struct plan *wide = plan_new(PLAN_PREPARE, "win10", UUID);
+	ASSERT_NOT_NULL(wide);
+	for (unsigned i = 0; i <= JOURNAL_MAX_DEVICES; i++) {
+		char name[PCI_ADDR_STR_MAX];
+		nth_device(i, JOURNAL_MAX_DEVICES + 1, name);
+		ASSERT_OK(strv_extend(&wide->devices, name));
+	}
+	ASSERT_EQ(journal_plan_problem(wide, &devices), 1);
+	ASSERT_STREQ(devices, "the plan has 1025 devices, more than the 1024 a journal holds");
+
+	/* Units of 128 characters: when the bound is first passed, the journal as planned still
+	 * fits, but not once every action has its result and a stuck call. */
+	_cleanup_(plan_freep) struct plan *big = plan_new(PLAN_PREPARE, "win10", UUID);
+	ASSERT_NOT_NULL(big);
+	for (size_t n = 1; !size; n++) {
+		ASSERT_TRUE(n <= JOURNAL_MAX_ACTIONS);
+		_cleanup_free_ char *unit = strdup_printf("%0120zu.service", n);
+		ASSERT_OK(plan_add(big, STAGE_DISPLAY_MANAGER, ACTION_STOP_UNIT, unit, "active",
+				   NULL, 0));
+		ASSERT_OK(journal_plan_problem(big, &size));
+	}
+	_cleanup_free_ char *tail = strdup_printf(" bytes, more than the 262144 release reads back "
+						  "(%zu actions)", big->n_actions);
+	ASSERT_TRUE(startswith(size, "its journal would grow to "));
+	ASSERT_TRUE(endswith(size, tail));
+	struct journal at_start = { .state = JOURNAL_PREPARING, .boot_id = (char *)BOOT,
+				    .pid = 4194304, .since = INT64_MAX, .plan = big };
+	_cleanup_free_ char *text = NULL;
+	ASSERT_OK(journal_format(&at_start, &text));
+	ASSERT_TRUE(strlen(text) <= JOURNAL_MAX_SIZE);
+}
+
 static void remove_scratch(int fd, const char *path)
 {
 	_cleanup_strv_free_ char **names = NULL;

@@ -212,4 +212,67 @@ TEST(logind_unanswered_is_refused)
 	config_done(&cfg);
 }
 
+/* The boot framebuffer's reason names the card it scans out of, and reads whole without one
+ * (it once said "boot framebuffern/a"). */
+TEST(boot_framebuffer_reason)
+{
+	struct platform_fb fbs[] = {
+		{ .name = S("efi-framebuffer.0"), .driver = S("efi-framebuffer"),
+		  .parent = S("0000:01:00.0") },
+		{ .name = S("simple-framebuffer.0"), .driver = S("simple-framebuffer") },
+	};
+	struct host h = gnome_on_nvidia;
+	h.fbs = fbs;
+	h.n_fbs = ARRAY_SIZE(fbs);
+	struct config cfg;
+	config_init(&cfg);
+	_cleanup_(plan_freep) struct plan *p = plan_for(&h, &cfg);
+	ASSERT_FALSE(plan_refused(p));
+	size_t seen = 0;
+	for (size_t i = 0; i < p->n_actions; i++) {
+		const struct action *a = &p->actions[i];
+		if (a->kind != ACTION_UNBIND_PLATFORM)
+			continue;
+		if (streq(a->target, "efi-framebuffer.0"))
+			ASSERT_STREQ(a->reason, "boot framebuffer of 0000:01:00.0");
+		else
+			ASSERT_STREQ(a->reason, "boot framebuffer");
+		seen++;
+	}
+	ASSERT_EQ(seen, 2);
+	config_done(&cfg);
+}
+
+/* So many stop_units running that the plan's journal could not be read back by release once
+ * it has grown: refused before anything starts, not found out halfway. */
+TEST(plan_too_big_for_its_journal_is_refused)
+{
+	enum { N = 2000 };
+	struct host h = gnome_on_nvidia;
+	struct unit_state *many = calloc(N + 1, sizeof *many);
+	ASSERT_NOT_NULL(many);
+	struct config cfg;
+	config_init(&cfg);
+	many[0] = units[0];
+	for (size_t i = 1; i <= N; i++) {
+		many[i].name = strdup_printf("%0120zu.service", i);
+		many[i].id = many[i].name;
+		many[i].active_state = S("active");
+		ASSERT_OK(strv_extend(&cfg.stop_units, many[i].name));
+	}
+	h.units = many;
+	h.n_units = N + 1;
+	_cleanup_(plan_freep) struct plan *p = plan_for(&h, &cfg);
+	ASSERT_TRUE(plan_refused(p));
+	ASSERT_EQ(p->n_refusals, 1);
+	ASSERT_TRUE(startswith(p->refusals[0], "cannot record what release would undo: its journal "
+					       "would grow to "));
+	ASSERT_TRUE(strstr(p->refusals[0], " bytes, more than the 262144 release reads back (2019 "
+					   "actions)"));
+	for (size_t i = 1; i <= N; i++)
+		free(many[i].name);
+	free(many);
+	config_done(&cfg);
+}
+
 TEST_MAIN("planner-desktop")

@@ -1,5 +1,6 @@
 #!/bin/bash
 # e2e-timeout: 480
+# e2e-needs: deb
 # The Debian package (make deb), passed by run.sh --payload, on the real host:
 # - the driver's test hook removed and a foreign network hook in place, `dpkg -i` installs
 #   /usr/bin/vfio-hook with libvirt's qemu and network hooks as links to it, moves the foreign
