@@ -139,6 +139,7 @@ static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_
 			RET_GATHER(ret, -EBUSY);
 			continue;
 		}
+		timing_undo(stage_to_string(a->stage), action_kind_verb(a->kind), a->target);
 		_cleanup_free_ char *holder = other_holder(ctx, a);
 		if (holder) {
 			/* Only the last VM to hold it gives it back. */
@@ -148,7 +149,6 @@ static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_
 			RET_GATHER(ret, save(dir_fd, j));
 			continue;
 		}
-		timing_undo(stage_to_string(a->stage), action_kind_verb(a->kind), a->target);
 		ctx->kernel.stuck_pid = 0;
 		int r = action_types[a->kind]->undo(ctx, a);
 		if (r < 0) {
