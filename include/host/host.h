@@ -179,6 +179,8 @@ struct host {
 	int sessions_error;              /* <0: logind could not say (errno) */
 	struct unit_state *units;        /* the system units the stages asked about */
 	size_t n_units;
+	struct unit_file *unit_files;    /* the unit files whose state the stages asked about */
+	size_t n_unit_files;
 	struct user_services *users;     /* the users whose services the stages asked about */
 	size_t n_users;
 	struct vm_claim *other_vms;      /* other VMs' journals of this boot */
@@ -421,3 +423,21 @@ _must_check_ int host_find_unit(const struct host *h, const char *name,
 				const struct unit_state **ret);
 /* Active, or on its way there (activating, reloading). */
 bool unit_state_is_running(const struct unit_state *u);
+
+/* systemd: what a unit file is (UnitFileState): "static", "enabled", "masked-runtime", ... */
+struct unit_file {
+	char *name;
+	char *state;
+	int error;       /* host_load_unit_files: -ENOENT no such unit file, <0 systemd could not say */
+};
+/* Live (sd-bus) or from a host tree's snapshot (systemd/unit-files, "NAME STATE" lines). */
+_must_check_ int host_unit_file_state(const struct host *h, const char *name, char **ret);
+/* Each unit file's state into h->unit_files, once; as host_load_units, an error is kept in
+ * .error for the plan to weigh. A host tree without the snapshot has no such unit files. */
+_must_check_ int host_load_unit_files(struct host *h, char *const *names);
+/* As loaded: 0 with *ret; -ENOENT when there is no such unit file (or it was never asked
+ * about); another errno when systemd could not say. */
+_must_check_ int host_find_unit_file(const struct host *h, const char *name,
+				     const struct unit_file **ret);
+/* "masked" (by the admin, in /etc) or "masked-runtime" (until the next boot). */
+bool unit_file_state_is_masked(const char *state);

@@ -60,6 +60,7 @@ int stage_drives_plan(struct plan_ctx *ctx);
 int stage_firewall_plan(struct plan_ctx *ctx);
 int stage_shares_plan(struct plan_ctx *ctx);
 int stage_cpu_governor_plan(struct plan_ctx *ctx);
+int stage_sleep_plan(struct plan_ctx *ctx);
 int stage_display_manager_load(const struct plan_ctx *ctx, struct host *host);
 int stage_audio_load(const struct plan_ctx *ctx, struct host *host);
 int stage_cpu_isolation_load(const struct plan_ctx *ctx, struct host *host);
@@ -68,6 +69,7 @@ int stage_drives_load(const struct plan_ctx *ctx, struct host *host);
 int stage_shares_load(const struct plan_ctx *ctx, struct host *host);
 int stage_firewall_load(const struct plan_ctx *ctx, struct host *host);
 int stage_cpu_governor_load(const struct plan_ctx *ctx, struct host *host);
+int stage_sleep_load(const struct plan_ctx *ctx, struct host *host);
 
 bool plan_ctx_is_passed(const struct plan_ctx *ctx, const char *pci_name);
 /*

@@ -32,6 +32,15 @@ _must_check_ int bus_unit_stop(sd_bus *bus, const char *unit, unsigned timeout_s
 			       uint64_t *ret_usec, char **ret_why);
 _must_check_ int bus_unit_start(sd_bus *bus, const char *unit, unsigned timeout_s,
 				uint64_t *ret_usec, char **ret_why);
+/* UnitFileState of a unit ("static", "enabled", "masked-runtime", ...); -ENOENT when systemd
+ * has no unit file of that name. */
+_must_check_ int bus_unit_file_state(sd_bus *bus, const char *unit, char **ret);
+/* MaskUnitFiles (mask) or UnmaskUnitFiles for the runtime only (/run/systemd/system), never
+ * forced, then a Reload when the loaded unit does not show it yet (its LoadState), all within
+ * timeout_s: 0 done, 1 systemd had nothing to change, <0 error, with systemd's reason in ret_why
+ * (if not NULL) when it gave one. */
+_must_check_ int bus_unit_mask_runtime(sd_bus *bus, const char *unit, bool mask,
+				       unsigned timeout_s, char **ret_why);
 /* AllowedCPUs of a slice or scope (empty: no restriction); set at runtime only. */
 _must_check_ int bus_unit_get_allowed_cpus(sd_bus *bus, const char *unit, struct cpuset *ret);
 _must_check_ int bus_unit_set_allowed_cpus(sd_bus *bus, const char *unit,

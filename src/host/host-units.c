@@ -170,6 +170,113 @@ int host_load_units(struct host *h, char *const *names)
 	return 0;
 }
 
+bool unit_file_state_is_masked(const char *state)
+{
+	return streq(state, "masked") || streq(state, "masked-runtime");
+}
+
+/* Fixture format, one unit file per line: "NAME STATE", as systemctl is-enabled says it. */
+static int unit_file_snapshot(const struct host *h, const char *name, char **ret)
+{
+	_cleanup_free_ char *path = sysroot_path(h->root, "/systemd/unit-files"), *text = NULL;
+	if (!path)
+		return -ENOMEM;
+	int r = read_attr_alloc_at(AT_FDCWD, path, 65536, &text);
+	if (r < 0)
+		return r;
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char n[256], state[64];
+		if (sscanf(l, "%255s %63s", n, state) < 2 || !streq(n, name))
+			continue;
+		char *s = strdup(state);
+		if (!s)
+			return -ENOMEM;
+		*ret = s;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int unit_file_state(const struct host *h, sd_bus *bus, const char *name, char **ret)
+{
+	return bus ? bus_unit_file_state(bus, name, ret) : unit_file_snapshot(h, name, ret);
+}
+
+int host_unit_file_state(const struct host *h, const char *name, char **ret)
+{
+	sd_bus *bus;
+	int r = units_bus(h, &bus);
+	return r < 0 ? r : unit_file_state(h, bus, name, ret);
+}
+
+static const struct unit_file *loaded_unit_file(const struct host *h, const char *name)
+{
+	for (size_t i = 0; i < h->n_unit_files; i++)
+		if (streq(h->unit_files[i].name, name))
+			return &h->unit_files[i];
+	return NULL;
+}
+
+int host_find_unit_file(const struct host *h, const char *name, const struct unit_file **ret)
+{
+	const struct unit_file *u = loaded_unit_file(h, name);
+	if (!u)
+		return -ENOENT;
+	if (u->error < 0)
+		return u->error;
+	*ret = u;
+	return 0;
+}
+
+int host_load_unit_files(struct host *h, char *const *names)
+{
+	sd_bus *bus = NULL;
+	int bus_error = 0;
+	for (char *const *n = names; n && *n; n++) {
+		if (loaded_unit_file(h, *n))
+			continue;
+		struct unit_file u = { 0 };
+		int r = bus || bus_error ? bus_error : units_bus(h, &bus);
+		if (r < 0)
+			bus_error = r;
+		else
+			r = unit_file_state(h, bus, *n, &u.state);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			if (r != -ENOENT)
+				log_debug_errno(r, "Cannot ask systemd about %s: %m", *n);
+			u.error = r;
+		}
+		if (!(u.name = strdup(*n))) {
+			free(u.state);
+			return -ENOMEM;
+		}
+		struct unit_file *l = realloc(h->unit_files, sizeof *l * (h->n_unit_files + 1));
+		if (!l) {
+			free(u.name);
+			free(u.state);
+			return -ENOMEM;
+		}
+		h->unit_files = l;
+		h->unit_files[h->n_unit_files++] = u;
+	}
+	return 0;
+}
+
+void host_unit_files_free(struct host *h);
+void host_unit_files_free(struct host *h)
+{
+	for (size_t i = 0; i < h->n_unit_files; i++) {
+		free(h->unit_files[i].name);
+		free(h->unit_files[i].state);
+	}
+	free(h->unit_files);
+	h->unit_files = NULL;
+	h->n_unit_files = 0;
+}
+
 const struct cpuset *host_find_unit_cpus(const struct host *h, const char *unit)
 {
 	for (size_t i = 0; i < h->n_unit_cpus; i++)

@@ -17,6 +17,7 @@ int host_iomem_load(struct host *h);
 void host_modules_free(struct host *h);
 void host_cpus_free(struct host *h);
 void host_unit_cpus_free(struct host *h);
+void host_unit_files_free(struct host *h);
 void host_hugepages_free(struct host *h);
 void host_shares_free(struct host *h);
 
@@ -72,6 +73,7 @@ void host_forget_plan_reads(struct host *h)
 	h->sessions_error = 0;
 	host_cpus_free(h);
 	host_unit_cpus_free(h);
+	host_unit_files_free(h);
 	host_hugepages_free(h);
 	host_vm_disks_free(h);
 	host_shares_free(h);

@@ -18,6 +18,7 @@ static const char *const stage_table[_STAGE_MAX] = {
 	[STAGE_DRIVES] = "drives",
 	[STAGE_FIREWALL] = "firewall",
 	[STAGE_SHARES] = "shares",
+	[STAGE_SLEEP] = "sleep",
 };
 
 DEFINE_STRING_TABLE_LOOKUP(stage, enum stage_id, _STAGE_MAX)

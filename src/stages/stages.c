@@ -3,7 +3,11 @@
 #include "stages/stages.h"
 
 const struct stage stage_order[_STAGE_MAX] = {
-	/* First: the steps most likely to fail, which fail before the desktop goes. */
+	/* First: the host stops being able to sleep before anything is taken from it, and can
+	 * again only once release has given everything back (it is undone last). */
+	{ STAGE_SLEEP, "keep the host from sleeping while the VM has its devices",
+	  .plan = stage_sleep_plan, .load = stage_sleep_load },
+	/* Then the steps most likely to fail, which fail before the desktop goes. */
 	{ STAGE_HUGEPAGES, "reserve the VM's huge pages (<memoryBacking><hugepages>)",
 	  .plan = stage_hugepages_plan, .load = stage_hugepages_load },
 	{ STAGE_DRIVES, "unmount what the VM's disks hold", .plan = stage_drives_plan,

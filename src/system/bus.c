@@ -246,6 +246,113 @@ int bus_unit_start(sd_bus *bus, const char *unit, unsigned timeout_s, uint64_t *
 	return 0;
 }
 
+int bus_unit_file_state(sd_bus *bus, const char *unit, char **ret)
+{
+	TIMING_WAIT(WAIT_SYSTEMD);
+	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	const char *state;
+	/* systemd answers a unit file it cannot find with FileNotFound, which is -ENOENT. */
+	int r = sym_sd_bus_call_method(bus, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER,
+				       "GetUnitFileState", &error, &reply, "s", unit);
+	if (r < 0 || (r = sym_sd_bus_message_read(reply, "s", &state)) < 0)
+		return r;
+	char *s = strdup(state);
+	if (!s)
+		return -ENOMEM;
+	*ret = s;
+	return 0;
+}
+
+/* What logind weighs before it suspends: the loaded unit's LoadState ("loaded", "masked"). */
+static int unit_load_state(sd_bus *bus, const char *unit, char **ret)
+{
+	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	const char *path;
+	int r = sym_sd_bus_call_method(bus, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER, "LoadUnit",
+				       &error, &reply, "s", unit);
+	if (r < 0 || (r = sym_sd_bus_message_read(reply, "o", &path)) < 0)
+		return r;
+	return sym_sd_bus_get_property_string(bus, SYSTEMD, path, "org.freedesktop.systemd1.Unit",
+					      "LoadState", &error, ret);
+}
+
+/* A call of the manager's with what is left of the deadline; systemd's reason into ret_why. */
+static int manager_call(sd_bus *bus, sd_bus_message *m, uint64_t deadline,
+			sd_bus_message **ret_reply, char **ret_why)
+{
+	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
+	uint64_t now = now_usec();
+	if (now >= deadline)
+		return -ETIMEDOUT;
+	int r = sym_sd_bus_call(bus, m, deadline - now, &error, ret_reply);
+	if (r < 0 && ret_why && error.message && !*ret_why)
+		*ret_why = strdup(error.message);
+	return r;
+}
+
+/* The number of changes a MaskUnitFiles or UnmaskUnitFiles reply lists. */
+static int unit_file_changes(sd_bus_message *reply, size_t *ret)
+{
+	const char *type, *path, *source;
+	size_t n = 0;
+	int r = sym_sd_bus_message_enter_container(reply, 'a', "(sss)");
+	while (r >= 0 && (r = sym_sd_bus_message_read(reply, "(sss)", &type, &path, &source)) > 0)
+		n++;
+	if (r >= 0)
+		r = sym_sd_bus_message_exit_container(reply);
+	if (r < 0)
+		return r;
+	*ret = n;
+	return 0;
+}
+
+int bus_unit_mask_runtime(sd_bus *bus, const char *unit, bool mask, unsigned timeout_s,
+			  char **ret_why)
+{
+	TIMING_WAIT(WAIT_SYSTEMD);
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL,
+							   *reload = NULL;
+	_cleanup_free_ char *load = NULL;
+	uint64_t deadline = now_usec() + (uint64_t)timeout_s * 1000000u;
+	size_t changes;
+	int r = sym_sd_bus_message_new_method_call(bus, &m, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER,
+						   mask ? "MaskUnitFiles" : "UnmaskUnitFiles");
+	/* Runtime only: a reboot, or a crash of ours, never leaves the host unable to sleep. Not
+	 * forced: a runtime unit file of that name is someone else's, and unmasking could not
+	 * give it back. */
+	if (r >= 0)
+		r = mask ? sym_sd_bus_message_append(m, "asbb", 1, unit, 1, 0) :
+			   sym_sd_bus_message_append(m, "asb", 1, unit, 1);
+	if (r >= 0)
+		r = manager_call(bus, m, deadline, &reply, ret_why);
+	if (r >= 0)
+		r = unit_file_changes(reply, &changes);
+	if (r < 0)
+		return r;
+	/* The unit systemd has loaded keeps its old LoadState until the manager reloads, and
+	 * logind asks that of it. */
+	if ((r = unit_load_state(bus, unit, &load)) < 0)
+		return r;
+	if (streq(load, "masked") == mask)
+		return changes > 0 ? 0 : 1;
+	if ((r = sym_sd_bus_message_new_method_call(bus, &reload, SYSTEMD, SYSTEMD_PATH,
+						    SYSTEMD_MANAGER, "Reload")) < 0 ||
+	    (r = manager_call(bus, reload, deadline, NULL, ret_why)) < 0)
+		return r;
+	free(load);
+	load = NULL;
+	if ((r = unit_load_state(bus, unit, &load)) < 0)
+		return r;
+	if (streq(load, "masked") != mask) {
+		if (ret_why && !*ret_why)
+			*ret_why = strdup_printf("systemd still says %s after a reload", load);
+		return -EIO;
+	}
+	return 0;
+}
+
 static int unit_interface(const char *unit, const char **ret)
 {
 	if (endswith(unit, ".slice"))

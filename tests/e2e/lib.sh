@@ -186,6 +186,9 @@ vtcon_state() {
 
 # --- a normalised host snapshot to compare before/after ---------------------
 
+# What the sleep stage masks while a VM has the devices.
+SLEEP_TARGETS="sleep.target suspend.target hibernate.target hybrid-sleep.target suspend-then-hibernate.target"
+
 host_state() {
     local d f
     echo "## pci drivers"
@@ -210,6 +213,10 @@ host_state() {
     if [[ $E2E_FLAVOUR == gnome ]]; then
         echo "$E2E_USER/$GNOME_SHELL_UNIT $(user_unit_state "$E2E_USER" "$GNOME_SHELL_UNIT")"
     fi
+    echo "## sleep targets"
+    # Their unit file states exactly (static, masked, masked-runtime...): the sleep stage masks
+    # them for the VM's run only.
+    for d in $SLEEP_TARGETS; do echo "$d $(systemctl is-enabled "$d" 2>/dev/null || true)"; done
     echo "## holders"
     # By command name, never pid: the desktop given back is a new process, and in the gnome
     # flavour a new logind session (new session id, its device copies in PID 1 and logind

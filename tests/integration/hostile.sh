@@ -563,7 +563,7 @@ report hostile-override-vm-named-by-its-uuid
 problems=""
 new_overrides
 rm "$od"/*/*-mark
-printf 'disable = display-manager sessions audio\n' > "$od/win10/vm.conf"
+printf 'disable = sleep display-manager sessions audio\n' > "$od/win10/vm.conf"
 hook win10 prepare begin "$vm_xml"
 [ $rc -eq 1 ] && grep -q "Cannot signal the processes of a host tree" "$scratch/err" ||
 	problems="$problems${nl}prepare exited $rc: $(cat "$scratch/err")"

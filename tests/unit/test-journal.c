@@ -53,6 +53,7 @@ static struct journal *sample(void)
 		  "rw,sync,no_subtree_check", 0 },
 		{ STAGE_SHARES, ACTION_LABEL_SMB, "/srv/games", "system_u:object_r:var_t:s0", 0 },
 		{ STAGE_CPU_GOVERNOR, ACTION_SET_GOVERNOR, "cpu1", "schedutil", 0 },
+		{ STAGE_SLEEP, ACTION_MASK_UNIT, "suspend.target", "static", 0 },
 	};
 	struct journal *j = calloc(1, sizeof *j);
 	ASSERT_NOT_NULL(j);
@@ -255,6 +256,13 @@ static const struct {
 	  "result '1:02' is not pages added:pool size before" },
 	{ HEAD "action done display-manager stop-unit 0 gdm.service active 3\nend\n",
 	  "result '3' is not empty" },
+	{ HEAD "action done sleep mask-unit 0 gdm.service static %\nend\n", "not a .target unit" },
+	{ HEAD "action done sleep mask-unit 0 ../suspend.target static %\nend\n",
+	  "not a .target unit" },
+	{ HEAD "action done sleep mask-unit 0 suspend.target Static%20x %\nend\n",
+	  "not a unit file state" },
+	{ HEAD "action done drivers mask-unit 0 suspend.target static %\nend\n",
+	  "in stage drivers, which never does that" },
 	{ HEAD "action done drives unmount 0 /mnt/../etc /dev/sda1%20ext4%20rw%20- %\nend\n",
 	  "not a mount point" },
 	{ HEAD "action done drives unmount 0 mnt /dev/sda1%20ext4%20rw%20- %\nend\n",

@@ -86,6 +86,16 @@ static struct unit_state units[] = {
 	  .active_state = S("active") },
 };
 
+/* A desktop's sleep targets: the admin masked hibernation; systemd 252 has no
+ * suspend-then-hibernate.target unit file here. */
+static struct unit_file unit_files[] = {
+	{ .name = S("sleep.target"), .state = S("static") },
+	{ .name = S("suspend.target"), .state = S("static") },
+	{ .name = S("hibernate.target"), .state = S("masked") },
+	{ .name = S("hybrid-sleep.target"), .state = S("static") },
+	{ .name = S("suspend-then-hibernate.target"), .error = -ENOENT },
+};
+
 static struct user_services users[] = {
 	{ .uid = 1000,
 	  .running = STRV(S("org.gnome.Shell@wayland.service"), S("pipewire-pulse.service"),
@@ -97,7 +107,8 @@ static struct host gnome_on_nvidia = {
 	.modules = modules, .n_modules = ARRAY_SIZE(modules), .vfio_pci = VFIO_PCI_MODULE,
 	.kernel_release = S("6.12.9"), .holders = holders, .n_holders = ARRAY_SIZE(holders),
 	.sessions = sessions, .n_sessions = ARRAY_SIZE(sessions), .units = units,
-	.n_units = ARRAY_SIZE(units), .users = users, .n_users = ARRAY_SIZE(users),
+	.n_units = ARRAY_SIZE(units), .unit_files = unit_files,
+	.n_unit_files = ARRAY_SIZE(unit_files), .users = users, .n_users = ARRAY_SIZE(users),
 };
 
 static const struct {
@@ -105,6 +116,9 @@ static const struct {
 	enum action_kind kind;
 	const char *target;
 } gnome_handoff[] = {
+	{ STAGE_SLEEP, ACTION_MASK_UNIT, "sleep.target" },
+	{ STAGE_SLEEP, ACTION_MASK_UNIT, "suspend.target" },
+	{ STAGE_SLEEP, ACTION_MASK_UNIT, "hybrid-sleep.target" },
 	{ STAGE_DISPLAY_MANAGER, ACTION_STOP_UNIT, "gdm.service" },
 	{ STAGE_SESSIONS, ACTION_TERMINATE_SESSION, "2" },
 	{ STAGE_AUDIO, ACTION_STOP_USER_UNIT, "pipewire-pulse.service" },
@@ -160,8 +174,9 @@ TEST(gnome_wayland_on_nvidia)
 	ASSERT_FALSE(plan_refused(p));
 	ASSERT_TRUE(p->host_graphics_go);
 	assert_plan_is(p, ARRAY_SIZE(gnome_handoff), 0, 0);
-	ASSERT_STREQ(p->actions[0].prior, "active");
-	ASSERT_STREQ(p->actions[13].prior, "snd_hda_intel");
+	ASSERT_STREQ(p->actions[0].prior, "static");
+	ASSERT_STREQ(p->actions[3].prior, "active");
+	ASSERT_STREQ(p->actions[16].prior, "snd_hda_intel");
 	/* nvidiactl is the driver's, and the driver goes: it is freed with the card's nodes. */
 	ASSERT_STREQ(p->devices[0], "0000:01:00.0");
 	ASSERT_STREQ(p->devices[1], "0000:01:00.1");
@@ -175,7 +190,40 @@ TEST(disabled_stage_plans_nothing)
 	config_init(&cfg);
 	ASSERT_OK(config_parse(&cfg, "disable = audio\n", NULL));
 	_cleanup_(plan_freep) struct plan *p = plan_for(&gnome_on_nvidia, &cfg);
-	assert_plan_is(p, ARRAY_SIZE(gnome_handoff) - 5, 2, 5);
+	assert_plan_is(p, ARRAY_SIZE(gnome_handoff) - 5, 5, 5);
+	config_done(&cfg);
+}
+
+/* A mask that was there before is left alone, and said so; disabling the stage leaves every
+ * target as it is. */
+TEST(sleep_targets_masked_before_are_left_alone)
+{
+	struct config cfg;
+	config_init(&cfg);
+	_cleanup_(plan_freep) struct plan *p = plan_for(&gnome_on_nvidia, &cfg);
+	ASSERT_TRUE(strv_contains(p->notes, "hibernate.target is already masked: left as it is"));
+	config_done(&cfg);
+
+	config_init(&cfg);
+	ASSERT_OK(config_parse(&cfg, "disable = sleep\n", NULL));
+	_cleanup_(plan_freep) struct plan *q = plan_for(&gnome_on_nvidia, &cfg);
+	assert_plan_is(q, ARRAY_SIZE(gnome_handoff) - 3, 0, 3);
+	config_done(&cfg);
+}
+
+/* No systemd to ask (a host tree without the snapshot): nothing to mask, and the plan says so. */
+TEST(no_sleep_targets_plans_none)
+{
+	struct host h = gnome_on_nvidia;
+	struct unit_file none[] = { { .name = S("sleep.target"), .error = -ENOENT } };
+	h.unit_files = none;
+	h.n_unit_files = ARRAY_SIZE(none);
+	struct config cfg;
+	config_init(&cfg);
+	_cleanup_(plan_freep) struct plan *p = plan_for(&h, &cfg);
+	ASSERT_FALSE(plan_refused(p));
+	assert_plan_is(p, ARRAY_SIZE(gnome_handoff) - 3, 0, 3);
+	ASSERT_TRUE(strv_contains(p->notes, "no sleep target on this host: nothing to mask"));
 	config_done(&cfg);
 }
 

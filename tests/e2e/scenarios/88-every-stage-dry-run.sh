@@ -25,7 +25,7 @@ host_state >"$E2E_WORK/before"
 /etc/libvirt/hooks/qemu --dry-run $vm prepare begin - <"$E2E_WORK/$vm.xml" >"$E2E_WORK/plan.out" 2>&1 ||
     fail "the dry run failed: $(cat "$E2E_WORK/plan.out")"
 note "qemu --dry-run $vm prepare begin -:"; cat "$E2E_WORK/plan.out"
-for want in 'hugepages  *reserve huge pages' 'drives  *unmount  *'$mnt 'display-manager  *stop unit' \
+for want in 'sleep  *mask unit  *suspend.target' 'hugepages  *reserve huge pages' 'drives  *unmount  *'$mnt 'display-manager  *stop unit' \
     'audio  *stop user unit' 'holders  *free device nodes' 'vtconsole  *unbind console' \
     'drivers  *unbind driver' 'drivers  *unload module  *bochs' 'vfio  *bind vfio-pci' \
     'vfio  *run override' 'cpu-isolation  *keep host off CPUs' 'USB device 0627:0001'; do

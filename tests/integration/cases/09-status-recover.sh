@@ -17,7 +17,7 @@ if [ -d "$desk" ]; then
 			"$1/etc/libvirt/hooks/vfio-hook.d/win10"
 		chmod 0700 "$1/run/vfio-hook"
 		chmod -R go-w "$1/etc"
-		printf 'disable = display-manager sessions audio holders drivers vfio\n' \
+		printf 'disable = sleep display-manager sessions audio holders drivers vfio\n' \
 			> "$1/etc/libvirt/hooks/vfio-hook.d/win10/vm.conf"
 		# As the kernel prints it after a write: no newline.
 		printf 1 > "$1/sys/class/vtconsole/vtcon1/bind"
