@@ -103,6 +103,7 @@ const struct action_type action_mask_unit = {
 	.prior_ok = is_unit_file_state,
 	.prior_is = "a unit file state",
 	.run = run,
+	.shared = true,
 	.undo = undo,
 	.undo_text = undo_text,
 	.check = check,

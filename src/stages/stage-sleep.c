@@ -37,12 +37,14 @@ int stage_sleep_plan(struct plan_ctx *ctx)
 		if (r < 0)
 			r = plan_note(ctx->plan, "cannot ask systemd about %s (%s): left as it is", *t,
 				      strerror(-r));
-		else if (unit_file_state_is_masked(u->state))
+		else if (unit_file_state_is_masked(u->state) &&
+			 !host_find_held(ctx->host, "mask-unit", *t, NULL))
 			/* The admin's, or someone's until the next boot: not ours to unmask. */
 			r = plan_note(ctx->plan, "%s is already %s: left as it is", *t, u->state);
 		else
-			r = plan_add(ctx->plan, STAGE_SLEEP, ACTION_MASK_UNIT, *t, u->state,
-				     "no suspend while the VM has the devices", 0);
+			/* Another running VM's mask is joined: the last VM to stop unmasks. */
+			r = plan_shared(ctx, STAGE_SLEEP, ACTION_MASK_UNIT, *t, false, u->state,
+					"no suspend while the VM has the devices");
 		if (r < 0)
 			return r;
 	}

@@ -315,7 +315,7 @@ TEST(plan_too_big_for_its_journal_is_refused)
 	ASSERT_EQ(p->n_refusals, 1);
 	ASSERT_TRUE(startswith(p->refusals[0], "cannot record what release would undo: its journal "
 					       "would grow to "));
-	ASSERT_TRUE(strstr(p->refusals[0], " bytes, more than the 262144 release reads back (2019 "
+	ASSERT_TRUE(strstr(p->refusals[0], " bytes, more than the 262144 release reads back (2022 "
 					   "actions)"));
 	for (size_t i = 1; i <= N; i++)
 		free(many[i].name);
