@@ -30,6 +30,7 @@ struct exec_ctx {
 	char *const *devices;    /* the PCI functions the VM takes (the plan's devices) */
 	struct kernel_deadline kernel; /* calls into driver code; a stuck one is journaled */
 	bool left_behind;        /* an undo failed: the journal keeps what did not come back */
+	struct journal *journal; /* the one being run or released, for exec_record_result */
 };
 
 /* The deadline for a call into driver code: module_timeout. */
@@ -51,6 +52,10 @@ int exec_log_stuck(const struct exec_ctx *ctx, const char *fmt, ...) _printf_(2,
 /* An action handler: 0 done, ACTION_NOOP nothing needed doing, <0 failed (logged once). */
 #define ACTION_NOOP 1
 typedef int (*action_fn)(struct exec_ctx *ctx, struct action *a);
+
+/* An action's result (what its undo gives back), journaled before the change it describes, so
+ * a hook killed in between still leaves it for release. NULL: none. <0 failed (logged). */
+_must_check_ int exec_record_result(struct exec_ctx *ctx, struct action *a, const char *result);
 
 _must_check_ int exec_system_bus(struct exec_ctx *ctx, sd_bus **ret);
 /* Seconds with two decimals, for "took 0.83 s" log lines. */

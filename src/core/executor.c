@@ -75,6 +75,17 @@ static int save(int dir_fd, const struct journal *j)
 	return r;
 }
 
+int exec_record_result(struct exec_ctx *ctx, struct action *a, const char *result)
+{
+	char *copy = NULL;
+	if (result && !(copy = strdup(result)))
+		return log_error_errno(-ENOMEM, "Cannot record what %s %s found: %m",
+				       action_kind_verb(a->kind), a->target);
+	free(a->result);
+	a->result = copy;
+	return ctx->journal ? save(ctx->journal_dir_fd, ctx->journal) : 0;
+}
+
 static bool needs_undo(const struct action *a)
 {
 	/* "started" and "failed" may have changed something: their undo checks what is real. */
@@ -149,6 +160,42 @@ static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_
 	return ret;
 }
 
+/* The plan's actions run in order, each journaled before and after. */
+static int prepare(struct exec_ctx *ctx, int dir_fd, struct journal *j)
+{
+	int r = save(dir_fd, j);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < j->plan->n_actions; i++) {
+		struct action *a = &j->plan->actions[i];
+		a->state = ACTION_STARTED;
+		if ((r = save(dir_fd, j)) < 0) {
+			a->state = ACTION_PLANNED;
+			return undo_range(ctx, dir_fd, j, i), r;
+		}
+		log_debug("Action %zu/%zu: %s %s", i + 1, j->plan->n_actions,
+			  action_kind_verb(a->kind), a->target);
+		timing_action(stage_to_string(a->stage), action_kind_verb(a->kind), a->target);
+		ctx->kernel.stuck_pid = 0;
+		r = action_types[a->kind]->run(ctx, a);
+		if (r < 0) {
+			a->state = ACTION_FAILED;
+			note_stuck_call(ctx, a);
+			(void)save(dir_fd, j);
+			log_notice("Rolling back %s: undoing %zu action%s", j->plan->vm_name, i + 1,
+				   i ? "s" : "");
+			(void)undo_range(ctx, dir_fd, j, i);
+			return r;
+		}
+		a->state = r == ACTION_NOOP ? ACTION_SKIPPED : ACTION_DONE;
+		if ((r = save(dir_fd, j)) < 0)
+			return undo_range(ctx, dir_fd, j, i), r;
+	}
+	timing_phase("journal");
+	j->state = JOURNAL_PREPARED;
+	return save(dir_fd, j);
+}
+
 int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 {
 	struct journal j = {
@@ -161,37 +208,10 @@ int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 	ctx->journal_dir_fd = dir_fd;
 	ctx->vm_pinned = plan->pinned_cpus;
 	ctx->devices = plan->devices;
-	int r = save(dir_fd, &j);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < plan->n_actions; i++) {
-		struct action *a = &plan->actions[i];
-		a->state = ACTION_STARTED;
-		if ((r = save(dir_fd, &j)) < 0) {
-			a->state = ACTION_PLANNED;
-			return undo_range(ctx, dir_fd, &j, i), r;
-		}
-		log_debug("Action %zu/%zu: %s %s", i + 1, plan->n_actions,
-			  action_kind_verb(a->kind), a->target);
-		timing_action(stage_to_string(a->stage), action_kind_verb(a->kind), a->target);
-		ctx->kernel.stuck_pid = 0;
-		r = action_types[a->kind]->run(ctx, a);
-		if (r < 0) {
-			a->state = ACTION_FAILED;
-			note_stuck_call(ctx, a);
-			(void)save(dir_fd, &j);
-			log_notice("Rolling back %s: undoing %zu action%s", plan->vm_name, i + 1,
-				   i ? "s" : "");
-			(void)undo_range(ctx, dir_fd, &j, i);
-			return r;
-		}
-		a->state = r == ACTION_NOOP ? ACTION_SKIPPED : ACTION_DONE;
-		if ((r = save(dir_fd, &j)) < 0)
-			return undo_range(ctx, dir_fd, &j, i), r;
-	}
-	timing_phase("journal");
-	j.state = JOURNAL_PREPARED;
-	return save(dir_fd, &j);
+	ctx->journal = &j;
+	int r = prepare(ctx, dir_fd, &j);
+	ctx->journal = NULL;
+	return r;
 }
 
 int executor_release(struct exec_ctx *ctx, int dir_fd, struct journal *j)
@@ -202,5 +222,8 @@ int executor_release(struct exec_ctx *ctx, int dir_fd, struct journal *j)
 		(void)!journal_remove(dir_fd, j->plan->vm_uuid);
 		return 0;
 	}
-	return undo_range(ctx, dir_fd, j, j->plan->n_actions - 1);
+	ctx->journal = j;
+	int r = undo_range(ctx, dir_fd, j, j->plan->n_actions - 1);
+	ctx->journal = NULL;
+	return r;
 }
