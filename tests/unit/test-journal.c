@@ -72,6 +72,7 @@ static struct journal *sample(void)
 	}
 	j->plan->actions[0].state = ACTION_DONE;
 	j->plan->actions[0].result = strdup("3");
+	j->plan->actions[13].result = strdup("pci-stub"); /* the driver_override it had */
 	return j;
 }
 
@@ -89,6 +90,8 @@ TEST(round_trip)
 	ASSERT_EQ(k->plan->actions[0].state, ACTION_DONE);
 	ASSERT_STREQ(k->plan->actions[0].result, "3");
 	ASSERT_NULL(k->plan->actions[1].result);
+	ASSERT_EQ(k->plan->actions[13].kind, ACTION_BIND_VFIO);
+	ASSERT_STREQ(k->plan->actions[13].result, "pci-stub");
 	ASSERT_EQ(k->plan->actions[4].uid, 1000);
 	ASSERT_NULL(k->plan->actions[6].prior);
 	ASSERT_STREQ(k->plan->actions[1].target, "/mnt/data dir");
@@ -218,6 +221,10 @@ static const struct {
 	  "lacks its expectation, a driver name" },
 	{ HEAD "action done drivers unbind-pci 0 0000:01:00.0 a%2fb %\nend\n", "not a driver name" },
 	{ HEAD "action done vfio bind-vfio 0 0000:01:00.0 .. %\nend\n", "not a driver name" },
+	{ HEAD "action done vfio bind-vfio 0 0000:01:00.0 none ../../../etc%2fx\nend\n",
+	  "bind-vfio result '../../../etc/x' is not the driver_override it had" },
+	{ HEAD "action done vfio bind-vfio 0 0000:01:00.0 none pci%20stub\nend\n",
+	  "is not the driver_override it had" },
 	{ HEAD "action done framebuffer unbind-platform 0 ../x simple-framebuffer %\nend\n",
 	  "not a platform device" },
 	{ HEAD "action done drivers unload-module 0 ../../lib/x.ko loaded %\nend\n",
