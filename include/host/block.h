@@ -8,6 +8,9 @@
 struct mount_entry {
 	unsigned major, minor;
 	char *target;     /* decoded mount point */
+	char *root;       /* what of the filesystem is mounted there, as in mountinfo (octal
+			   * escapes kept): "/" for all of it, a directory for a bind mount; NULL
+			   * (hosts built by hand) is "/" */
 	char *source;     /* as in mountinfo (octal escapes kept) */
 	char *fstype;
 	char *options;    /* per-mount options */
@@ -33,5 +36,9 @@ _must_check_ int host_load_vm_disks(struct host *h, char *const *block_disks,
 				    struct pci_function *const *passed, size_t n_passed,
 				    char *const *file_disks);
 void host_vm_disks_free(struct host *h);
+/* What mounting m's source with its superblock options does not give and a bind mount of it
+ * adds: the directory under that, octal escapes kept ("/games"); NULL for the whole
+ * filesystem. A btrfs subvolume's root ("/@home" with subvol=/@home) is the mount's own. */
+const char *mount_bind_root(const struct mount_entry *m);
 /* mountinfo's octal escapes (\040 for a space) decoded. */
 char *mount_unescape(const char *s);

@@ -112,12 +112,32 @@ void mounts_free(struct mount_entry *m, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(m[i].target);
+		free(m[i].root);
 		free(m[i].source);
 		free(m[i].fstype);
 		free(m[i].options);
 		free(m[i].super_opts);
 	}
 	free(m);
+}
+
+const char *mount_bind_root(const struct mount_entry *m)
+{
+	const char *root = m->root;
+	if (!root || streq(root, "/"))
+		return NULL;
+	/* btrfs mounts a subvolume (subvol=/@home) with that as its root. */
+	const char *sub = m->super_opts ? strstr(m->super_opts, "subvol=") : NULL;
+	if (m->fstype && streq(m->fstype, "btrfs") && sub &&
+	    (sub == m->super_opts || sub[-1] == ',')) {
+		sub += strlen("subvol=");
+		size_t n = strcspn(sub, ",");
+		if (n > 0 && strncmp(root, sub, n) == 0 && (root[n] == '/' || !root[n]))
+			root += n;
+		if (!*root || streq(root, "/"))
+			return NULL;
+	}
+	return root;
 }
 
 int mounts_read(int proc_fd, struct mount_entry **ret, size_t *ret_n)
@@ -152,10 +172,12 @@ int mounts_read(int proc_fd, struct mount_entry **ret, size_t *ret_n)
 		list = m;
 		list[n++] = (struct mount_entry){ .major = maj, .minor = min,
 						  .target = mount_unescape(target),
+						  .root = strdup(root),
 						  .source = strdup(source), .fstype = strdup(fstype),
 						  .options = strdup(opts), .super_opts = strdup(super) };
 		const struct mount_entry *e = &list[n - 1];
-		if (!e->target || !e->source || !e->fstype || !e->options || !e->super_opts) {
+		if (!e->target || !e->root || !e->source || !e->fstype || !e->options ||
+		    !e->super_opts) {
 			mounts_free(list, n);
 			return -ENOMEM;
 		}

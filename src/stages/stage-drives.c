@@ -65,9 +65,12 @@ int stage_drives_plan(struct plan_ctx *ctx)
 					k);
 			break;
 		}
-		_cleanup_free_ char *how = strdup_printf("%s %s %s %s", m->source, m->fstype,
+		/* A bind mount's directory last: it comes back as that, not the whole
+		 * filesystem. */
+		const char *bind = mount_bind_root(m);
+		_cleanup_free_ char *how = strdup_printf("%s %s %s %s%s%s", m->source, m->fstype,
 							 m->options, isempty(m->super_opts) ? "-" :
-							 m->super_opts);
+							 m->super_opts, bind ? " " : "", bind ?: "");
 		_cleanup_free_ char *why = strdup_printf("on %s", k);
 		if (!how || !why)
 			r = -ENOMEM;
