@@ -34,6 +34,7 @@ enum action_kind {
 	ACTION_START_UNIT,         /* target: system unit, prior: its state */
 	ACTION_EXPORT_NFS,         /* target: "client:/path", prior: export options */
 	ACTION_LABEL_SMB,          /* target: directory, prior: its SELinux context */
+	ACTION_SWAPOFF,            /* target: swap partition or file, prior: its priority */
 	_ACTION_KIND_MAX,
 	_ACTION_KIND_INVALID = -EINVAL,
 };

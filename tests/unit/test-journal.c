@@ -53,6 +53,7 @@ static struct journal *sample(void)
 		  "rw,sync,no_subtree_check", 0 },
 		{ STAGE_SHARES, ACTION_LABEL_SMB, "/srv/games", "system_u:object_r:var_t:s0", 0 },
 		{ STAGE_CPU_GOVERNOR, ACTION_SET_GOVERNOR, "cpu1", "schedutil", 0 },
+		{ STAGE_DRIVES, ACTION_SWAPOFF, "/dev/vdd2", "-2", 0 },
 	};
 	struct journal *j = calloc(1, sizeof *j);
 	ASSERT_NOT_NULL(j);
@@ -269,6 +270,12 @@ static const struct {
 	{ HEAD "action done drives unmount 0 /mnt/x /dev/../etc/x%20ext4%20rw%20- %\nend\n",
 	  "not a /dev source" },
 	{ HEAD "action done drives unmount 0 /mnt/x /dev/sda1%20ext4 %\nend\n", "not a /dev source" },
+	{ HEAD "action done drives swapoff 0 /dev/../etc/shadow -2 %\nend\n",
+	  "swapoff target '/dev/../etc/shadow' is not a swap partition or file" },
+	{ HEAD "action done drives swapoff 0 /dev/sdb2 high %\nend\n", "not a swap priority" },
+	{ HEAD "action done drives swapoff 0 /dev/sdb2 040000 %\nend\n", "not a swap priority" },
+	{ HEAD "action done drives swapoff 0 /dev/sdb2 % %\nend\n", "lacks its expectation" },
+	{ HEAD "action done vfio swapoff 0 /dev/sdb2 -2 %\nend\n", "which never does that" },
 	{ HEAD "action done drives unmount 0 /mnt/x /dev/sda1%20ext4%20rw%20-%20/../etc %\nend\n",
 	  "not a /dev source" },
 	{ HEAD "action done drives unmount 0 /mnt/x /dev/sda1%20ext4%20rw%20-%20games %\nend\n",
