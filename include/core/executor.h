@@ -24,13 +24,13 @@ struct exec_ctx {
 	const struct host *host;
 	struct module_loader modules; /* libkmod, opened on first use */
 	int journal_dir_fd;      /* other VMs' journals (CPU isolation composes with them) */
-	struct journal *journal; /* this VM's, while the executor runs it */
 	const char *vm_name;     /* for override executables' environment */
 	const char *vm_uuid;
 	const char *vm_pinned;   /* the VM's pinned CPUs, from the plan or its journal */
 	char *const *devices;    /* the PCI functions the VM takes (the plan's devices) */
 	struct kernel_deadline kernel; /* calls into driver code; a stuck one is journaled */
 	bool left_behind;        /* an undo failed: the journal keeps what did not come back */
+	struct journal *journal; /* the one being run or released, for exec_record_result */
 };
 
 /* The deadline for a call into driver code: module_timeout. */
@@ -53,6 +53,10 @@ int exec_log_stuck(const struct exec_ctx *ctx, const char *fmt, ...) _printf_(2,
 #define ACTION_NOOP 1
 typedef int (*action_fn)(struct exec_ctx *ctx, struct action *a);
 
+/* An action's result (what its undo gives back), journaled before the change it describes, so
+ * a hook killed in between still leaves it for release. NULL: none. <0 failed (logged). */
+_must_check_ int exec_record_result(struct exec_ctx *ctx, struct action *a, const char *result);
+
 _must_check_ int exec_system_bus(struct exec_ctx *ctx, sd_bus **ret);
 /* Seconds with two decimals, for "took 0.83 s" log lines. */
 static inline double usec_to_s(uint64_t usec)
@@ -64,10 +68,6 @@ static inline double usec_to_s(uint64_t usec)
 _must_check_ int executor_prepare(struct exec_ctx *ctx, int journal_dir_fd, struct plan *plan);
 /* Undo what a journal records, best effort, and remove it when everything is given back. */
 _must_check_ int executor_release(struct exec_ctx *ctx, int journal_dir_fd, struct journal *j);
-
-/* Journal the running action's values now: its result before a change that must be undone
- * even if the hook dies before the change is recorded done. */
-_must_check_ int executor_record(struct exec_ctx *ctx);
 
 /* The global lock (flock on /run/vfio-hook itself), with a deadline. */
 _must_check_ int executor_lock(int journal_dir_fd, unsigned timeout_s, int *ret_fd);

@@ -24,7 +24,7 @@ enum action_kind {
 	ACTION_UNBIND_PCI,         /* target: PCI device, prior: its driver */
 	ACTION_UNLOAD_MODULE,      /* target: module */
 	ACTION_LOAD_MODULE,        /* target: module */
-	ACTION_BIND_VFIO,          /* target: PCI device */
+	ACTION_BIND_VFIO,          /* target: PCI device, prior: its driver, result: its driver_override */
 	ACTION_RUN_SCRIPT,         /* target: an override executable, prior: before|after */
 	ACTION_SET_ALLOWED_CPUS,   /* target: slice or scope, prior: its CPUs before ("all") */
 	ACTION_ALLOC_HUGEPAGES,    /* target: a hugepages pool in sysfs, prior: pages wanted */
@@ -35,6 +35,7 @@ enum action_kind {
 	ACTION_EXPORT_NFS,         /* target: "client:/path", prior: export options */
 	ACTION_LABEL_SMB,          /* target: directory, prior: its SELinux context */
 	ACTION_MASK_UNIT,          /* target: a sleep .target, prior: its unit file state */
+	ACTION_SWAPOFF,            /* target: swap partition or file, prior: its priority */
 	_ACTION_KIND_MAX,
 	_ACTION_KIND_INVALID = -EINVAL,
 };

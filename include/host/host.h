@@ -144,6 +144,16 @@ struct block_dev {
 };
 
 struct mount_entry;
+
+/* An active swap area, from /proc/swaps. */
+struct swap_area {
+	char *path;           /* decoded: "/dev/sdb2", or a swap file's "/data/swapfile" */
+	bool is_file;
+	unsigned major, minor; /* the partition's, or the file's filesystem's device */
+	bool numbered;        /* major and minor are known */
+	unsigned long long size_kib, used_kib;
+	int priority;
+};
 struct iface_zone;
 struct firewall_service;
 
@@ -203,6 +213,10 @@ struct host {
 	int mounts_error;                /* <0: it could not be read (errno) */
 	struct block_dev *image_devs;    /* the devices its image files live on */
 	size_t n_image_devs;
+	struct swap_area *swaps;         /* active swap, read with the mount table */
+	size_t n_swaps;
+	int swaps_error;                 /* <0: /proc/swaps could not be read (errno) */
+	unsigned long long mem_available_kib; /* /proc/meminfo's MemAvailable, with the swaps */
 	bool exportfs_installed;         /* HOST_EXPORTFS, in the host's root */
 	bool selinux_enabled;
 	char **share_dirs;               /* the shares asked about that are directories */

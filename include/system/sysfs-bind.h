@@ -19,5 +19,9 @@ _must_check_ int sysfs_bind(struct kernel_deadline *d, int sys_fd, const char *b
 			    const char *driver);
 /* driver_override: a driver name, or NULL to clear it. */
 _must_check_ int sysfs_pci_set_override(int sys_fd, const char *dev, const char *driver);
+/* driver_override as it is into buf, "" when none (empty, "(null)" on old kernels, or no such
+ * attribute). Reading it waits for the device's lock, as writing it does: only for a function
+ * about to be written to, never for status. */
+_must_check_ int sysfs_pci_get_override(int sys_fd, const char *dev, char *buf, size_t size);
 _must_check_ int sysfs_pci_probe(struct kernel_deadline *d, int sys_fd, const char *dev);
 bool sysfs_device_exists(int sys_fd, const char *bus, const char *dev);

@@ -7,7 +7,8 @@ extern const struct action_type action_stop_unit, action_terminate_session,
 	action_unbind_pci, action_unload_module, action_load_module, action_bind_vfio,
 	action_run_script, action_set_allowed_cpus, action_alloc_hugepages, action_set_governor,
 	action_unmount, action_open_service, action_start_unit, action_export_nfs,
-	action_label_smb, action_mask_unit;
+	action_label_smb, action_mask_unit,
+	action_swapoff;
 
 const struct action_type *const action_types[_ACTION_KIND_MAX] = {
 	[ACTION_STOP_UNIT] = &action_stop_unit,
@@ -30,4 +31,5 @@ const struct action_type *const action_types[_ACTION_KIND_MAX] = {
 	[ACTION_EXPORT_NFS] = &action_export_nfs,
 	[ACTION_LABEL_SMB] = &action_label_smb,
 	[ACTION_MASK_UNIT] = &action_mask_unit,
+	[ACTION_SWAPOFF] = &action_swapoff,
 };

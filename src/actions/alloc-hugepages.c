@@ -102,10 +102,9 @@ static int run(struct exec_ctx *ctx, struct action *a)
 		return log_error_errno(-EOVERFLOW, "Cannot reserve %u more huge pages in %s", add,
 				       a->target);
 	/* Recorded before the write: an undo after a crash knows what to take back. */
-	free(a->result);
-	if (!(a->result = strdup_printf("%u:%u", add, nr)))
-		return -ENOMEM;
-	if ((r = executor_record(ctx)) < 0)
+	char reservation[32];
+	snprintf(reservation, sizeof reservation, "%u:%u", add, nr);
+	if ((r = exec_record_result(ctx, a, reservation)) < 0)
 		return r;
 	/* Defragment first: a fresh 1 GiB page needs contiguous memory. */
 	(void)!write_attr_at(ctx->root->proc_fd, "sys/vm/compact_memory", "1");

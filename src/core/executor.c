@@ -75,8 +75,14 @@ static int save(int dir_fd, const struct journal *j)
 	return r;
 }
 
-int executor_record(struct exec_ctx *ctx)
+int exec_record_result(struct exec_ctx *ctx, struct action *a, const char *result)
 {
+	char *copy = NULL;
+	if (result && !(copy = strdup(result)))
+		return log_error_errno(-ENOMEM, "Cannot record what %s %s found: %m",
+				       action_kind_verb(a->kind), a->target);
+	free(a->result);
+	a->result = copy;
 	return ctx->journal ? save(ctx->journal_dir_fd, ctx->journal) : 0;
 }
 
@@ -173,30 +179,20 @@ static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_
 	return ret;
 }
 
-static int run_actions(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
+/* The plan's actions run in order, each journaled before and after. */
+static int prepare(struct exec_ctx *ctx, int dir_fd, struct journal *j)
 {
-	struct journal j = {
-		.state = JOURNAL_PREPARING,
-		.boot_id = ctx->host ? ctx->host->boot_id : NULL,
-		.pid = getpid(),
-		.since = (uint64_t)time(NULL),
-		.plan = plan,
-	};
-	ctx->journal_dir_fd = dir_fd;
-	ctx->journal = &j;
-	ctx->vm_pinned = plan->pinned_cpus;
-	ctx->devices = plan->devices;
-	int r = save(dir_fd, &j);
+	int r = save(dir_fd, j);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < plan->n_actions; i++) {
-		struct action *a = &plan->actions[i];
+	for (size_t i = 0; i < j->plan->n_actions; i++) {
+		struct action *a = &j->plan->actions[i];
 		a->state = ACTION_STARTED;
-		if ((r = save(dir_fd, &j)) < 0) {
+		if ((r = save(dir_fd, j)) < 0) {
 			a->state = ACTION_PLANNED;
-			return undo_range(ctx, dir_fd, &j, i), r;
+			return undo_range(ctx, dir_fd, j, i), r;
 		}
-		log_debug("Action %zu/%zu: %s %s", i + 1, plan->n_actions,
+		log_debug("Action %zu/%zu: %s %s", i + 1, j->plan->n_actions,
 			  action_kind_verb(a->kind), a->target);
 		timing_action(stage_to_string(a->stage), action_kind_verb(a->kind), a->target);
 		ctx->kernel.stuck_pid = 0;
@@ -204,10 +200,10 @@ static int run_actions(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 		if (r < 0) {
 			a->state = ACTION_FAILED;
 			note_stuck_call(ctx, a);
-			(void)save(dir_fd, &j);
-			log_notice("Rolling back %s: undoing %zu action%s", plan->vm_name, i + 1,
+			(void)save(dir_fd, j);
+			log_notice("Rolling back %s: undoing %zu action%s", j->plan->vm_name, i + 1,
 				   i ? "s" : "");
-			(void)undo_range(ctx, dir_fd, &j, i);
+			(void)undo_range(ctx, dir_fd, j, i);
 			return r;
 		}
 		a->state = r == ACTION_NOOP ? ACTION_SKIPPED : ACTION_DONE;
@@ -218,29 +214,42 @@ static int run_actions(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 				 action_kind_verb(a->kind), a->target, holder);
 			a->state = ACTION_DONE;
 		}
-		if ((r = save(dir_fd, &j)) < 0)
-			return undo_range(ctx, dir_fd, &j, i), r;
+		if ((r = save(dir_fd, j)) < 0)
+			return undo_range(ctx, dir_fd, j, i), r;
 	}
 	timing_phase("journal");
-	j.state = JOURNAL_PREPARED;
-	return save(dir_fd, &j);
+	j->state = JOURNAL_PREPARED;
+	return save(dir_fd, j);
 }
 
 int executor_prepare(struct exec_ctx *ctx, int dir_fd, struct plan *plan)
 {
-	int r = run_actions(ctx, dir_fd, plan);
-	ctx->journal = NULL; /* it lived on run_actions' stack */
+	struct journal j = {
+		.state = JOURNAL_PREPARING,
+		.boot_id = ctx->host ? ctx->host->boot_id : NULL,
+		.pid = getpid(),
+		.since = (uint64_t)time(NULL),
+		.plan = plan,
+	};
+	ctx->journal_dir_fd = dir_fd;
+	ctx->vm_pinned = plan->pinned_cpus;
+	ctx->devices = plan->devices;
+	ctx->journal = &j;
+	int r = prepare(ctx, dir_fd, &j);
+	ctx->journal = NULL;
 	return r;
 }
 
 int executor_release(struct exec_ctx *ctx, int dir_fd, struct journal *j)
 {
 	ctx->journal_dir_fd = dir_fd;
-	ctx->journal = j;
 	ctx->vm_pinned = j->plan->pinned_cpus;
 	if (j->plan->n_actions == 0) {
 		(void)!journal_remove(dir_fd, j->plan->vm_uuid);
 		return 0;
 	}
-	return undo_range(ctx, dir_fd, j, j->plan->n_actions - 1);
+	ctx->journal = j;
+	int r = undo_range(ctx, dir_fd, j, j->plan->n_actions - 1);
+	ctx->journal = NULL;
+	return r;
 }

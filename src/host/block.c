@@ -112,12 +112,32 @@ void mounts_free(struct mount_entry *m, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(m[i].target);
+		free(m[i].root);
 		free(m[i].source);
 		free(m[i].fstype);
 		free(m[i].options);
 		free(m[i].super_opts);
 	}
 	free(m);
+}
+
+const char *mount_bind_root(const struct mount_entry *m)
+{
+	const char *root = m->root;
+	if (!root || streq(root, "/"))
+		return NULL;
+	/* btrfs mounts a subvolume (subvol=/@home) with that as its root. */
+	const char *sub = m->super_opts ? strstr(m->super_opts, "subvol=") : NULL;
+	if (m->fstype && streq(m->fstype, "btrfs") && sub &&
+	    (sub == m->super_opts || sub[-1] == ',')) {
+		sub += strlen("subvol=");
+		size_t n = strcspn(sub, ",");
+		if (n > 0 && strncmp(root, sub, n) == 0 && (root[n] == '/' || !root[n]))
+			root += n;
+		if (!*root || streq(root, "/"))
+			return NULL;
+	}
+	return root;
 }
 
 int mounts_read(int proc_fd, struct mount_entry **ret, size_t *ret_n)
@@ -152,10 +172,12 @@ int mounts_read(int proc_fd, struct mount_entry **ret, size_t *ret_n)
 		list = m;
 		list[n++] = (struct mount_entry){ .major = maj, .minor = min,
 						  .target = mount_unescape(target),
+						  .root = strdup(root),
 						  .source = strdup(source), .fstype = strdup(fstype),
 						  .options = strdup(opts), .super_opts = strdup(super) };
 		const struct mount_entry *e = &list[n - 1];
-		if (!e->target || !e->source || !e->fstype || !e->options || !e->super_opts) {
+		if (!e->target || !e->root || !e->source || !e->fstype || !e->options ||
+		    !e->super_opts) {
 			mounts_free(list, n);
 			return -ENOMEM;
 		}
@@ -176,6 +198,106 @@ static int add_block_dev(struct block_dev **list, size_t *n, const char *name, b
 	l[(*n)++] = (struct block_dev){ .name = TAKE_PTR(copy), .major = major, .minor = minor,
 					.numbered = numbered };
 	return 0;
+}
+
+void swaps_free(struct swap_area *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(s[i].path);
+	free(s);
+}
+
+int swaps_read(int proc_fd, struct swap_area **ret, size_t *ret_n)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = read_attr_alloc_at(proc_fd, "swaps", 1u << 20, &text);
+	if (r == -ENOENT) {
+		*ret = NULL;
+		*ret_n = 0;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	struct swap_area *list = NULL;
+	size_t n = 0;
+	char *save = NULL;
+	/* Filename Type Size Used Priority, after a header line; octal escapes in Filename. */
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char path[PATH_MAX], type[32];
+		unsigned long long size, used;
+		int prio;
+		if (sscanf(l, "%4095s %31s %llu %llu %d", path, type, &size, &used, &prio) != 5 ||
+		    path[0] != '/')
+			continue;
+		struct swap_area *s = realloc(list, sizeof *s * (n + 1));
+		if (!s) {
+			swaps_free(list, n);
+			return -ENOMEM;
+		}
+		list = s;
+		list[n++] = (struct swap_area){ .path = mount_unescape(path),
+						.is_file = streq(type, "file"), .size_kib = size,
+						.used_kib = used, .priority = prio };
+		if (!list[n - 1].path) {
+			swaps_free(list, n);
+			return -ENOMEM;
+		}
+	}
+	*ret = list;
+	*ret_n = n;
+	return 0;
+}
+
+int swap_is_active(int proc_fd, const char *path)
+{
+	struct swap_area *s = NULL;
+	size_t n = 0;
+	int r = swaps_read(proc_fd, &s, &n);
+	if (r < 0)
+		return r;
+	bool found = false;
+	for (size_t i = 0; i < n; i++)
+		found |= streq(s[i].path, path);
+	swaps_free(s, n);
+	return found;
+}
+
+/* Each swap area's device: a partition's by its name, a file's by its filesystem's. */
+static int number_swaps(struct host *h)
+{
+	for (size_t i = 0; i < h->n_swaps; i++) {
+		struct swap_area *s = &h->swaps[i];
+		_cleanup_free_ char *kname = NULL;
+		if (s->is_file) {
+			struct stat st;
+			_cleanup_free_ char *full = sysroot_path(h->root, s->path);
+			if (!full)
+				return -ENOMEM;
+			if (stat(full, &st) == 0) {
+				s->major = major(st.st_dev);
+				s->minor = minor(st.st_dev);
+				s->numbered = true;
+			}
+			continue;
+		}
+		int r = block_resolve(h, s->path, &kname);
+		if (r == -ENOMEM)
+			return r;
+		if (r >= 0 && block_dev_number(h, kname, &s->major, &s->minor) >= 0)
+			s->numbered = true;
+	}
+	return 0;
+}
+
+static unsigned long long mem_available_kib(int proc_fd)
+{
+	char buf[8192];
+	unsigned long long kib = 0;
+	const char *p;
+	if (read_attr_at(proc_fd, "meminfo", buf, sizeof buf) >= 0 &&
+	    (p = strstr(buf, "MemAvailable:")))
+		(void)!sscanf(p, "MemAvailable: %llu kB", &kib);
+	return kib;
 }
 
 int host_load_vm_disks(struct host *h, char *const *block_disks,
@@ -210,6 +332,12 @@ int host_load_vm_disks(struct host *h, char *const *block_disks,
 	}
 	/* One the planner cannot read is its refusal. */
 	h->mounts_error = mounts_read(h->root->proc_fd, &h->mounts, &h->n_mounts);
+	h->swaps_error = swaps_read(h->root->proc_fd, &h->swaps, &h->n_swaps);
+	if (h->swaps_error == -ENOMEM)
+		return -ENOMEM;
+	if ((r = number_swaps(h)) < 0)
+		return r;
+	h->mem_available_kib = mem_available_kib(h->root->proc_fd);
 	for (char *const *f = file_disks; f && *f; f++) {
 		struct stat st;
 		_cleanup_free_ char *full = sysroot_path(h->root, *f);
@@ -236,6 +364,11 @@ void host_vm_disks_free(struct host *h)
 	block_devs_free(h->vm_block_devs, h->n_vm_block_devs);
 	block_devs_free(h->image_devs, h->n_image_devs);
 	mounts_free(h->mounts, h->n_mounts);
+	swaps_free(h->swaps, h->n_swaps);
+	h->swaps = NULL;
+	h->n_swaps = 0;
+	h->swaps_error = 0;
+	h->mem_available_kib = 0;
 	h->missing_disks = NULL;
 	h->vm_block_devs = h->image_devs = NULL;
 	h->mounts = NULL;

@@ -3,7 +3,9 @@
  * Stage drives: filesystems mounted from a disk the VM gets (a <disk type='block'>, or a disk
  * behind a passed storage controller) are unmounted before it starts and mounted back where
  * they were afterwards: partitions of any naming and what is stacked on them (dm, LUKS, LVM).
- * Refused when the root filesystem or the VM's own images live there.
+ * Swap there is swapped off first (a swap file keeps its filesystem busy) and on again after.
+ * Refused when the root filesystem or the VM's own images live there, or when memory and the
+ * host's other swap have no room for what that swap holds.
  */
 #include "host/block.h"
 #include "lib/log.h"
@@ -27,6 +29,55 @@ static const char *on_disk(const struct host *h, unsigned maj, unsigned min)
 			return b->name;
 	}
 	return NULL;
+}
+
+/* Swap on the VM's disks, off before anything is unmounted; refused when what it holds would
+ * not fit in what memory has available plus the free space of the host's other swap. */
+static int plan_swaps(struct plan_ctx *ctx)
+{
+	const struct host *h = ctx->host;
+	unsigned long long held = 0, room = h->mem_available_kib;
+	const struct swap_area *first = NULL;
+	size_t n_on = 0;
+	int r;
+	if (h->swaps_error < 0)
+		return plan_refuse(ctx->plan, "cannot read /proc/swaps: %s",
+				   strerror(-h->swaps_error));
+	for (size_t i = 0; i < h->n_swaps; i++) {
+		const struct swap_area *s = &h->swaps[i];
+		if (s->numbered && on_disk(h, s->major, s->minor)) {
+			held += s->used_kib;
+			first = first ?: s;
+			n_on++;
+		} else if (s->size_kib > s->used_kib) {
+			room += s->size_kib - s->used_kib;
+		}
+	}
+	if (!first)
+		return 0;
+	if (held > room) {
+		_cleanup_free_ char *e = str_escape(first->path, 256);
+		return plan_refuse(ctx->plan, "swap %s%s holds %llu MiB, and memory and other swap "
+				   "have room for %llu MiB: swapping it off could not work",
+				   strna(e), n_on > 1 ? " (and the VM's disks' other swap)" : "",
+				   held / 1024, room / 1024);
+	}
+	for (size_t i = 0; i < h->n_swaps; i++) {
+		const struct swap_area *s = &h->swaps[i];
+		const char *k = s->numbered ? on_disk(h, s->major, s->minor) : NULL;
+		if (!k)
+			continue;
+		char prio[16];
+		snprintf(prio, sizeof prio, "%d", s->priority);
+		_cleanup_free_ char *why = strdup_printf("%s on %s, %llu MiB in use",
+							 s->is_file ? "swap file" : "swap", k,
+							 s->used_kib / 1024);
+		if (!why)
+			return -ENOMEM;
+		if ((r = plan_add(ctx->plan, STAGE_DRIVES, ACTION_SWAPOFF, s->path, prio, why, 0)) < 0)
+			return r;
+	}
+	return 0;
 }
 
 int stage_drives_plan(struct plan_ctx *ctx)
@@ -54,6 +105,8 @@ int stage_drives_plan(struct plan_ctx *ctx)
 			r = plan_refuse(ctx->plan, "the VM's image %s lives on %s, which it would take",
 					f->name, k);
 	}
+	if (r >= 0)
+		r = plan_swaps(ctx);
 	/* Children before parents: the mount table lists parents first. */
 	for (size_t i = h->n_mounts; r >= 0 && i-- > 0;) {
 		const struct mount_entry *m = &h->mounts[i];
@@ -65,9 +118,12 @@ int stage_drives_plan(struct plan_ctx *ctx)
 					k);
 			break;
 		}
-		_cleanup_free_ char *how = strdup_printf("%s %s %s %s", m->source, m->fstype,
+		/* A bind mount's directory last: it comes back as that, not the whole
+		 * filesystem. */
+		const char *bind = mount_bind_root(m);
+		_cleanup_free_ char *how = strdup_printf("%s %s %s %s%s%s", m->source, m->fstype,
 							 m->options, isempty(m->super_opts) ? "-" :
-							 m->super_opts);
+							 m->super_opts, bind ? " " : "", bind ?: "");
 		_cleanup_free_ char *why = strdup_printf("on %s", k);
 		if (!how || !why)
 			r = -ENOMEM;

@@ -73,6 +73,31 @@ int sysfs_pci_set_override(int sys_fd, const char *dev, const char *driver)
 	return write_attr_at(sys_fd, path, driver ?: "\n");
 }
 
+int sysfs_pci_get_override(int sys_fd, const char *dev, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	int r = dev_path(path, sizeof path, "pci", dev, "driver_override");
+	if (r < 0)
+		return r;
+	if (size == 0)
+		return -EINVAL;
+	r = read_attr_at(sys_fd, path, buf, size);
+	if (r == -ENOENT && sysfs_device_exists(sys_fd, "pci", dev)) {
+		buf[0] = '\0';
+		return 0;
+	}
+	if (r == -ENOENT)
+		return -ENODEV;
+	if (r < 0)
+		return r;
+	char *v = strstrip(buf);
+	/* Old kernels print "(null)" for none. */
+	if (streq(v, "(null)"))
+		*v = '\0';
+	memmove(buf, v, strlen(v) + 1);
+	return 0;
+}
+
 int sysfs_pci_probe(struct kernel_deadline *d, int sys_fd, const char *dev)
 {
 	if (!sysfs_name_is_safe(dev))

@@ -54,6 +54,7 @@ static struct journal *sample(void)
 		{ STAGE_SHARES, ACTION_LABEL_SMB, "/srv/games", "system_u:object_r:var_t:s0", 0 },
 		{ STAGE_CPU_GOVERNOR, ACTION_SET_GOVERNOR, "cpu1", "schedutil", 0 },
 		{ STAGE_SLEEP, ACTION_MASK_UNIT, "suspend.target", "static", 0 },
+		{ STAGE_DRIVES, ACTION_SWAPOFF, "/dev/vdd2", "-2", 0 },
 	};
 	struct journal *j = calloc(1, sizeof *j);
 	ASSERT_NOT_NULL(j);
@@ -73,6 +74,7 @@ static struct journal *sample(void)
 	}
 	j->plan->actions[0].state = ACTION_DONE;
 	j->plan->actions[0].result = strdup("3");
+	j->plan->actions[13].result = strdup("pci-stub"); /* the driver_override it had */
 	return j;
 }
 
@@ -90,6 +92,8 @@ TEST(round_trip)
 	ASSERT_EQ(k->plan->actions[0].state, ACTION_DONE);
 	ASSERT_STREQ(k->plan->actions[0].result, "3");
 	ASSERT_NULL(k->plan->actions[1].result);
+	ASSERT_EQ(k->plan->actions[13].kind, ACTION_BIND_VFIO);
+	ASSERT_STREQ(k->plan->actions[13].result, "pci-stub");
 	ASSERT_EQ(k->plan->actions[4].uid, 1000);
 	ASSERT_NULL(k->plan->actions[6].prior);
 	ASSERT_STREQ(k->plan->actions[1].target, "/mnt/data dir");
@@ -219,6 +223,10 @@ static const struct {
 	  "lacks its expectation, a driver name" },
 	{ HEAD "action done drivers unbind-pci 0 0000:01:00.0 a%2fb %\nend\n", "not a driver name" },
 	{ HEAD "action done vfio bind-vfio 0 0000:01:00.0 .. %\nend\n", "not a driver name" },
+	{ HEAD "action done vfio bind-vfio 0 0000:01:00.0 none ../../../etc%2fx\nend\n",
+	  "bind-vfio result '../../../etc/x' is not the driver_override it had" },
+	{ HEAD "action done vfio bind-vfio 0 0000:01:00.0 none pci%20stub\nend\n",
+	  "is not the driver_override it had" },
 	{ HEAD "action done framebuffer unbind-platform 0 ../x simple-framebuffer %\nend\n",
 	  "not a platform device" },
 	{ HEAD "action done drivers unload-module 0 ../../lib/x.ko loaded %\nend\n",
@@ -274,6 +282,22 @@ static const struct {
 	{ HEAD "action done drives unmount 0 /mnt/x /dev/../etc/x%20ext4%20rw%20- %\nend\n",
 	  "not a /dev source" },
 	{ HEAD "action done drives unmount 0 /mnt/x /dev/sda1%20ext4 %\nend\n", "not a /dev source" },
+	{ HEAD "action done drives swapoff 0 /dev/../etc/shadow -2 %\nend\n",
+	  "swapoff target '/dev/../etc/shadow' is not a swap partition or file" },
+	{ HEAD "action done drives swapoff 0 /dev/sdb2 high %\nend\n", "not a swap priority" },
+	{ HEAD "action done drives swapoff 0 /dev/sdb2 040000 %\nend\n", "not a swap priority" },
+	{ HEAD "action done drives swapoff 0 /dev/sdb2 % %\nend\n", "lacks its expectation" },
+	{ HEAD "action done vfio swapoff 0 /dev/sdb2 -2 %\nend\n", "which never does that" },
+	{ HEAD "action done drives unmount 0 /mnt/x /dev/sda1%20ext4%20rw%20-%20/../etc %\nend\n",
+	  "not a /dev source" },
+	{ HEAD "action done drives unmount 0 /mnt/x /dev/sda1%20ext4%20rw%20-%20games %\nend\n",
+	  "not a /dev source" },
+	{ HEAD "action done drives unmount 0 /mnt/x /dev/sda1%20ext4%20rw%20-%20/ %\nend\n",
+	  "not a /dev source" },
+	{ HEAD "action done drives unmount 0 /mnt/x /dev/sda1%20ext4%20rw%20-%20/a/%5c056%5c056/b %\nend\n",
+	  "not a /dev source" },
+	{ HEAD "action done drives unmount 0 /mnt/x /dev/sda1%20ext4%20rw%20-%20/a%20/b %\nend\n",
+	  "not a /dev source" },
 	{ HEAD "action done shares export-nfs 0 -rf:/srv rw %\nend\n", "not client:/path" },
 	{ HEAD "action done shares export-nfs 0 host:/srv/../etc rw %\nend\n", "not client:/path" },
 	{ HEAD "action done shares export-nfs 0 host:/srv rw%3b%20reboot %\nend\n",

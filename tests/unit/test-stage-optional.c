@@ -4,6 +4,7 @@
  * mount table, no etab, no D-Bus. Each case is a host written out below and the plan it must
  * give.
  */
+#include "core/action-type.h"
 #include "host/block.h"
 #include "host/host-firewall.h"
 #include "host/host.h"
@@ -64,6 +65,88 @@ TEST(drives_unmount_what_the_disk_holds)
 	assert_action(p, 1, STAGE_DRIVES, ACTION_UNMOUNT, "/data",
 		      "/dev/sdb1 ext4 rw,relatime rw,errors=remount-ro");
 	ASSERT_STREQ(p->actions[1].reason, "on sdb1");
+}
+
+/* A bind mount of a directory keeps that directory, so it comes back as it and not as the whole
+ * filesystem; a btrfs subvolume's own root is no bind mount. */
+static struct mount_entry bind_mounts[] = {
+	{ .major = 8, .minor = 17, .target = S("/data"), .root = S("/"), .source = S("/dev/sdb1"),
+	  .fstype = S("ext4"), .options = S("rw,relatime"), .super_opts = S("rw") },
+	{ .major = 8, .minor = 17, .target = S("/srv/my games"), .root = S("/games\\040old"),
+	  .source = S("/dev/sdb1"), .fstype = S("ext4"), .options = S("ro,nosuid,relatime"),
+	  .super_opts = S("rw") },
+	{ .major = 8, .minor = 18, .target = S("/home"), .root = S("/@home"),
+	  .source = S("/dev/sdb2"), .fstype = S("btrfs"), .options = S("rw,relatime"),
+	  .super_opts = S("rw,space_cache=v2,subvolid=257,subvol=/@home") },
+	{ .major = 8, .minor = 18, .target = S("/var/cache/x"), .root = S("/@home/x/cache"),
+	  .source = S("/dev/sdb2"), .fstype = S("btrfs"), .options = S("rw,noexec"),
+	  .super_opts = S("rw,subvolid=257,subvol=/@home") },
+};
+
+TEST(drives_bind_mounts_keep_their_directory)
+{
+	struct host h = { .vm_block_devs = sdb, .n_vm_block_devs = 3, .mounts = bind_mounts,
+			  .n_mounts = ARRAY_SIZE(bind_mounts) };
+	struct domain d = { .block_disks = STRV(S("/dev/sdb")) };
+	_cleanup_(plan_freep) struct plan *p = plan_stage(&h, &d, NULL, stage_drives_plan);
+	ASSERT_TRUE(p->n_actions == 4 && p->n_refusals == 0);
+	assert_action(p, 0, STAGE_DRIVES, ACTION_UNMOUNT, "/var/cache/x",
+		      "/dev/sdb2 btrfs rw,noexec rw,subvolid=257,subvol=/@home /x/cache");
+	assert_action(p, 1, STAGE_DRIVES, ACTION_UNMOUNT, "/home",
+		      "/dev/sdb2 btrfs rw,relatime rw,space_cache=v2,subvolid=257,subvol=/@home");
+	assert_action(p, 2, STAGE_DRIVES, ACTION_UNMOUNT, "/srv/my games",
+		      "/dev/sdb1 ext4 ro,nosuid,relatime rw /games\\040old");
+	assert_action(p, 3, STAGE_DRIVES, ACTION_UNMOUNT, "/data", "/dev/sdb1 ext4 rw,relatime rw");
+	/* What the journal's checks take from the plan. */
+	for (size_t i = 0; i < p->n_actions; i++)
+		ASSERT_TRUE(action_types[ACTION_UNMOUNT]->prior_ok(p->actions[i].prior));
+}
+
+/* Swap on the disk is swapped off before anything is unmounted (a swap file keeps its
+ * filesystem busy), with the priority it had; swap elsewhere stays. */
+static struct swap_area swaps[] = {
+	{ .path = S("/dev/sda3"), .major = 8, .minor = 3, .numbered = true, .size_kib = 4 << 20,
+	  .used_kib = 1 << 20, .priority = -2 },
+	{ .path = S("/data/swapfile"), .is_file = true, .major = 8, .minor = 17, .numbered = true,
+	  .size_kib = 2 << 20, .used_kib = 512 << 10, .priority = 10 },
+	{ .path = S("/dev/sdb2"), .major = 8, .minor = 18, .numbered = true, .size_kib = 2 << 20,
+	  .used_kib = 0, .priority = -3 },
+};
+
+TEST(drives_swap_off_what_the_disk_holds)
+{
+	struct host h = { .vm_block_devs = sdb, .n_vm_block_devs = 3, .mounts = mounts,
+			  .n_mounts = 2, .swaps = swaps, .n_swaps = ARRAY_SIZE(swaps),
+			  .mem_available_kib = 256 << 10 };
+	struct domain d = { .block_disks = STRV(S("/dev/sdb")) };
+	_cleanup_(plan_freep) struct plan *p = plan_stage(&h, &d, NULL, stage_drives_plan);
+	ASSERT_TRUE(p->n_actions == 3 && p->n_refusals == 0);
+	assert_action(p, 0, STAGE_DRIVES, ACTION_SWAPOFF, "/data/swapfile", "10");
+	ASSERT_STREQ(p->actions[0].reason, "swap file on sdb1, 512 MiB in use");
+	assert_action(p, 1, STAGE_DRIVES, ACTION_SWAPOFF, "/dev/sdb2", "-3");
+	assert_action(p, 2, STAGE_DRIVES, ACTION_UNMOUNT, "/data",
+		      "/dev/sdb1 ext4 rw,relatime rw,errors=remount-ro");
+	for (size_t i = 0; i < 2; i++)
+		ASSERT_TRUE(action_types[ACTION_SWAPOFF]->prior_ok(p->actions[i].prior) &&
+			    action_types[ACTION_SWAPOFF]->target_ok(p->actions[i].target));
+}
+
+/* What it holds must fit in available memory plus the other swap's free space. */
+TEST(drives_refused_when_swap_cannot_be_taken_back)
+{
+	struct swap_area full[] = { swaps[0], swaps[1] };
+	full[0].used_kib = full[0].size_kib - (100 << 10); /* 100 MiB free elsewhere */
+	struct host h = { .vm_block_devs = sdb, .n_vm_block_devs = 3, .swaps = full,
+			  .n_swaps = 2, .mem_available_kib = 300 << 10 };
+	struct domain d = { .block_disks = STRV(S("/dev/sdb")) };
+	_cleanup_(plan_freep) struct plan *p = plan_stage(&h, &d, NULL, stage_drives_plan);
+	ASSERT_TRUE(p->n_actions == 0 && p->n_refusals == 1);
+	ASSERT_STREQ(p->refusals[0], "swap /data/swapfile holds 512 MiB, and memory and other "
+				     "swap have room for 400 MiB: swapping it off could not work");
+
+	h.swaps_error = -EACCES;
+	_cleanup_(plan_freep) struct plan *q = plan_stage(&h, &d, NULL, stage_drives_plan);
+	ASSERT_STREQ(q->refusals[0], "cannot read /proc/swaps: Permission denied");
 }
 
 TEST(drives_refused_for_a_missing_disk_the_root_or_the_vms_images)
