@@ -306,6 +306,7 @@ static int do_release(struct hook_call *c)
 	_cleanup_free_ char *err = NULL;
 	const char *name = c->args->vm, *uuid = NULL;
 	int r = domain_parse(c->xml, c->xml_size, &c->dom, &err);
+	open_log_file(c);
 	if (r < 0)
 		/* A description changed live (virsh desc --live) must not strand the GPU. */
 		log_warning("The domain XML at release does not parse (%s): giving back what the "
@@ -319,7 +320,6 @@ static int do_release(struct hook_call *c)
 		name = c->dom->name;
 		uuid = c->dom->uuid;
 	}
-	open_log_file(c);
 	r = release_vm(c->root, name, uuid, c->dom, c->args->dry_run);
 	return r < 0 ? r : 0;
 }
