@@ -30,6 +30,8 @@ struct exec_ctx {
 	char *const *devices;    /* the PCI functions the VM takes (the plan's devices) */
 	struct kernel_deadline kernel; /* calls into driver code; a stuck one is journaled */
 	bool left_behind;        /* an undo failed: the journal keeps what did not come back */
+	/* Unit files changed (masks): systemd reloads once, when the executor leaves the stage. */
+	bool systemd_reload_pending;
 	struct journal *journal; /* the one being run or released, for exec_record_result */
 };
 

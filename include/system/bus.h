@@ -36,11 +36,13 @@ _must_check_ int bus_unit_start(sd_bus *bus, const char *unit, unsigned timeout_
  * has no unit file of that name. */
 _must_check_ int bus_unit_file_state(sd_bus *bus, const char *unit, char **ret);
 /* MaskUnitFiles (mask) or UnmaskUnitFiles for the runtime only (/run/systemd/system), never
- * forced, then a Reload when the loaded unit does not show it yet (its LoadState), all within
- * timeout_s: 0 done, 1 systemd had nothing to change, <0 error, with systemd's reason in ret_why
- * (if not NULL) when it gave one. */
+ * forced, within timeout_s: 0 done, 1 systemd had nothing to change, <0 error, with systemd's
+ * reason in ret_why (if not NULL) when it gave one. A unit systemd has loaded keeps its old
+ * LoadState (what logind asks) until bus_manager_reload. */
 _must_check_ int bus_unit_mask_runtime(sd_bus *bus, const char *unit, bool mask,
 				       unsigned timeout_s, char **ret_why);
+/* The manager's Reload (daemon-reload), within timeout_s. */
+_must_check_ int bus_manager_reload(sd_bus *bus, unsigned timeout_s, char **ret_why);
 /* AllowedCPUs of a slice or scope (empty: no restriction); set at runtime only. */
 _must_check_ int bus_unit_get_allowed_cpus(sd_bus *bus, const char *unit, struct cpuset *ret);
 _must_check_ int bus_unit_set_allowed_cpus(sd_bus *bus, const char *unit,

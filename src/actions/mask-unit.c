@@ -38,6 +38,8 @@ static int run(struct exec_ctx *ctx, struct action *a)
 		return ACTION_NOOP;
 	}
 	r = bus_unit_mask_runtime(bus, a->target, true, ctx->cfg->unit_timeout_s, &why);
+	if (r == 0)
+		ctx->systemd_reload_pending = true;
 	if (r >= 0 && (r = bus_unit_file_state(bus, a->target, &after)) >= 0 &&
 	    !streq(after, "masked-runtime")) {
 		r = -EIO;
@@ -68,6 +70,7 @@ static int undo(struct exec_ctx *ctx, struct action *a)
 		return log_error_errno(r, "Cannot unmask %s: %m", a->target);
 	if (r == 1)
 		return ACTION_NOOP;
+	ctx->systemd_reload_pending = true;
 	if (bus_unit_file_state(bus, a->target, &now) >= 0 && !streq(now, strna(a->prior)))
 		log_warning("Unmasked %s, which is %s now, %s before the VM", a->target, now,
 			    strna(a->prior));

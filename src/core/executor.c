@@ -96,6 +96,25 @@ static char *other_holder(const struct exec_ctx *ctx, const struct action *a)
 	return vm;
 }
 
+/* Unit file changes take effect with one daemon reload when the executor leaves a stage (after
+ * a stage's masks, before the next stage takes anything). */
+static int reload_if_leaving_stage(struct exec_ctx *ctx, const struct action *a,
+				   const struct action *next)
+{
+	_cleanup_free_ char *why = NULL;
+	sd_bus *bus;
+	if (!ctx->systemd_reload_pending || (next && next->stage == a->stage))
+		return 0;
+	ctx->systemd_reload_pending = false;
+	int r = exec_system_bus(ctx, &bus);
+	if (r >= 0)
+		r = bus_manager_reload(bus, ctx->cfg->unit_timeout_s, &why);
+	if (r < 0)
+		return log_error_errno(r, "Cannot reload systemd after %s: %s",
+				       stage_to_string(a->stage), why ?: strerror(-r));
+	return 0;
+}
+
 static bool needs_undo(const struct action *a)
 {
 	/* "started" and "failed" may have changed something: their undo checks what is real. */
@@ -135,12 +154,16 @@ static void note_stuck_call(struct exec_ctx *ctx, struct action *a)
 static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_t upto)
 {
 	int ret = 0;
+	const struct action *last = NULL; /* the last one undone */
 	j->state = JOURNAL_RELEASING;
 	RET_GATHER(ret, save(dir_fd, j));
 	for (size_t k = upto + 1; k-- > 0;) {
 		struct action *a = &j->plan->actions[k];
 		if (!needs_undo(a))
 			continue;
+		if (last)
+			RET_GATHER(ret, reload_if_leaving_stage(ctx, last, a));
+		last = a;
 		if (!stuck_call_returned(a, j->plan->vm_name)) {
 			RET_GATHER(ret, -EBUSY);
 			continue;
@@ -166,6 +189,8 @@ static int undo_range(struct exec_ctx *ctx, int dir_fd, struct journal *j, size_
 		a->state = ACTION_UNDONE;
 		RET_GATHER(ret, save(dir_fd, j));
 	}
+	if (last)
+		RET_GATHER(ret, reload_if_leaving_stage(ctx, last, NULL));
 	timing_phase("journal");
 	if (ret >= 0) {
 		int r = journal_remove(dir_fd, j->plan->vm_uuid);
@@ -216,6 +241,12 @@ static int prepare(struct exec_ctx *ctx, int dir_fd, struct journal *j)
 		}
 		if ((r = save(dir_fd, j)) < 0)
 			return undo_range(ctx, dir_fd, j, i), r;
+		const struct action *next = i + 1 < j->plan->n_actions ? a + 1 : NULL;
+		if ((r = reload_if_leaving_stage(ctx, a, next)) < 0) {
+			log_notice("Rolling back %s: undoing %zu action%s", j->plan->vm_name, i + 1,
+				   i ? "s" : "");
+			return undo_range(ctx, dir_fd, j, i), r;
+		}
 	}
 	timing_phase("journal");
 	j->state = JOURNAL_PREPARED;

@@ -264,20 +264,6 @@ int bus_unit_file_state(sd_bus *bus, const char *unit, char **ret)
 	return 0;
 }
 
-/* What logind weighs before it suspends: the loaded unit's LoadState ("loaded", "masked"). */
-static int unit_load_state(sd_bus *bus, const char *unit, char **ret)
-{
-	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
-	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-	const char *path;
-	int r = sym_sd_bus_call_method(bus, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER, "LoadUnit",
-				       &error, &reply, "s", unit);
-	if (r < 0 || (r = sym_sd_bus_message_read(reply, "o", &path)) < 0)
-		return r;
-	return sym_sd_bus_get_property_string(bus, SYSTEMD, path, "org.freedesktop.systemd1.Unit",
-					      "LoadState", &error, ret);
-}
-
 /* A call of the manager's with what is left of the deadline; systemd's reason into ret_why. */
 static int manager_call(sd_bus *bus, sd_bus_message *m, uint64_t deadline,
 			sd_bus_message **ret_reply, char **ret_why)
@@ -312,9 +298,7 @@ int bus_unit_mask_runtime(sd_bus *bus, const char *unit, bool mask, unsigned tim
 			  char **ret_why)
 {
 	TIMING_WAIT(WAIT_SYSTEMD);
-	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL,
-							   *reload = NULL;
-	_cleanup_free_ char *load = NULL;
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
 	uint64_t deadline = now_usec() + (uint64_t)timeout_s * 1000000u;
 	size_t changes;
 	int r = sym_sd_bus_message_new_method_call(bus, &m, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER,
@@ -331,26 +315,17 @@ int bus_unit_mask_runtime(sd_bus *bus, const char *unit, bool mask, unsigned tim
 		r = unit_file_changes(reply, &changes);
 	if (r < 0)
 		return r;
-	/* The unit systemd has loaded keeps its old LoadState until the manager reloads, and
-	 * logind asks that of it. */
-	if ((r = unit_load_state(bus, unit, &load)) < 0)
-		return r;
-	if (streq(load, "masked") == mask)
-		return changes > 0 ? 0 : 1;
-	if ((r = sym_sd_bus_message_new_method_call(bus, &reload, SYSTEMD, SYSTEMD_PATH,
-						    SYSTEMD_MANAGER, "Reload")) < 0 ||
-	    (r = manager_call(bus, reload, deadline, NULL, ret_why)) < 0)
-		return r;
-	free(load);
-	load = NULL;
-	if ((r = unit_load_state(bus, unit, &load)) < 0)
-		return r;
-	if (streq(load, "masked") != mask) {
-		if (ret_why && !*ret_why)
-			*ret_why = strdup_printf("systemd still says %s after a reload", load);
-		return -EIO;
-	}
-	return 0;
+	return changes > 0 ? 0 : 1;
+}
+
+int bus_manager_reload(sd_bus *bus, unsigned timeout_s, char **ret_why)
+{
+	TIMING_WAIT(WAIT_SYSTEMD);
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *m = NULL;
+	uint64_t deadline = now_usec() + (uint64_t)timeout_s * 1000000u;
+	int r = sym_sd_bus_message_new_method_call(bus, &m, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER,
+						   "Reload");
+	return r < 0 ? r : manager_call(bus, m, deadline, NULL, ret_why);
 }
 
 static int unit_interface(const char *unit, const char **ret)
