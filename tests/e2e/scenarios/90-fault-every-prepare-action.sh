@@ -63,6 +63,12 @@ break_action() {
     load-module)
         inject prepare finit_module,init_module error=ENOEXEC
         want="${target//-/_}\|$target" ;;
+    mask-unit)
+        # A runtime unit file of that name is someone else's: the mask is never forced.
+        cp "/lib/systemd/system/$target" "/run/systemd/system/$target"
+        on_exit "rm -f '/run/systemd/system/$target'; systemctl daemon-reload"
+        systemctl daemon-reload
+        want=$target ;;
     bind-vfio)
         inject prepare write error=EINVAL "$(realpath /sys/bus/pci/devices/$target)/driver_override"
         want=$target ;;
@@ -82,7 +88,7 @@ fault_point() {
     fi
     note "virsh start said: $(cat "$E2E_WORK/start.out")"
     case $action in
-    stop-unit | stop-user-unit) ;;
+    stop-unit | stop-user-unit | mask-unit) ;;
     *) injected || fail "strace injected nothing: $(cat $STRACE_LOG 2>/dev/null)" ;;
     esac
     grep -q 'vfio-hook: error: ' "$E2E_WORK/start.out" || fail "virsh start did not show our error"
