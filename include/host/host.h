@@ -106,7 +106,7 @@ struct user_services {
 /* A host-wide thing a VM holds that other VMs may hold too (a firewalld service, a CPU's
  * governor): an action of a shared kind its journal records done, or started. */
 struct held_thing {
-	char *kind;   /* the action kind's journal name: open-service */
+	const char *kind; /* the action kind's journal name (static): open-service */
 	char *target;
 	char *prior;  /* what the first holder found, given back by the last */
 };

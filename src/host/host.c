@@ -29,7 +29,6 @@ void vm_claims_free(struct vm_claim *list, size_t n)
 		strv_free(list[i].devices);
 		free(list[i].pinned_cpus);
 		for (size_t k = 0; k < list[i].n_held; k++) {
-			free(list[i].held[k].kind);
 			free(list[i].held[k].target);
 			free(list[i].held[k].prior);
 		}

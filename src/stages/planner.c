@@ -190,26 +190,32 @@ static int check_other_vms(struct plan_ctx *ctx)
 	return 0;
 }
 
-/* The shared things a journal's plan holds: done, or started and so maybe done. */
+/* Whether a journal's action holds a shared thing: done, or started and so maybe done. */
+static bool holds_shared(const struct action *a)
+{
+	const struct action_type *t = action_type_of(a->kind);
+	return t && t->shared &&
+	       (a->state == ACTION_DONE || a->state == ACTION_STARTED || a->state == ACTION_FAILED);
+}
+
+/* The shared things a journal's plan holds, moved into the claim. */
 static int held_things(struct plan *p, struct vm_claim *claim)
 {
+	size_t n = 0;
+	for (size_t i = 0; i < p->n_actions; i++)
+		n += holds_shared(&p->actions[i]);
+	if (n == 0)
+		return 0;
+	if (!(claim->held = calloc(n, sizeof *claim->held)))
+		return -ENOMEM;
 	for (size_t i = 0; i < p->n_actions; i++) {
 		struct action *a = &p->actions[i];
-		const struct action_type *t = action_type_of(a->kind);
-		if (!t || !t->shared || (a->state != ACTION_DONE && a->state != ACTION_STARTED &&
-					  a->state != ACTION_FAILED))
+		if (!holds_shared(a))
 			continue;
-		struct held_thing *l = realloc(claim->held, sizeof *l * (claim->n_held + 1));
-		if (!l)
-			return -ENOMEM;
-		claim->held = l;
-		l[claim->n_held++] = (struct held_thing){
-			.kind = strdup(t->name),
-			.target = TAKE_PTR(a->target),
-			.prior = TAKE_PTR(a->prior),
-		};
-		if (!l[claim->n_held - 1].kind)
-			return -ENOMEM;
+		struct held_thing *h = &claim->held[claim->n_held++];
+		h->kind = action_type_of(a->kind)->name;
+		h->target = TAKE_PTR(a->target);
+		h->prior = TAKE_PTR(a->prior);
 	}
 	return 0;
 }

@@ -93,7 +93,7 @@ static struct action bind_vfio(const char *prior, const char *result)
  * the failed run still leaves it for the rollback. */
 TEST(run_records_the_override_it_had)
 {
-	struct tree t;
+	struct tree t = { 0 };
 	tree_new(&t, "pci-stub", "pci-stub\n");
 	struct action a = bind_vfio("pci-stub", NULL);
 	ASSERT_ERR(action_types[ACTION_BIND_VFIO]->run(&t.ctx, &a), ENXIO);
@@ -110,7 +110,7 @@ TEST(run_records_the_override_it_had)
 /* No override ("(null)" on old kernels): nothing recorded. */
 TEST(run_records_nothing_without_an_override)
 {
-	struct tree t;
+	struct tree t = { 0 };
 	tree_new(&t, "pci-stub", "(null)\n");
 	struct action a = bind_vfio("pci-stub", NULL);
 	ASSERT_ERR(action_types[ACTION_BIND_VFIO]->run(&t.ctx, &a), ENXIO);
@@ -123,7 +123,7 @@ TEST(undo_gives_the_override_back)
 {
 	const char *priors[] = { "pci-stub", "none", "nvidia" };
 	for (size_t i = 0; i < ARRAY_SIZE(priors); i++) {
-		struct tree t;
+		struct tree t = { 0 };
 		tree_new(&t, "vfio-pci", "");
 		struct action a = bind_vfio(priors[i], "pci-stub");
 		ASSERT_OK(action_types[ACTION_BIND_VFIO]->undo(&t.ctx, &a));
@@ -137,7 +137,7 @@ TEST(undo_gives_the_override_back)
 /* Without a recorded override, undo clears vfio-pci's, as before. */
 TEST(undo_clears_when_there_was_none)
 {
-	struct tree t;
+	struct tree t = { 0 };
 	tree_new(&t, "vfio-pci", "");
 	struct action a = bind_vfio("pci-stub", NULL);
 	ASSERT_OK(action_types[ACTION_BIND_VFIO]->undo(&t.ctx, &a));
