@@ -511,11 +511,25 @@ point() {
     return 0
 }
 
-# points_verdict: fail the scenario if any sub-result failed or none ran.
+# points_verdict: fail the scenario if any sub-result failed or none ran (a skip is no run).
 points_verdict() {
-    [[ -s $E2E_WORK/points ]] || fail "no sub-result ran"
+    grep -q -e '^PASS ' -e '^FAIL ' "$E2E_WORK/points" 2>/dev/null || fail "no sub-result ran"
     ! grep -q '^FAIL ' "$E2E_WORK/points" || fail "$(grep -c '^FAIL ' "$E2E_WORK/points") sub-results failed"
     note "$(grep -c '^PASS ' "$E2E_WORK/points") sub-results passed"
+}
+
+# skip NAME WHY...: a sub-result this guest cannot test, with the reason; run.sh shows it as
+# "SKIP scenario/NAME: WHY", counted neither as passed nor as failed.
+skip() {
+    local name=$1; shift
+    echo "SKIP $name $*" | tee -a "$E2E_WORK/points"
+}
+
+# report LINE...: lines for run.sh to show after the scenario's results, as they are (a table
+# of its points, say), counted neither as passed nor as failed. Kept in $E2E_ARTIFACTS/report.
+report() {
+    mkdir -p "$E2E_ARTIFACTS"
+    printf '%s\n' "$@" >>"$E2E_ARTIFACTS/report"
 }
 
 # plan_actions XML: the prepare plan's actions from `vfio-hook plan --json`, one a line:
