@@ -228,6 +228,36 @@ host_state() {
     ls /dev/vfio 2>/dev/null
     echo "## journals"
     ls -lA --time-style=+ /run/vfio-hook/ 2>/dev/null | grep -v '^total' || true
+    optional_state
+}
+
+# optional_state: what the optional stages change: the host slices' AllowedCPUs, the huge
+# page pools, block device mounts, cpufreq governors, the services the stages use, the
+# firewall rules, NFS exports.
+optional_state() {
+    local u p
+    echo "## AllowedCPUs"
+    for u in user.slice system.slice init.scope; do echo "$u '$(systemctl show -P AllowedCPUs $u)'"; done
+    echo "## huge pages"
+    for p in /sys/kernel/mm/hugepages/hugepages-* /sys/devices/system/node/node*/hugepages/hugepages-*; do
+        if [[ -e $p/nr_hugepages ]]; then echo "${p#/sys/} $(cat "$p/nr_hugepages")"; fi
+    done
+    echo "## block mounts"
+    findmnt -rn -o TARGET,SOURCE,FSTYPE,OPTIONS | awk '$2 ~ "^/dev/"' | sort
+    echo "## governors"
+    for p in /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_governor; do
+        if [[ -e $p ]]; then echo "${p#/sys/devices/system/cpu/} $(cat "$p")"; fi
+    done
+    echo "## services"
+    for u in firewalld.service nfs-server.service smbd.service; do echo "$u $(systemctl is-active $u)"; done
+    echo "## firewall rules"
+    # What firewalld made of its runtime configuration: the kernel's ruleset, read through
+    # firewalld's own python3-nftables (asking firewalld costs a polkit check per call).
+    if [[ $(systemctl is-active firewalld.service) == active ]]; then
+        python3 -c 'import nftables, sys; rc, out, err = nftables.Nftables().cmd("list ruleset"); sys.stdout.write(out if rc == 0 else err)'
+    fi
+    echo "## exports"
+    cat /var/lib/nfs/etab 2>/dev/null || true
 }
 
 # --- libvirt domains --------------------------------------------------------
