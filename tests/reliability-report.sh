@@ -23,6 +23,8 @@ echo "| what | tried | handled | reproduce |"
 echo "|---|---|---|---|"
 row "Fault injected into one prepare action: virsh start fails, host as before" "$e2e" \
 	"90-fault-every-prepare-action/" '`make check` (e2e 90)'
+row "Fault injected into one optional-stage action: virsh start fails, host as before" "$e2e" \
+	"89-fault-every-optional-action/" '`make check` (e2e 89)'
 row "SIGKILL at a journal write of prepare, then release: desktop back" "$e2e" \
 	"91-kill-every-prepare-point/" '`make check` (e2e 91)'
 row "SIGKILL at a journal write of release, then release again: desktop back" "$e2e" \

@@ -235,6 +235,36 @@ host_state() {
     ls /dev/vfio 2>/dev/null
     echo "## journals"
     ls -lA --time-style=+ /run/vfio-hook/ 2>/dev/null | grep -v '^total' || true
+    optional_state
+}
+
+# optional_state: what the optional stages change: the host slices' AllowedCPUs, the huge
+# page pools, block device mounts, cpufreq governors, the services the stages use, the
+# firewall rules, NFS exports.
+optional_state() {
+    local u p
+    echo "## AllowedCPUs"
+    for u in user.slice system.slice init.scope; do echo "$u '$(systemctl show -P AllowedCPUs $u)'"; done
+    echo "## huge pages"
+    for p in /sys/kernel/mm/hugepages/hugepages-* /sys/devices/system/node/node*/hugepages/hugepages-*; do
+        if [[ -e $p/nr_hugepages ]]; then echo "${p#/sys/} $(cat "$p/nr_hugepages")"; fi
+    done
+    echo "## block mounts"
+    findmnt -rn -o TARGET,SOURCE,FSTYPE,OPTIONS | awk '$2 ~ "^/dev/"' | sort
+    echo "## governors"
+    for p in /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_governor; do
+        if [[ -e $p ]]; then echo "${p#/sys/devices/system/cpu/} $(cat "$p")"; fi
+    done
+    echo "## services"
+    for u in firewalld.service nfs-server.service smbd.service; do echo "$u $(systemctl is-active $u)"; done
+    echo "## firewall rules"
+    # What firewalld made of its runtime configuration: the kernel's ruleset, read through
+    # firewalld's own python3-nftables (asking firewalld costs a polkit check per call).
+    if [[ $(systemctl is-active firewalld.service) == active ]]; then
+        python3 -c 'import nftables, sys; rc, out, err = nftables.Nftables().cmd("list ruleset"); sys.stdout.write(out if rc == 0 else err)'
+    fi
+    echo "## exports"
+    cat /var/lib/nfs/etab 2>/dev/null || true
 }
 
 # --- libvirt domains --------------------------------------------------------
@@ -518,11 +548,25 @@ point() {
     return 0
 }
 
-# points_verdict: fail the scenario if any sub-result failed or none ran.
+# points_verdict: fail the scenario if any sub-result failed or none ran (a skip is no run).
 points_verdict() {
-    [[ -s $E2E_WORK/points ]] || fail "no sub-result ran"
+    grep -q -e '^PASS ' -e '^FAIL ' "$E2E_WORK/points" 2>/dev/null || fail "no sub-result ran"
     ! grep -q '^FAIL ' "$E2E_WORK/points" || fail "$(grep -c '^FAIL ' "$E2E_WORK/points") sub-results failed"
     note "$(grep -c '^PASS ' "$E2E_WORK/points") sub-results passed"
+}
+
+# skip NAME WHY...: a sub-result this guest cannot test, with the reason; run.sh shows it as
+# "SKIP scenario/NAME: WHY", counted neither as passed nor as failed.
+skip() {
+    local name=$1; shift
+    echo "SKIP $name $*" | tee -a "$E2E_WORK/points"
+}
+
+# report LINE...: lines for run.sh to show after the scenario's results, as they are (a table
+# of its points, say), counted neither as passed nor as failed. Kept in $E2E_ARTIFACTS/report.
+report() {
+    mkdir -p "$E2E_ARTIFACTS"
+    printf '%s\n' "$@" >>"$E2E_ARTIFACTS/report"
 }
 
 # plan_actions XML: the prepare plan's actions from `vfio-hook plan --json`, one a line:
