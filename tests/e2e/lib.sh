@@ -581,6 +581,25 @@ plan_actions() {
         inaction && /"target":/ { tg = $4; print n, st, ac, tg }'
 }
 
+# run_middles FILE: from plan_actions' lines in FILE, the numbers of the actions inside a run of
+# three or more consecutive actions of one stage and kind (the five sleep masks, the audio
+# user units): the same code at the same place as the run's first and last, which the kill
+# scenarios keep, so they need no kill points of their own.
+run_middles() {
+    awk '{ st[NR] = $2 " " $3; n[NR] = $1 }
+         END { for (i = 2; i < NR; i++) if (st[i] == st[i - 1] && st[i] == st[i + 1]) print n[i] }' "$1"
+}
+
+# plan_undone FILE: the numbers of FILE's plan actions that release undoes (those with an
+# undo), in the order it undoes them.
+plan_undone() {
+    vfio-hook plan --xml "$1" --json | awk -F'"' '
+        /"type": "action"/ { inaction = 1; n = ""; next }
+        /"type": / { inaction = 0 }
+        inaction && /"n":/ { n = $3; gsub(/[^0-9]/, "", n) }
+        inaction && /"undo":/ && $4 != "-" { print n }' | tac
+}
+
 # run_as_user CMD...: CMD as the desktop user, talking to the user's systemd, without
 # opening a login session (runuser would start a new user manager when none runs).
 run_as_user() {
