@@ -739,8 +739,10 @@ static bool holds(const struct action *a)
 	return a->state == ACTION_DONE || a->state == ACTION_STARTED || a->state == ACTION_FAILED;
 }
 
-int journal_other_holder(int dir_fd, const char *self_uuid, enum action_kind kind,
-			 const char *target, char **ret_vm)
+/* fn on every journal but self_uuid's that loads, until it returns nonzero (returned). A
+ * journal that cannot be read holds nothing. */
+static int each_other_journal(int dir_fd, const char *self_uuid,
+			      int (*fn)(const struct journal *j, void *data), void *data)
 {
 	_cleanup_strv_free_ char **uuids = NULL;
 	if (dir_fd < 0 || journal_list(dir_fd, &uuids) < 0)
@@ -750,56 +752,75 @@ int journal_other_holder(int dir_fd, const char *self_uuid, enum action_kind kin
 		if ((self_uuid && streq(*u, self_uuid)) ||
 		    journal_load(dir_fd, *u, NULL, &j, NULL) < 0)
 			continue;
-		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): loaded, so j is set */
-		for (size_t i = 0; i < j->plan->n_actions; i++) {
-			const struct action *a = &j->plan->actions[i];
-			if (a->kind != kind || !holds(a) || !streq(a->target, target))
-				continue;
-			if (ret_vm && !(*ret_vm = strdup(j->plan->vm_name)))
-				return -ENOMEM;
-			return 1;
-		}
+		int r = fn(j, data);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
+struct holder_query {
+	enum action_kind kind;
+	const char *target;
+	char **ret_vm;
+};
+
+static int holder_of(const struct journal *j, void *data)
+{
+	const struct holder_query *q = data;
+	for (size_t i = 0; i < j->plan->n_actions; i++) {
+		const struct action *a = &j->plan->actions[i];
+		if (a->kind != q->kind || !holds(a) || !streq(a->target, q->target))
+			continue;
+		if (q->ret_vm && !(*q->ret_vm = strdup(j->plan->vm_name)))
+			return -ENOMEM;
+		return 1;
+	}
+	return 0;
+}
+
+int journal_other_holder(int dir_fd, const char *self_uuid, enum action_kind kind,
+			 const char *target, char **ret_vm)
+{
+	struct holder_query q = { kind, target, ret_vm };
+	return each_other_journal(dir_fd, self_uuid, holder_of, &q);
+}
+
+struct pool_query {
+	const char *pool;
+	unsigned long long sum;
+};
+
+static int add_reserved(const struct journal *j, void *data)
+{
+	struct pool_query *q = data;
+	for (size_t i = 0; i < j->plan->n_actions; i++) {
+		const struct action *a = &j->plan->actions[i];
+		unsigned added;
+		if (a->kind == ACTION_ALLOC_HUGEPAGES && holds(a) && streq(a->target, q->pool) &&
+		    a->result && sscanf(a->result, "%u", &added) == 1)
+			q->sum += added;
 	}
 	return 0;
 }
 
 unsigned long long journal_others_hugepages(int dir_fd, const char *self_uuid, const char *pool)
 {
-	_cleanup_strv_free_ char **uuids = NULL;
-	unsigned long long sum = 0;
-	if (dir_fd < 0 || journal_list(dir_fd, &uuids) < 0)
-		return 0;
-	for (char **u = uuids; u && *u; u++) {
-		_cleanup_(journal_freep) struct journal *j = NULL;
-		if ((self_uuid && streq(*u, self_uuid)) ||
-		    journal_load(dir_fd, *u, NULL, &j, NULL) < 0)
-			continue;
-		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): loaded, so j is set */
-		for (size_t i = 0; i < j->plan->n_actions; i++) {
-			const struct action *a = &j->plan->actions[i];
-			unsigned added;
-			if (a->kind == ACTION_ALLOC_HUGEPAGES && holds(a) && streq(a->target, pool) &&
-			    a->result && sscanf(a->result, "%u", &added) == 1)
-				sum += added;
-		}
-	}
-	return sum;
+	struct pool_query q = { pool, 0 };
+	(void)each_other_journal(dir_fd, self_uuid, add_reserved, &q);
+	return q.sum;
+}
+
+static int add_pins(const struct journal *j, void *data)
+{
+	struct cpuset set;
+	if (j->plan->pinned_cpus && cpuset_parse(j->plan->pinned_cpus, &set) >= 0)
+		cpuset_union(data, &set);
+	return 0;
 }
 
 void journal_others_pins(int dir_fd, const char *self_uuid, struct cpuset *ret)
 {
-	_cleanup_strv_free_ char **uuids = NULL;
-	struct cpuset all = { 0 };
-	if (dir_fd >= 0 && journal_list(dir_fd, &uuids) >= 0)
-		for (char **u = uuids; u && *u; u++) {
-			_cleanup_(journal_freep) struct journal *j = NULL;
-			struct cpuset set;
-			if ((self_uuid && streq(*u, self_uuid)) ||
-			    journal_load(dir_fd, *u, NULL, &j, NULL) < 0)
-				continue;
-			/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): loaded, so j is set */
-			if (j->plan->pinned_cpus && cpuset_parse(j->plan->pinned_cpus, &set) >= 0)
-				cpuset_union(&all, &set);
-		}
-	*ret = all;
+	*ret = (struct cpuset){ 0 };
+	(void)each_other_journal(dir_fd, self_uuid, add_pins, ret);
 }
