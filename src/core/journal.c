@@ -750,7 +750,7 @@ static int each_other_journal(int dir_fd, const char *self_uuid,
 	for (char **u = uuids; u && *u; u++) {
 		_cleanup_(journal_freep) struct journal *j = NULL;
 		if ((self_uuid && streq(*u, self_uuid)) ||
-		    journal_load(dir_fd, *u, NULL, &j, NULL) < 0)
+		    journal_load(dir_fd, *u, NULL, &j, NULL) < 0 || !j)
 			continue;
 		int r = fn(j, data);
 		if (r != 0)

@@ -12,6 +12,8 @@ E2E_FLAVOUR=${E2E_FLAVOUR:-nodm}
 # virtio-pci) or bochs-display (display class 0x0380, efifb on it when bochs is held back).
 E2E_GPU=${E2E_GPU:-$(sed -n 's/^GPU=//p' "${E2E_DIR:-.}/e2e.conf" 2>/dev/null)}
 E2E_GPU=${E2E_GPU:-vga}
+# 1 in the scenarios that run the optional stages: host_state compares what they change too.
+E2E_OPTIONAL_STATE=${E2E_OPTIONAL_STATE:-0}
 # The desktop's process that holds the card, and the user it runs as.
 case $E2E_FLAVOUR in
     gnome) DESKTOP_PROC=gnome-shell DESKTOP_USER=$E2E_USER ;;
@@ -216,7 +218,7 @@ host_state() {
     echo "## sleep targets"
     # Their unit file states exactly (static, masked, masked-runtime...): the sleep stage masks
     # them for the VM's run only.
-    for d in $SLEEP_TARGETS; do echo "$d $(systemctl is-enabled "$d" 2>/dev/null || true)"; done
+    systemctl show -p Id,UnitFileState $SLEEP_TARGETS
     echo "## holders"
     # By command name, never pid: the desktop given back is a new process, and in the gnome
     # flavour a new logind session (new session id, its device copies in PID 1 and logind
@@ -235,7 +237,9 @@ host_state() {
     ls /dev/vfio 2>/dev/null
     echo "## journals"
     ls -lA --time-style=+ /run/vfio-hook/ 2>/dev/null | grep -v '^total' || true
-    optional_state
+    # What only the optional stages change, for the scenarios that run them (a few seconds a
+    # snapshot under TCG, in every point of the GPU scenarios otherwise).
+    if ((E2E_OPTIONAL_STATE)); then optional_state; fi
 }
 
 # optional_state: what the optional stages change: the host slices' AllowedCPUs, the huge
@@ -244,7 +248,7 @@ host_state() {
 optional_state() {
     local u p
     echo "## AllowedCPUs"
-    for u in user.slice system.slice init.scope; do echo "$u '$(systemctl show -P AllowedCPUs $u)'"; done
+    systemctl show -p Id,AllowedCPUs user.slice system.slice init.scope
     echo "## huge pages"
     for p in /sys/kernel/mm/hugepages/hugepages-* /sys/devices/system/node/node*/hugepages/hugepages-*; do
         if [[ -e $p/nr_hugepages ]]; then echo "${p#/sys/} $(cat "$p/nr_hugepages")"; fi
@@ -256,7 +260,8 @@ optional_state() {
         if [[ -e $p ]]; then echo "${p#/sys/devices/system/cpu/} $(cat "$p")"; fi
     done
     echo "## services"
-    for u in firewalld.service nfs-server.service smbd.service; do echo "$u $(systemctl is-active $u)"; done
+    paste -d' ' <(printf '%s\n' firewalld.service nfs-server.service smbd.service) \
+        <(systemctl is-active firewalld.service nfs-server.service smbd.service)
     echo "## firewall rules"
     # What firewalld made of its runtime configuration: the kernel's ruleset, read through
     # firewalld's own python3-nftables (asking firewalld costs a polkit check per call).

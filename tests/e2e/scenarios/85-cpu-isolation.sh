@@ -4,6 +4,7 @@
 # would keep no CPU; after destroy every slice may use every CPU again.
 set -euo pipefail
 . "$E2E_DIR/lib.sh"
+E2E_OPTIONAL_STATE=1
 
 vm=e2e-pinned
 xml=$E2E_WORK/$vm.xml

@@ -4,6 +4,7 @@
 # is left as it was.
 set -euo pipefail
 . "$E2E_DIR/lib.sh"
+E2E_OPTIONAL_STATE=1
 
 pool=/sys/kernel/mm/hugepages/hugepages-2048kB
 nr() { cat $pool/nr_hugepages; }

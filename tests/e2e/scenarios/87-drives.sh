@@ -7,6 +7,7 @@
 # that disk is refused.
 set -euo pipefail
 . "$E2E_DIR/lib.sh"
+E2E_OPTIONAL_STATE=1
 
 disk=/dev/disk/by-id/virtio-e2e-data
 [[ -e $disk ]] || fail "no extra data disk ($disk)"

@@ -10,6 +10,7 @@
 # run.sh shows; an action kind this guest cannot run is a SKIP with the reason.
 set -euo pipefail
 . "$E2E_DIR/lib.sh"
+E2E_OPTIONAL_STATE=1
 
 me=89-fault-every-optional-action
 vm=e2e-optional-fault
