@@ -41,6 +41,8 @@ _must_check_ int bus_unit_file_state(sd_bus *bus, const char *unit, char **ret);
  * LoadState (what logind asks) until bus_manager_reload. */
 _must_check_ int bus_unit_mask_runtime(sd_bus *bus, const char *unit, bool mask,
 				       unsigned timeout_s, char **ret_why);
+/* What logind weighs before it suspends: the loaded unit's LoadState ("loaded", "masked"). */
+_must_check_ int bus_unit_load_state(sd_bus *bus, const char *unit, char **ret);
 /* The manager's Reload (daemon-reload), within timeout_s. */
 _must_check_ int bus_manager_reload(sd_bus *bus, unsigned timeout_s, char **ret_why);
 /* AllowedCPUs of a slice or scope (empty: no restriction); set at runtime only. */

@@ -23,6 +23,16 @@ static bool is_unit_file_state(const char *s)
 	return true;
 }
 
+/* logind asks the loaded unit: systemd reloads (once, when the executor leaves the stage) unless
+ * it shows the change already. */
+static void need_reload_unless(struct exec_ctx *ctx, sd_bus *bus, const char *unit,
+			       const char *load_state)
+{
+	_cleanup_free_ char *now = NULL;
+	if (bus_unit_load_state(bus, unit, &now) < 0 || !streq(now, load_state))
+		ctx->systemd_reload_pending = true;
+}
+
 static int run(struct exec_ctx *ctx, struct action *a)
 {
 	_cleanup_free_ char *before = NULL, *after = NULL, *why = NULL;
@@ -39,7 +49,7 @@ static int run(struct exec_ctx *ctx, struct action *a)
 	}
 	r = bus_unit_mask_runtime(bus, a->target, true, ctx->cfg->unit_timeout_s, &why);
 	if (r == 0)
-		ctx->systemd_reload_pending = true;
+		need_reload_unless(ctx, bus, a->target, "masked");
 	if (r >= 0 && (r = bus_unit_file_state(bus, a->target, &after)) >= 0 &&
 	    !streq(after, "masked-runtime")) {
 		r = -EIO;
@@ -70,7 +80,7 @@ static int undo(struct exec_ctx *ctx, struct action *a)
 		return log_error_errno(r, "Cannot unmask %s: %m", a->target);
 	if (r == 1)
 		return ACTION_NOOP;
-	ctx->systemd_reload_pending = true;
+	need_reload_unless(ctx, bus, a->target, "loaded");
 	if (bus_unit_file_state(bus, a->target, &now) >= 0 && !streq(now, strna(a->prior)))
 		log_warning("Unmasked %s, which is %s now, %s before the VM", a->target, now,
 			    strna(a->prior));

@@ -318,6 +318,20 @@ int bus_unit_mask_runtime(sd_bus *bus, const char *unit, bool mask, unsigned tim
 	return changes > 0 ? 0 : 1;
 }
 
+int bus_unit_load_state(sd_bus *bus, const char *unit, char **ret)
+{
+	TIMING_WAIT(WAIT_SYSTEMD);
+	_cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	const char *path;
+	int r = sym_sd_bus_call_method(bus, SYSTEMD, SYSTEMD_PATH, SYSTEMD_MANAGER, "LoadUnit",
+				       &error, &reply, "s", unit);
+	if (r < 0 || (r = sym_sd_bus_message_read(reply, "o", &path)) < 0)
+		return r;
+	return sym_sd_bus_get_property_string(bus, SYSTEMD, path, "org.freedesktop.systemd1.Unit",
+					      "LoadState", &error, ret);
+}
+
 int bus_manager_reload(sd_bus *bus, unsigned timeout_s, char **ret_why)
 {
 	TIMING_WAIT(WAIT_SYSTEMD);
