@@ -69,13 +69,9 @@ int hook_read_xml(const char *path, const char *tty_hint, char **ret, size_t *re
 	return 0;
 }
 
-static int parse_domain(struct hook_call *c)
+/* The XML's name against argv's: a prepare refuses, anything else warns and uses the XML's. */
+static int check_vm_name(const struct hook_call *c)
 {
-	_cleanup_free_ char *err = NULL;
-	timing_phase("parse");
-	int r = domain_parse(c->xml, c->xml_size, &c->dom, &err);
-	if (r < 0)
-		return log_error_errno(r, "%s", err ?: "cannot parse the domain XML");
 	if (!streq(c->dom->name, c->args->vm)) {
 		_cleanup_free_ char *a = str_escape(c->args->vm, 128), *b = str_escape(c->dom->name, 128);
 		/* libvirt always passes the XML's name: anyone else gets to look, not to act. */
@@ -87,6 +83,16 @@ static int parse_domain(struct hook_call *c)
 			    strna(b));
 	}
 	return 0;
+}
+
+static int parse_domain(struct hook_call *c)
+{
+	_cleanup_free_ char *err = NULL;
+	timing_phase("parse");
+	int r = domain_parse(c->xml, c->xml_size, &c->dom, &err);
+	if (r < 0)
+		return log_error_errno(r, "%s", err ?: "cannot parse the domain XML");
+	return check_vm_name(c);
 }
 
 /* /var/log/libvirt/hooks/qemu/<vm>.log, only for names that are plain file names. */
@@ -312,11 +318,7 @@ static int do_release(struct hook_call *c)
 		log_warning("The domain XML at release does not parse (%s): giving back what the "
 			    "journal of '%.128s' records", strna(err), name);
 	else {
-		if (!streq(c->dom->name, name)) {
-			_cleanup_free_ char *a = str_escape(name, 128), *b = str_escape(c->dom->name, 128);
-			log_warning("VM name '%s' in argv differs from <name>%s</name>, using the XML's",
-				    strna(a), strna(b));
-		}
+		(void)check_vm_name(c);
 		name = c->dom->name;
 		uuid = c->dom->uuid;
 	}
